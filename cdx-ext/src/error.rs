@@ -1,0 +1,589 @@
+//! [`Error`]: every way a cdx call can fail, as matchable cases with secret-free messages.
+
+use crate::operation::Operation;
+use cdx_client::ResponseMeta;
+use cdx_client::types::Failure;
+use reqwest::StatusCode;
+use reqwest::header::HeaderMap;
+use std::fmt;
+use std::time::Duration;
+
+/// The result type of cdx-ext.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Everything that can go wrong. `Display` is one sentence saying what happened and what to do,
+/// followed by the API's details (one per line). No variant ever holds a secret.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The input was rejected before anything was sent.
+    #[error(transparent)]
+    InvalidInput(#[from] InvalidInput),
+    /// 401: the API key, secret or token was not accepted.
+    #[error("{0}")]
+    Unauthenticated(Box<ApiError>),
+    /// 403: the credentials are valid but may not do this.
+    #[error("{0}")]
+    PermissionDenied(Box<ApiError>),
+    /// 404: the resource, or the share token, does not exist (or is not visible).
+    #[error("{0}")]
+    NotFound(Box<ApiError>),
+    /// 409: the request conflicts with the current state; for a redeem, the token was already
+    /// redeemed.
+    #[error("{0}")]
+    Conflict(Box<ApiError>),
+    /// 429: too many requests; [`Error::retry_after`] says how long to wait.
+    #[error("{0}")]
+    RateLimited(Box<ApiError>),
+    /// 5xx with an API error body.
+    #[error("{0}")]
+    Server(Box<ApiError>),
+    /// Any other 4xx (400 bad request, 422 invalid configuration, ...).
+    #[error("{0}")]
+    Rejected(Box<ApiError>),
+    /// The response could not be understood: not JSON (an HTML page from a proxy), truncated,
+    /// or not the documented shape.
+    #[error("{0}")]
+    InvalidResponse(Box<InvalidResponse>),
+    /// No response within the client's timeout. The request may have reached the server.
+    #[error("{operation} timed out: no response within the client's timeout; the request may still have reached the server")]
+    Timeout {
+        /// The operation.
+        operation: Operation,
+    },
+    /// The connection failed, or broke while the response was read.
+    #[error("{operation} failed to reach the Confluent Cloud API: {message}{}", if *.not_sent { " (the request was not sent)" } else { "" })]
+    Transport {
+        /// The operation.
+        operation: Operation,
+        /// What failed (from the HTTP library; holds no credential).
+        message: String,
+        /// True when the request provably never left this machine (the connection was refused
+        /// or could not be set up), so even a single-use token was not spent.
+        not_sent: bool,
+    },
+    /// The server's pagination repeated a page token: the listing would never end.
+    #[error("{operation}: the API returned page token {page_token:?} twice; stopped paging to avoid an endless loop")]
+    PaginationLoop {
+        /// The operation.
+        operation: Operation,
+        /// The repeated token (page tokens are opaque cursors, not credentials).
+        page_token: String,
+    },
+}
+
+/// Input rejected before sending: which value, and why, never echoing a secret.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("invalid {what}: {reason}")]
+pub struct InvalidInput {
+    /// What was wrong, e.g. "AWS account ID".
+    pub what: String,
+    /// Why, and how to fix it.
+    pub reason: String,
+}
+
+impl InvalidInput {
+    /// A new input error.
+    pub fn new(what: &str, reason: &str) -> Self {
+        Self { what: what.into(), reason: reason.into() }
+    }
+}
+
+/// One entry of the API's `Failure.errors`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ApiErrorDetail {
+    /// Application error code, e.g. `invalid_filter`.
+    pub code: Option<String>,
+    /// Short summary.
+    pub title: Option<String>,
+    /// Explanation of this occurrence.
+    pub detail: Option<String>,
+    /// JSON Pointer into the request body that caused it.
+    pub pointer: Option<String>,
+    /// Query parameter that caused it.
+    pub parameter: Option<String>,
+    /// The occurrence's id.
+    pub id: Option<String>,
+}
+
+/// An error answer from the API, with everything it said.
+#[derive(Clone, Debug)]
+pub struct ApiError {
+    /// The operation that failed.
+    pub operation: Operation,
+    /// The HTTP status.
+    pub status: StatusCode,
+    /// `X-Request-Id`, for Confluent support.
+    pub request_id: Option<String>,
+    /// Every `Failure` entry.
+    pub errors: Vec<ApiErrorDetail>,
+    /// The `error_description` of a 401's `WWW-Authenticate`.
+    pub auth_challenge: Option<String>,
+    /// How long to wait before retrying (429: `Retry-After`, else `X-RateLimit-Reset`).
+    pub retry_after: Option<Duration>,
+}
+
+/// A response that could not be decoded.
+#[derive(Clone, Debug)]
+pub struct InvalidResponse {
+    /// The operation.
+    pub operation: Operation,
+    /// The HTTP status, when a response arrived.
+    pub status: Option<StatusCode>,
+    /// `X-Request-Id`.
+    pub request_id: Option<String>,
+    /// The `Content-Type`.
+    pub content_type: Option<String>,
+    /// Why it could not be used.
+    pub reason: String,
+    /// A short, readable excerpt of an error body (HTML reduced to its text). Never taken from
+    /// a successful response, which may hold credentials.
+    pub excerpt: Option<String>,
+}
+
+impl Error {
+    /// The HTTP status, when a response arrived.
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            Self::InvalidResponse(r) => r.status,
+            other => other.api().map(|a| a.status),
+        }
+    }
+
+    /// The `X-Request-Id` of the response, when one arrived.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Self::InvalidResponse(r) => r.request_id.as_deref(),
+            other => other.api().and_then(|a| a.request_id.as_deref()),
+        }
+    }
+
+    /// The API error, for the cases that carry one.
+    pub fn api(&self) -> Option<&ApiError> {
+        match self {
+            Self::Unauthenticated(a)
+            | Self::PermissionDenied(a)
+            | Self::NotFound(a)
+            | Self::Conflict(a)
+            | Self::RateLimited(a)
+            | Self::Server(a)
+            | Self::Rejected(a) => Some(a),
+            _ => None,
+        }
+    }
+
+    /// Whether the same request could succeed if sent again later: rate limits, 502/503/504,
+    /// timeouts and transport failures. Whether it is *safe* to resend is a separate question
+    /// (see [`crate::RetryPolicy`]): a redeem that may have reached the server never is.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Self::RateLimited(_) | Self::Timeout { .. } | Self::Transport { .. } => true,
+            _ => self.status().is_some_and(|s| matches!(s.as_u16(), 502..=504)),
+        }
+    }
+
+    /// How long the server asked to wait (rate limits).
+    pub fn retry_after(&self) -> Option<Duration> {
+        self.api().and_then(|a| a.retry_after)
+    }
+
+    /// True when the request provably never reached the server: a 429 (refused before
+    /// processing) or a connection that could not be established.
+    pub fn request_not_processed(&self) -> bool {
+        matches!(self, Self::RateLimited(_) | Self::InvalidInput(_) | Self::Transport { not_sent: true, .. })
+    }
+
+    pub(crate) fn transport(operation: Operation, err: &reqwest::Error) -> Self {
+        if err.is_timeout() {
+            return Self::Timeout { operation };
+        }
+        Self::Transport { operation, message: transport_message(err), not_sent: err.is_connect() }
+    }
+
+    /// Converts a generated client's error, reading an unexpected response's body.
+    pub(crate) async fn from_generated(
+        operation: Operation,
+        err: progenitor_client::Error<Failure>,
+        meta: Option<ResponseMeta>,
+    ) -> Self {
+        use progenitor_client::Error as G;
+        let status = meta.as_ref().map(|m| m.status);
+        let headers = meta.as_ref().map(|m| &m.headers);
+        match err {
+            G::InvalidRequest(reason) => InvalidInput::new("request", &reason).into(),
+            G::CommunicationError(e) => Self::transport(operation, &e),
+            G::ErrorResponse(rv) => {
+                let (status, headers) = (rv.status(), rv.headers().clone());
+                Self::from_api(ApiError::new(operation, status, &headers, Some(rv.into_inner())))
+            }
+            G::UnexpectedResponse(response) => {
+                let status = response.status();
+                let headers = response.headers().clone();
+                match response.bytes().await {
+                    Ok(body) => Self::from_unexpected(operation, status, &headers, &body),
+                    Err(e) => Self::Transport {
+                        operation,
+                        message: format!("HTTP {status}: the response body broke off: {}", transport_message(&e)),
+                        not_sent: false,
+                    },
+                }
+            }
+            G::InvalidResponsePayload(body, e) => {
+                let status = status.unwrap_or(StatusCode::OK);
+                let empty = HeaderMap::new();
+                Self::invalid_body(operation, status, headers.unwrap_or(&empty), &body, &e)
+            }
+            G::ResponseBodyError(e) => Self::Transport {
+                operation,
+                message: format!(
+                    "{}the response body broke off: {}",
+                    status.map(|s| format!("HTTP {s}: ")).unwrap_or_default(),
+                    transport_message(&e)
+                ),
+                not_sent: false,
+            },
+            G::InvalidUpgrade(e) => Self::transport(operation, &e),
+            G::Custom(message) => Self::Transport { operation, message, not_sent: false },
+        }
+    }
+
+    fn from_api(api: ApiError) -> Self {
+        let api = Box::new(api);
+        match api.status.as_u16() {
+            401 => Self::Unauthenticated(api),
+            403 => Self::PermissionDenied(api),
+            404 => Self::NotFound(api),
+            409 => Self::Conflict(api),
+            429 => Self::RateLimited(api),
+            500..=599 => Self::Server(api),
+            _ => Self::Rejected(api),
+        }
+    }
+
+    /// A status the spec does not document for this operation (a 429, a proxy's 502, ...).
+    fn from_unexpected(operation: Operation, status: StatusCode, headers: &HeaderMap, body: &[u8]) -> Self {
+        if status.is_success() {
+            return Self::InvalidResponse(Box::new(InvalidResponse {
+                operation,
+                status: Some(status),
+                request_id: header(headers, "x-request-id"),
+                content_type: header(headers, "content-type"),
+                reason: "the API answered with a status this operation does not document".into(),
+                excerpt: None,
+            }));
+        }
+        let failure = serde_json::from_slice::<Failure>(body).ok();
+        if failure.is_some() || body.iter().all(u8::is_ascii_whitespace) {
+            return Self::from_api(ApiError::new(operation, status, headers, failure));
+        }
+        let e = serde_json::from_slice::<serde_json::Value>(body).err();
+        let reason = match e {
+            Some(_) => "the body is not JSON".to_string(),
+            None => "the body is JSON but not an API error".to_string(),
+        };
+        let mut r = InvalidResponse {
+            operation,
+            status: Some(status),
+            request_id: header(headers, "x-request-id"),
+            content_type: header(headers, "content-type"),
+            reason,
+            excerpt: None,
+        };
+        r.excerpt = excerpt(body, r.content_type.as_deref());
+        // A 429 is still a rate limit, whatever its body: keep it retryable with its wait.
+        if status == StatusCode::TOO_MANY_REQUESTS {
+            return Self::from_api(ApiError::new(operation, status, headers, None));
+        }
+        Self::InvalidResponse(Box::new(r))
+    }
+
+    fn invalid_body(
+        operation: Operation,
+        status: StatusCode,
+        headers: &HeaderMap,
+        body: &[u8],
+        e: &serde_json::Error,
+    ) -> Self {
+        let content_type = header(headers, "content-type");
+        let looks_json = content_type.as_deref().is_none_or(|c| c.contains("json"));
+        let reason = if !looks_json || serde_json::from_slice::<serde_json::Value>(body).is_err() {
+            if e.is_eof() { "the body is truncated JSON".to_string() } else { "the body is not JSON".to_string() }
+        } else {
+            // serde messages can quote values ("invalid type: string \"...\""), and a success
+            // body holds credentials: only the kind of problem and where are reported.
+            let msg = e.to_string();
+            if msg.starts_with("missing field") {
+                format!("the JSON does not have the documented shape: {msg}")
+            } else {
+                format!("the JSON does not have the documented shape (line {}, column {})", e.line(), e.column())
+            }
+        };
+        let excerpt = if status.is_success() { None } else { excerpt(body, content_type.as_deref()) };
+        Self::InvalidResponse(Box::new(InvalidResponse {
+            operation,
+            status: Some(status),
+            request_id: header(headers, "x-request-id"),
+            content_type,
+            reason,
+            excerpt,
+        }))
+    }
+
+    /// Removes every occurrence of `secret` from the texts this error holds (the API may echo a
+    /// token it was sent in its error details).
+    pub(crate) fn scrub(mut self, secret: &str) -> Self {
+        if secret.is_empty() {
+            return self;
+        }
+        let clean = |s: &mut Option<String>| {
+            if let Some(v) = s.as_mut() {
+                *v = v.replace(secret, "<redacted>");
+            }
+        };
+        match &mut self {
+            Self::InvalidResponse(r) => clean(&mut r.excerpt),
+            Self::Transport { message, .. } => *message = message.replace(secret, "<redacted>"),
+            _ => {}
+        }
+        if let Some(api) = self.api_mut() {
+            for d in &mut api.errors {
+                clean(&mut d.code);
+                clean(&mut d.title);
+                clean(&mut d.detail);
+                clean(&mut d.pointer);
+                clean(&mut d.parameter);
+            }
+            clean(&mut api.auth_challenge);
+        }
+        self
+    }
+
+    fn api_mut(&mut self) -> Option<&mut ApiError> {
+        match self {
+            Self::Unauthenticated(a)
+            | Self::PermissionDenied(a)
+            | Self::NotFound(a)
+            | Self::Conflict(a)
+            | Self::RateLimited(a)
+            | Self::Server(a)
+            | Self::Rejected(a) => Some(a),
+            _ => None,
+        }
+    }
+}
+
+/// reqwest's message with its source chain, which says what actually failed ("connection
+/// refused"). URLs hold ids, never credentials: those travel in headers and bodies.
+fn transport_message(err: &reqwest::Error) -> String {
+    let mut message = err.to_string();
+    let mut source = std::error::Error::source(err);
+    while let Some(s) = source {
+        let text = s.to_string();
+        if !message.contains(&text) {
+            message.push_str(": ");
+            message.push_str(&text);
+        }
+        source = s.source();
+    }
+    message
+}
+
+fn header(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_string)
+}
+
+fn seconds(headers: &HeaderMap, name: &str) -> Option<Duration> {
+    header(headers, name)?.trim().parse::<u64>().ok().map(Duration::from_secs)
+}
+
+/// The `error_description` of a `WWW-Authenticate` challenge, or the whole header.
+fn auth_challenge(headers: &HeaderMap) -> Option<String> {
+    let value = header(headers, "www-authenticate")?;
+    let description = value.split("error_description=").nth(1).map(|rest| {
+        let rest = rest.trim_start();
+        match rest.strip_prefix('"') {
+            Some(quoted) => quoted.split('"').next().unwrap_or_default().to_string(),
+            None => rest.split(',').next().unwrap_or_default().trim().to_string(),
+        }
+    });
+    Some(description.unwrap_or(value))
+}
+
+/// A short, readable excerpt of an error body: HTML reduced to its title and text, whitespace
+/// collapsed, at most 200 characters.
+fn excerpt(body: &[u8], content_type: Option<&str>) -> Option<String> {
+    let text = String::from_utf8_lossy(body);
+    let is_html = content_type.is_some_and(|c| c.contains("html"))
+        || text.trim_start().get(..15).is_some_and(|h| h.to_ascii_lowercase().starts_with("<!doctype html") || h.starts_with("<html"));
+    let text = if is_html { html_text(&text) } else { text.into_owned() };
+    let collapsed = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if collapsed.is_empty() {
+        return None;
+    }
+    const MAX: usize = 200;
+    Some(match collapsed.char_indices().nth(MAX) {
+        Some((cut, _)) => format!("{}…", &collapsed[..cut]),
+        None => collapsed,
+    })
+}
+
+/// The visible text of an HTML page: the `<title>` first, tags, scripts and styles dropped.
+fn html_text(html: &str) -> String {
+    let lower = html.to_ascii_lowercase();
+    let title = lower.find("<title").and_then(|start| {
+        let open_end = start + lower[start..].find('>')? + 1;
+        let close = open_end + lower[open_end..].find("</title")?;
+        Some(html[open_end..close].trim().to_string())
+    });
+    let body_start = lower.find("<body").unwrap_or(0);
+    let mut out = String::new();
+    let mut rest = &html[body_start..];
+    while let Some(lt) = rest.find('<') {
+        out.push_str(&rest[..lt]);
+        out.push(' ');
+        let tag = rest[lt..].to_ascii_lowercase();
+        let skip_to = ["script", "style"].iter().find(|t| tag.starts_with(&format!("<{t}"))).and_then(|t| tag.find(&format!("</{t}>")));
+        rest = match (skip_to, rest[lt..].find('>')) {
+            (Some(end), _) => &rest[lt + end..].split_once('>').map_or("", |(_, r)| r),
+            (None, Some(gt)) => &rest[lt + gt + 1..],
+            (None, None) => "",
+        };
+    }
+    out.push_str(rest);
+    let text = out.replace("&nbsp;", " ").replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">");
+    match title {
+        Some(t) if !text.contains(&t) => format!("{t} — {text}"),
+        _ => text,
+    }
+}
+
+impl ApiError {
+    fn new(operation: Operation, status: StatusCode, headers: &HeaderMap, failure: Option<Failure>) -> Self {
+        let errors = failure
+            .map(|f| {
+                f.errors
+                    .into_iter()
+                    .map(|e| {
+                        let source = e.source.unwrap_or_default();
+                        ApiErrorDetail {
+                            code: e.code,
+                            title: e.title,
+                            detail: e.detail.or(e.message),
+                            pointer: source.pointer,
+                            parameter: source.parameter,
+                            id: e.id,
+                        }
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        let retry_after = (status == StatusCode::TOO_MANY_REQUESTS)
+            .then(|| seconds(headers, "retry-after").or_else(|| seconds(headers, "x-ratelimit-reset")))
+            .flatten();
+        Self {
+            operation,
+            status,
+            request_id: header(headers, "x-request-id"),
+            errors,
+            auth_challenge: if status == StatusCode::UNAUTHORIZED { auth_challenge(headers) } else { None },
+            retry_after,
+        }
+    }
+
+    fn sentence(&self) -> String {
+        let op = self.operation;
+        let token_op = op.uses_share_token();
+        let status = self.status.as_u16();
+        match status {
+            401 => "Authentication failed: check the Cloud API key and secret (CONFLUENT_CLOUD_API_KEY and CONFLUENT_CLOUD_API_SECRET), or the access token".into(),
+            403 => format!("Permission denied: these credentials may not {}", op.action()),
+            404 if token_op => "The share token was not found: it may be mistyped, expired, or revoked by the provider".into(),
+            404 => format!("Not found: could not {}, because it does not exist or is not visible to this organization", op.action()),
+            409 if token_op => "This token has already been redeemed: a share token works only once; the share it created is in your consumer shares".into(),
+            409 => format!("Conflict: could not {}, because it conflicts with the current state", op.action()),
+            429 => match self.retry_after {
+                Some(wait) => format!("Rate limited: too many requests to {}; retry in {} s", op.action(), wait.as_secs()),
+                None => format!("Rate limited: too many requests to {}; retry later", op.action()),
+            },
+            500..=599 => format!("The Confluent Cloud API failed with a server error (HTTP {status}) trying to {}", op.action()),
+            _ => format!("The API rejected the request to {} (HTTP {status})", op.action()),
+        }
+    }
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}.", self.sentence())?;
+        if let Some(c) = &self.auth_challenge {
+            write!(f, "\n  server: {c}")?;
+        }
+        for d in &self.errors {
+            let mut parts: Vec<String> = Vec::new();
+            parts.extend(d.code.clone());
+            parts.extend(d.title.clone());
+            parts.extend(d.detail.clone());
+            let mut line = parts.join(": ");
+            if let Some(p) = &d.pointer {
+                line.push_str(&format!(" (at {p})"));
+            }
+            if let Some(p) = &d.parameter {
+                line.push_str(&format!(" (parameter {p})"));
+            }
+            if !line.is_empty() {
+                write!(f, "\n  - {line}")?;
+            }
+        }
+        write!(f, "\n  HTTP {}", self.status.as_u16())?;
+        if let Some(id) = &self.request_id {
+            write!(f, ", request id {id}")?;
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Display for InvalidResponse {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "The API's answer to {} could not be used: {}.", self.operation.action(), self.reason)?;
+        let mut facts = Vec::new();
+        if let Some(s) = self.status {
+            facts.push(format!("HTTP {}", s.as_u16()));
+        }
+        if let Some(c) = &self.content_type {
+            facts.push(c.clone());
+        }
+        if let Some(id) = &self.request_id {
+            facts.push(format!("request id {id}"));
+        }
+        if !facts.is_empty() {
+            write!(f, "\n  {}", facts.join(", "))?;
+        }
+        if let Some(e) = &self.excerpt {
+            write!(f, "\n  body: {e}")?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn html_pages_read_as_their_text() {
+        let page = b"<!DOCTYPE html><html><head><title>502 Bad Gateway</title><style>body{color:red}</style></head>\
+<body><center><h1>502 Bad Gateway</h1></center><hr><center>nginx</center><script>var x=1;</script></body></html>";
+        let e = excerpt(page, Some("text/html")).unwrap();
+        assert_eq!(e, "502 Bad Gateway nginx");
+        let long = format!("<html><body>{}</body></html>", "word ".repeat(100));
+        assert!(excerpt(long.as_bytes(), None).unwrap().chars().count() <= 201);
+    }
+
+    #[test]
+    fn auth_challenge_takes_the_description() {
+        let mut h = HeaderMap::new();
+        h.insert("www-authenticate", r#"Basic error="invalid_key", error_description="The API Key is invalid""#.parse().unwrap());
+        assert_eq!(auth_challenge(&h).as_deref(), Some("The API Key is invalid"));
+        h.insert("www-authenticate", "Basic realm=x".parse().unwrap());
+        assert_eq!(auth_challenge(&h).as_deref(), Some("Basic realm=x"));
+    }
+}

@@ -1,0 +1,201 @@
+//! `cargo xtask codegen [--check]`: vendored spec → normalised spec → progenitor → committed code.
+
+use crate::{normalise, open_types, spec};
+use anyhow::{Context, Result, anyhow, bail};
+use progenitor::{GenerationSettings, Generator, InterfaceStyle, TagStyle, TypeImpl};
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::{Path, PathBuf};
+
+/// The vendored upstream spec, relative to the workspace root.
+pub const SPEC: &str = "openapi/cdx-v1.yaml";
+/// The normalised spec that the client is generated from (committed, for review and for tests).
+pub const NORMALISED: &str = "cdx-client/cdx-v1.normalised.json";
+/// The progenitor output.
+pub const GENERATED: &str = "cdx-client/src/generated.rs";
+
+/// One file the generator owns.
+pub struct Output {
+    /// Path relative to the workspace root.
+    pub path: &'static str,
+    /// The full content.
+    pub content: String,
+}
+
+/// Runs the whole pipeline in memory: nothing is written.
+pub fn generate(spec_path: &Path) -> Result<Vec<Output>> {
+    let mut doc = spec::load(spec_path)?;
+    let changed = normalise::apply_all(&mut doc)?;
+    eprintln!("normalised with: {}", changed.join(", "));
+    let normalised = serde_json::to_string_pretty(&doc)? + "\n";
+    let api: openapiv3::OpenAPI = serde_json::from_value(doc.clone())
+        .context("the normalised spec is not an OpenAPI 3.0 document openapiv3 accepts")?;
+    let open = open_types::collect(&doc)?;
+    let tokens = run_progenitor(&api, &open)?;
+    let file = format_rust(tokens, open_types::render(&open))?;
+    Ok(vec![
+        Output {
+            path: NORMALISED,
+            content: normalised,
+        },
+        Output {
+            path: GENERATED,
+            content: file,
+        },
+    ])
+}
+
+fn settings(open: &open_types::OpenTypes) -> GenerationSettings {
+    let mut settings = GenerationSettings::default();
+    settings
+        .with_interface(InterfaceStyle::Positional)
+        .with_tag(TagStyle::Merged)
+        .with_derive("schemars::JsonSchema")
+        .with_derive("PartialEq")
+        .with_map_type("::std::collections::BTreeMap")
+        .with_hooks(progenitor::HooksMode::Expected);
+    for (schema_name, path, string_like) in open.replacements() {
+        let impls = if string_like {
+            vec![TypeImpl::Display, TypeImpl::FromStr]
+        } else {
+            vec![]
+        };
+        settings.with_replacement(schema_name, path, impls.into_iter());
+    }
+    settings
+}
+
+/// progenitor reports many spec problems by panicking (`assert!`, `todo!`); turn those into
+/// errors that name the operation or schema being generated.
+fn run_progenitor(
+    api: &openapiv3::OpenAPI,
+    open: &open_types::OpenTypes,
+) -> Result<proc_macro2::TokenStream> {
+    let settings = settings(open);
+    let previous_hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|_| {}));
+    let result = catch_unwind(AssertUnwindSafe(|| {
+        Generator::new(&settings).generate_tokens(api)
+    }));
+    std::panic::set_hook(previous_hook);
+    match result {
+        Ok(Ok(tokens)) => Ok(tokens),
+        Ok(Err(e)) => Err(anyhow!("progenitor rejected the normalised spec: {e}")),
+        Err(panic) => {
+            let message = panic
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+                .unwrap_or_else(|| "unknown panic".into());
+            let culprit = find_culprit(api, &settings);
+            bail!("progenitor panicked while generating {culprit}: {message}")
+        }
+    }
+}
+
+/// Regenerates one operation at a time to name the one that makes progenitor panic.
+fn find_culprit(api: &openapiv3::OpenAPI, settings: &GenerationSettings) -> String {
+    for (path, item) in api.paths.paths.iter() {
+        let openapiv3::ReferenceOr::Item(item) = item else {
+            continue;
+        };
+        for (method, op) in item.iter() {
+            let mut single = api.clone();
+            let mut only = item.clone();
+            for m in spec::METHODS {
+                if m != method {
+                    set_operation(&mut only, m, None);
+                }
+            }
+            single.paths.paths.clear();
+            single
+                .paths
+                .paths
+                .insert(path.clone(), openapiv3::ReferenceOr::Item(only));
+            let ok = catch_unwind(AssertUnwindSafe(|| {
+                Generator::new(settings).generate_tokens(&single)
+            }))
+            .is_ok();
+            if !ok {
+                let id = op.operation_id.as_deref().unwrap_or("<no operationId>");
+                return format!("operation `{id}` ({} {path})", method.to_uppercase());
+            }
+        }
+    }
+    "the component schemas (every operation generates on its own)".into()
+}
+
+fn set_operation(item: &mut openapiv3::PathItem, method: &str, op: Option<openapiv3::Operation>) {
+    let slot = match method {
+        "get" => &mut item.get,
+        "put" => &mut item.put,
+        "post" => &mut item.post,
+        "delete" => &mut item.delete,
+        "options" => &mut item.options,
+        "head" => &mut item.head,
+        "patch" => &mut item.patch,
+        _ => &mut item.trace,
+    };
+    *slot = op;
+}
+
+const HEADER: &str = "// @generated by `cargo xtask codegen` from openapi/cdx-v1.yaml; do not edit.\n\
+// Change the spec or the normalisation steps in xtask/, then run `cargo xtask codegen`.\n\n";
+
+/// Formats with prettyplease (pinned by Cargo.lock), so output never depends on the installed
+/// rustfmt.
+/// The open types go into progenitor's `types` module, beside the types that use them.
+fn format_rust(tokens: proc_macro2::TokenStream, open_items: Vec<syn::Item>) -> Result<String> {
+    let mut file: syn::File =
+        syn::parse2(tokens).context("progenitor produced tokens that do not parse")?;
+    let types = file
+        .items
+        .iter_mut()
+        .find_map(|item| match item {
+            syn::Item::Mod(m) if m.ident == "types" => m.content.as_mut(),
+            _ => None,
+        })
+        .context("progenitor output has no `types` module")?;
+    types.1.extend(open_items);
+    let body = prettyplease::unparse(&file);
+    Ok(format!(
+        "{HEADER}{}",
+        progenitor_impl::space_out_items(body)?
+    ))
+}
+
+/// Writes the outputs, or with `check` compares them and fails with a diff.
+pub fn run(root: &Path, check: bool) -> Result<()> {
+    let outputs = generate(&root.join(SPEC))?;
+    let mut stale = Vec::new();
+    for out in &outputs {
+        let path: PathBuf = root.join(out.path);
+        let current = std::fs::read_to_string(&path).unwrap_or_default();
+        if current == out.content {
+            continue;
+        }
+        if check {
+            stale.push(out.path);
+            let diff = similar::TextDiff::from_lines(&current, &out.content);
+            eprintln!(
+                "{}",
+                diff.unified_diff()
+                    .context_radius(2)
+                    .header(out.path, "regenerated")
+            );
+        } else {
+            std::fs::write(&path, &out.content)
+                .with_context(|| format!("writing {}", path.display()))?;
+            println!("wrote {}", out.path);
+        }
+    }
+    if !stale.is_empty() {
+        bail!(
+            "the committed generated code is stale: {}. Run `cargo xtask codegen` and commit the result.",
+            stale.join(", ")
+        );
+    }
+    if check {
+        println!("generated code is up to date");
+    }
+    Ok(())
+}

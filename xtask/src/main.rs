@@ -1,0 +1,61 @@
+//! `cargo xtask`: workspace automation for cdx.
+
+mod codegen;
+mod normalise;
+mod open_types;
+mod spec;
+
+use anyhow::Result;
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+
+#[derive(Parser)]
+#[command(name = "cargo xtask", about = "Workspace automation for cdx")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Regenerate cdx-client from openapi/cdx-v1.yaml.
+    Codegen {
+        /// Do not write: fail with a diff when the committed code is stale.
+        #[arg(long)]
+        check: bool,
+        /// Generate from another spec file (for experiments); implies nothing is written.
+        #[arg(long, hide = true)]
+        spec: Option<PathBuf>,
+        /// With --spec: write the generated Rust here.
+        #[arg(long, hide = true)]
+        out: Option<PathBuf>,
+    },
+}
+
+fn workspace_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives in the workspace")
+        .to_path_buf()
+}
+
+fn main() -> Result<()> {
+    match Cli::parse().command {
+        Command::Codegen {
+            check,
+            spec: Some(spec),
+            out,
+        } => {
+            for o in codegen::generate(&spec)? {
+                if let Some(dir) = &out {
+                    std::fs::create_dir_all(dir)?;
+                    let name = std::path::Path::new(o.path).file_name().expect("file name");
+                    std::fs::write(dir.join(name), &o.content)?;
+                }
+            }
+            let _ = check;
+            Ok(())
+        }
+        Command::Codegen { check, .. } => codegen::run(&workspace_root(), check),
+    }
+}

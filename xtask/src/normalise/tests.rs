@@ -1,0 +1,494 @@
+//! One test per normalisation step, each on a small fixture showing the upstream quirk.
+
+use super::*;
+use serde_json::json;
+
+fn doc(yaml: &str) -> Value {
+    crate::spec::parse(yaml).expect("fixture is valid YAML")
+}
+
+const OP_HEAD: &str = "openapi: 3.0.0\ninfo: {title: t, version: '1'}\n";
+
+#[test]
+fn drop_non_extension_operation_keys_keeps_standard_and_x_keys() {
+    let mut d = doc(&format!(
+        r#"{OP_HEAD}
+paths:
+  /x:
+    post:
+      operationId: x
+      x-name: cdx.v1.SharedToken
+      jsonRequestBodyExample: {{ token: string }}
+      servers: [{{ url: 'https://api.confluent.cloud' }}]
+      responses: {{ '204': {{ description: ok }} }}
+"#
+    ));
+    drop_non_extension_operation_keys(&mut d);
+    let op = d["paths"]["/x"]["post"].as_object().unwrap();
+    assert_eq!(
+        op.keys().collect::<Vec<_>>(),
+        ["operationId", "x-name", "servers", "responses"]
+    );
+}
+
+#[test]
+fn ref_inline_copies_of_components_replaces_titled_inline_schemas() {
+    let mut d = doc(&format!(
+        r#"{OP_HEAD}
+paths:
+  /x:
+    post:
+      operationId: x
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema:
+                type: object
+                title: cdx.v1.Thing
+                properties: {{ a: {{ type: string }} }}
+        '400':
+          description: bad
+          content:
+            application/json:
+              schema: {{ type: object, title: Untitled-elsewhere }}
+components:
+  schemas:
+    cdx.v1.Thing:
+      type: object
+      title: cdx.v1.Thing
+      properties:
+        a: {{ type: string }}
+        inner: {{ type: object, title: cdx.v1.Thing }}
+"#
+    ));
+    ref_inline_copies_of_components(&mut d);
+    let ok = &d["paths"]["/x"]["post"]["responses"]["200"]["content"]["application/json"]["schema"];
+    assert_eq!(ok, &json!({"$ref": "#/components/schemas/cdx.v1.Thing"}));
+    let bad =
+        &d["paths"]["/x"]["post"]["responses"]["400"]["content"]["application/json"]["schema"];
+    assert_eq!(
+        bad["title"], "Untitled-elsewhere",
+        "a title naming no component stays inline"
+    );
+    let comp = &d["components"]["schemas"]["cdx.v1.Thing"];
+    assert_eq!(
+        comp["title"], "cdx.v1.Thing",
+        "the component itself is kept"
+    );
+    assert_eq!(
+        comp["properties"]["inner"],
+        json!({"$ref": "#/components/schemas/cdx.v1.Thing"})
+    );
+}
+
+#[test]
+fn string_discriminator_mappings_turns_inline_values_into_refs_or_drops_them() {
+    let mut d = doc(&format!(
+        r#"{OP_HEAD}
+paths: {{}}
+components:
+  schemas:
+    U:
+      oneOf: [{{ $ref: '#/components/schemas/A' }}]
+      discriminator:
+        propertyName: kind
+        mapping:
+          A: {{ $ref: '#/components/schemas/A' }}
+          B: {{ type: object, title: B }}
+          C: '#/components/schemas/C'
+    V:
+      oneOf: [{{ type: object }}]
+      discriminator:
+        propertyName: kind
+        mapping:
+          Only: {{ type: object }}
+"#
+    ));
+    string_discriminator_mappings(&mut d);
+    assert_eq!(
+        d["components"]["schemas"]["U"]["discriminator"]["mapping"],
+        json!({"A": "#/components/schemas/A", "C": "#/components/schemas/C"})
+    );
+    assert_eq!(
+        d["components"]["schemas"]["V"]["discriminator"],
+        json!({"propertyName": "kind"})
+    );
+    // The result is what openapiv3 accepts.
+    let _: openapiv3::OpenAPI =
+        serde_json::from_value(d).expect("openapiv3 parses the normalised fixture");
+}
+
+#[test]
+fn collapse_required_overlays_refs_responses_and_moves_request_requirements() {
+    let mut d = doc(&format!(
+        r#"{OP_HEAD}
+paths:
+  /s:
+    post:
+      operationId: create
+      requestBody:
+        content:
+          application/json:
+            schema:
+              allOf:
+                - $ref: '#/components/schemas/CreateReq'
+                - type: object
+                  required: [email]
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema:
+                allOf:
+                  - $ref: '#/components/schemas/Share'
+                  - type: object
+                    required: [id, status]
+components:
+  schemas:
+    CreateReq: {{ type: object, properties: {{ email: {{ type: string }} }} }}
+    Share: {{ type: object, properties: {{ id: {{ type: string }}, status: {{ type: string }} }} }}
+    ShareList:
+      type: object
+      properties:
+        data:
+          type: array
+          items:
+            allOf:
+              - $ref: '#/components/schemas/Share'
+              - required: [id]
+"#
+    ));
+    collapse_required_overlays(&mut d);
+    let op = &d["paths"]["/s"]["post"];
+    assert_eq!(
+        op["requestBody"]["content"]["application/json"]["schema"],
+        json!({"$ref": "#/components/schemas/CreateReq"})
+    );
+    assert_eq!(
+        d["components"]["schemas"]["CreateReq"]["required"],
+        json!(["email"])
+    );
+    assert_eq!(
+        op["responses"]["200"]["content"]["application/json"]["schema"],
+        json!({"$ref": "#/components/schemas/Share"})
+    );
+    assert_eq!(
+        d["components"]["schemas"]["ShareList"]["properties"]["data"]["items"],
+        json!({"$ref": "#/components/schemas/Share"})
+    );
+    assert!(
+        d["components"]["schemas"]["Share"]
+            .get("required")
+            .is_none(),
+        "response fields stay optional"
+    );
+}
+
+#[test]
+fn drop_bodiless_error_responses_removes_only_bodiless_errors() {
+    let mut d = doc(&format!(
+        r#"{OP_HEAD}
+paths:
+  /x:
+    get:
+      operationId: x
+      responses:
+        '204': {{ description: none }}
+        '404':
+          description: nf
+          content: {{ application/json: {{ schema: {{ type: object }} }} }}
+        '429':
+          description: Rate Limit Exceeded
+          headers:
+            Retry-After: {{ schema: {{ type: integer }} }}
+"#
+    ));
+    drop_bodiless_error_responses(&mut d);
+    let responses = d["paths"]["/x"]["get"]["responses"].as_object().unwrap();
+    assert_eq!(
+        responses.keys().collect::<Vec<_>>(),
+        ["204", "404"],
+        "success without body stays"
+    );
+}
+
+#[test]
+fn allow_unknown_fields_removes_additional_properties_false() {
+    let mut d = doc(&format!(
+        r#"{OP_HEAD}
+paths: {{}}
+components:
+  schemas:
+    Error: {{ type: object, additionalProperties: false, properties: {{ code: {{ type: string }} }} }}
+    Map: {{ type: object, additionalProperties: {{ type: string }} }}
+"#
+    ));
+    allow_unknown_fields(&mut d);
+    assert!(
+        d["components"]["schemas"]["Error"]
+            .get("additionalProperties")
+            .is_none()
+    );
+    assert_eq!(
+        d["components"]["schemas"]["Map"]["additionalProperties"],
+        json!({"type": "string"})
+    );
+}
+
+#[test]
+fn drop_read_only_from_requests_strips_request_only_schemas() {
+    let mut d = doc(&format!(
+        r#"{OP_HEAD}
+paths:
+  /r:
+    post:
+      operationId: r
+      requestBody:
+        content:
+          application/json:
+            schema:
+              allOf:
+                - $ref: '#/components/schemas/Req'
+                - type: object
+                  required: [token]
+      responses:
+        '200':
+          description: ok
+          content: {{ application/json: {{ schema: {{ $ref: '#/components/schemas/Shared' }} }} }}
+  /s:
+    patch:
+      operationId: s
+      requestBody:
+        content: {{ application/json: {{ schema: {{ $ref: '#/components/schemas/Shared' }} }} }}
+      responses:
+        '204': {{ description: ok }}
+components:
+  schemas:
+    Meta: {{ readOnly: true, properties: {{ self: {{ type: string }} }} }}
+    Req:
+      type: object
+      required: [id, token]
+      properties:
+        id: {{ type: string, readOnly: true }}
+        metadata: {{ allOf: [{{ $ref: '#/components/schemas/Meta' }}, {{ properties: {{}} }}] }}
+        inline_meta: {{ allOf: [{{ readOnly: true, properties: {{}} }}] }}
+        token: {{ type: string }}
+    Shared:
+      type: object
+      properties:
+        kind: {{ type: string, readOnly: true }}
+        enabled: {{ type: boolean }}
+"#
+    ));
+    drop_read_only_from_requests(&mut d);
+    let req = &d["components"]["schemas"]["Req"];
+    assert_eq!(
+        req["properties"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .collect::<Vec<_>>(),
+        ["token"]
+    );
+    assert_eq!(req["required"], json!(["token"]));
+    let shared = &d["components"]["schemas"]["Shared"];
+    assert!(
+        shared["properties"].get("kind").is_some(),
+        "schemas that responses use keep read-only fields"
+    );
+}
+
+#[test]
+fn open_extensible_enums_hoists_inline_enums_to_named_components() {
+    let mut d = doc(&format!(
+        r#"{OP_HEAD}
+paths: {{}}
+components:
+  schemas:
+    cdx.v1.Cloud: {{ type: string, x-extensible-enum: [AWS, GCP] }}
+    cdx.v1.Status:
+      type: object
+      properties:
+        phase: {{ type: string, description: The phase, x-extensible-enum: [ACTIVE] }}
+"#
+    ));
+    open_extensible_enums(&mut d);
+    let schemas = &d["components"]["schemas"];
+    assert_eq!(
+        schemas["cdx.v1.Cloud"]["x-extensible-enum"],
+        json!(["AWS", "GCP"]),
+        "components stay"
+    );
+    assert_eq!(
+        schemas["cdx.v1.Status"]["properties"]["phase"],
+        json!({"description": "The phase", "allOf": [{"$ref": "#/components/schemas/cdx.v1.Status.phase"}]})
+    );
+    assert_eq!(
+        schemas["cdx.v1.Status.phase"]["x-extensible-enum"],
+        json!(["ACTIVE"])
+    );
+    assert_eq!(
+        schemas["cdx.v1.Status.phase"]["title"],
+        "cdx.v1.Status.phase"
+    );
+}
+
+#[test]
+fn redact_secret_fields_points_x_redact_strings_at_secret() {
+    let mut d = doc(&format!(
+        r#"{OP_HEAD}
+paths: {{}}
+components:
+  schemas:
+    R:
+      type: object
+      properties:
+        secret: {{ type: string, x-redact: true, readOnly: true }}
+        api_key: {{ type: string }}
+"#
+    ));
+    redact_secret_fields(&mut d);
+    let schemas = &d["components"]["schemas"];
+    assert_eq!(
+        schemas["R"]["properties"]["secret"],
+        json!({"readOnly": true, "x-redact": true, "allOf": [{"$ref": "#/components/schemas/Secret"}]})
+    );
+    assert_eq!(
+        schemas["R"]["properties"]["api_key"],
+        json!({"type": "string"})
+    );
+    assert_eq!(schemas["Secret"]["type"], "string");
+}
+
+#[test]
+fn tolerate_unknown_union_kinds_hoists_and_marks_unions() {
+    let mut d = doc(&format!(
+        r#"{OP_HEAD}
+paths: {{}}
+components:
+  schemas:
+    cdx.v1.SharedTopic:
+      type: object
+      properties: {{ kind: {{ type: string, enum: [Topic] }}, topic: {{ type: string }} }}
+    cdx.v1.Resp:
+      type: object
+      properties:
+        resources:
+          type: array
+          items:
+            type: object
+            discriminator: {{ propertyName: kind }}
+            oneOf:
+              - $ref: '#/components/schemas/cdx.v1.SharedTopic'
+              - type: object
+                title: cdx.v1.SharedGroup
+                properties: {{ kind: {{ type: string, enum: [Group] }} }}
+"#
+    ));
+    tolerate_unknown_union_kinds(&mut d);
+    let schemas = &d["components"]["schemas"];
+    assert_eq!(
+        schemas["cdx.v1.Resp"]["properties"]["resources"]["items"],
+        json!({"allOf": [{"$ref": "#/components/schemas/cdx.v1.Resp.resources.item"}]})
+    );
+    let union = &schemas["cdx.v1.Resp.resources.item"];
+    assert_eq!(union[OPEN_UNION], true);
+    assert_eq!(
+        union["oneOf"][1],
+        json!({"$ref": "#/components/schemas/cdx.v1.SharedGroup"}),
+        "inline members hoisted"
+    );
+    assert_eq!(
+        schemas["cdx.v1.SharedGroup"]["properties"]["kind"]["enum"],
+        json!(["Group"])
+    );
+}
+
+#[test]
+fn relax_response_constraints_keeps_request_only_constraints() {
+    let mut d = doc(&format!(
+        r#"{OP_HEAD}
+paths:
+  /r:
+    post:
+      operationId: r
+      requestBody:
+        content: {{ application/json: {{ schema: {{ $ref: '#/components/schemas/Req' }} }} }}
+      responses:
+        '200':
+          description: ok
+          content: {{ application/json: {{ schema: {{ $ref: '#/components/schemas/Net' }} }} }}
+components:
+  schemas:
+    Req: {{ type: object, properties: {{ gcp_project: {{ type: string, minLength: 1 }} }} }}
+    Net:
+      type: object
+      properties:
+        id: {{ type: string, maxLength: 255 }}
+        zones: {{ type: array, minItems: 3, maxItems: 3, items: {{ type: string }} }}
+"#
+    ));
+    relax_response_constraints(&mut d);
+    let schemas = &d["components"]["schemas"];
+    assert_eq!(
+        schemas["Net"]["properties"]["id"],
+        json!({"type": "string"})
+    );
+    assert_eq!(
+        schemas["Net"]["properties"]["zones"],
+        json!({"type": "array", "items": {"type": "string"}})
+    );
+    assert_eq!(schemas["Req"]["properties"]["gcp_project"]["minLength"], 1);
+}
+
+#[test]
+fn image_bodies_as_octet_stream_rewrites_image_media() {
+    let mut d = doc(&format!(
+        r#"{OP_HEAD}
+paths:
+  /i:
+    post:
+      operationId: up
+      requestBody:
+        content: {{ image/*: {{ schema: {{ type: string, format: base64 }} }} }}
+      responses:
+        '201': {{ description: created }}
+    get:
+      operationId: view
+      responses:
+        '200':
+          description: ok
+          content: {{ image/*: {{ schema: {{ type: string, format: base64 }} }} }}
+"#
+    ));
+    image_bodies_as_octet_stream(&mut d);
+    let op = &d["paths"]["/i"];
+    assert_eq!(
+        op["post"]["requestBody"]["content"],
+        json!({"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}})
+    );
+    assert_eq!(
+        op["get"]["responses"]["200"]["content"]["image/*"]["schema"]["format"],
+        "binary"
+    );
+}
+
+#[test]
+fn apply_all_reports_changed_steps_and_is_idempotent() {
+    let mut d = doc(&format!(
+        r#"{OP_HEAD}
+paths: {{}}
+components:
+  schemas:
+    Error: {{ type: object, additionalProperties: false }}
+"#
+    ));
+    assert_eq!(apply_all(&mut d).unwrap(), ["allow_unknown_fields"]);
+    assert!(
+        apply_all(&mut d).unwrap().is_empty(),
+        "a normalised spec is a fixed point"
+    );
+}
