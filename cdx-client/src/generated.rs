@@ -4,13 +4,18 @@
 #[allow(unused_imports)]
 pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
 #[allow(unused_imports)]
-use progenitor_client::{ClientHooks, OperationInfo, RequestBuilderExt, encode_path};
+use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderExt};
 /// Types used as operation parameters and responses.
 #[allow(clippy::all)]
 pub mod types {
     ///AWS PrivateLink details of the shared cluster network.
     #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
     )]
     pub struct CdxV1AwsNetwork {
         ///Which cloud variant this is.
@@ -32,7 +37,7 @@ pub mod types {
         Ord,
         PartialEq,
         PartialOrd,
-        schemars::JsonSchema,
+        schemars::JsonSchema
     )]
     pub enum CdxV1AwsNetworkKind {
         AwsNetwork,
@@ -48,7 +53,9 @@ pub mod types {
 
     impl ::std::str::FromStr for CdxV1AwsNetworkKind {
         type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             match value {
                 "AwsNetwork" => Ok(Self::AwsNetwork),
                 _ => Err("invalid value".into()),
@@ -58,7 +65,9 @@ pub mod types {
 
     impl ::std::convert::TryFrom<&str> for CdxV1AwsNetworkKind {
         type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
@@ -74,7 +83,12 @@ pub mod types {
 
     ///Azure Private Link details of the shared cluster network.
     #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
     )]
     pub struct CdxV1AzureNetwork {
         ///Which cloud variant this is.
@@ -84,8 +98,10 @@ pub mod types {
             default,
             skip_serializing_if = ":: std :: collections :: BTreeMap::is_empty"
         )]
-        pub private_link_service_aliases:
-            ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+        pub private_link_service_aliases: ::std::collections::BTreeMap<
+            ::std::string::String,
+            ::std::string::String,
+        >,
     }
 
     ///Which cloud variant this is.
@@ -100,7 +116,7 @@ pub mod types {
         Ord,
         PartialEq,
         PartialOrd,
-        schemars::JsonSchema,
+        schemars::JsonSchema
     )]
     pub enum CdxV1AzureNetworkKind {
         AzureNetwork,
@@ -116,7 +132,9 @@ pub mod types {
 
     impl ::std::str::FromStr for CdxV1AzureNetworkKind {
         type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             match value {
                 "AzureNetwork" => Ok(Self::AzureNetwork),
                 _ => Err("invalid value".into()),
@@ -126,7 +144,9 @@ pub mod types {
 
     impl ::std::convert::TryFrom<&str> for CdxV1AzureNetworkKind {
         type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
@@ -142,10 +162,17 @@ pub mod types {
 
     ///Private connection types the shared cluster offers. Empty when the cluster is only reachable over the public internet.
     #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
     )]
     #[serde(transparent)]
-    pub struct CdxV1ConnectionTypes(pub ::std::vec::Vec<crate::types::CdxV1ConnectionType>);
+    pub struct CdxV1ConnectionTypes(
+        pub ::std::vec::Vec<crate::types::CdxV1ConnectionType>,
+    );
     impl ::std::ops::Deref for CdxV1ConnectionTypes {
         type Target = ::std::vec::Vec<crate::types::CdxV1ConnectionType>;
         fn deref(&self) -> &::std::vec::Vec<crate::types::CdxV1ConnectionType> {
@@ -154,16 +181,14 @@ pub mod types {
     }
 
     impl ::std::convert::From<CdxV1ConnectionTypes>
-        for ::std::vec::Vec<crate::types::CdxV1ConnectionType>
-    {
+    for ::std::vec::Vec<crate::types::CdxV1ConnectionType> {
         fn from(value: CdxV1ConnectionTypes) -> Self {
             value.0
         }
     }
 
     impl ::std::convert::From<::std::vec::Vec<crate::types::CdxV1ConnectionType>>
-        for CdxV1ConnectionTypes
-    {
+    for CdxV1ConnectionTypes {
         fn from(value: ::std::vec::Vec<crate::types::CdxV1ConnectionType>) -> Self {
             Self(value)
         }
@@ -177,7 +202,7 @@ pub mod types {
         Debug,
         Default,
         PartialEq,
-        schemars::JsonSchema,
+        schemars::JsonSchema
     )]
     pub struct CdxV1ConsumerShare {
         ///APIVersion defines the schema version of this representation of a resource.
@@ -197,7 +222,9 @@ pub mod types {
         pub id: ::std::option::Option<::std::string::String>,
         ///When the invitation stops being redeemable (shares not yet redeemed only).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub invite_expires_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        pub invite_expires_at: ::std::option::Option<
+            ::chrono::DateTime<::chrono::offset::Utc>,
+        >,
         ///Kind defines the object this REST resource represents.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub kind: ::std::option::Option<CdxV1ConsumerShareKind>,
@@ -225,7 +252,7 @@ pub mod types {
         Ord,
         PartialEq,
         PartialOrd,
-        schemars::JsonSchema,
+        schemars::JsonSchema
     )]
     pub enum CdxV1ConsumerShareApiVersion {
         #[serde(rename = "cdx/v1")]
@@ -242,7 +269,9 @@ pub mod types {
 
     impl ::std::str::FromStr for CdxV1ConsumerShareApiVersion {
         type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             match value {
                 "cdx/v1" => Ok(Self::CdxV1),
                 _ => Err("invalid value".into()),
@@ -252,12 +281,15 @@ pub mod types {
 
     impl ::std::convert::TryFrom<&str> for CdxV1ConsumerShareApiVersion {
         type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
 
-    impl ::std::convert::TryFrom<::std::string::String> for CdxV1ConsumerShareApiVersion {
+    impl ::std::convert::TryFrom<::std::string::String>
+    for CdxV1ConsumerShareApiVersion {
         type Error = self::error::ConversionError;
         fn try_from(
             value: ::std::string::String,
@@ -278,7 +310,7 @@ pub mod types {
         Ord,
         PartialEq,
         PartialOrd,
-        schemars::JsonSchema,
+        schemars::JsonSchema
     )]
     pub enum CdxV1ConsumerShareKind {
         ConsumerShare,
@@ -294,7 +326,9 @@ pub mod types {
 
     impl ::std::str::FromStr for CdxV1ConsumerShareKind {
         type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             match value {
                 "ConsumerShare" => Ok(Self::ConsumerShare),
                 _ => Err("invalid value".into()),
@@ -304,7 +338,9 @@ pub mod types {
 
     impl ::std::convert::TryFrom<&str> for CdxV1ConsumerShareKind {
         type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
@@ -320,7 +356,12 @@ pub mod types {
 
     ///One page of the shares offered to your organization.
     #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
     )]
     pub struct CdxV1ConsumerShareList {
         ///APIVersion defines the schema version of this representation of a resource.
@@ -344,7 +385,7 @@ pub mod types {
         Ord,
         PartialEq,
         PartialOrd,
-        schemars::JsonSchema,
+        schemars::JsonSchema
     )]
     pub enum CdxV1ConsumerShareListApiVersion {
         #[serde(rename = "cdx/v1")]
@@ -361,7 +402,9 @@ pub mod types {
 
     impl ::std::str::FromStr for CdxV1ConsumerShareListApiVersion {
         type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             match value {
                 "cdx/v1" => Ok(Self::CdxV1),
                 _ => Err("invalid value".into()),
@@ -371,12 +414,15 @@ pub mod types {
 
     impl ::std::convert::TryFrom<&str> for CdxV1ConsumerShareListApiVersion {
         type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
 
-    impl ::std::convert::TryFrom<::std::string::String> for CdxV1ConsumerShareListApiVersion {
+    impl ::std::convert::TryFrom<::std::string::String>
+    for CdxV1ConsumerShareListApiVersion {
         type Error = self::error::ConversionError;
         fn try_from(
             value: ::std::string::String,
@@ -397,7 +443,7 @@ pub mod types {
         Ord,
         PartialEq,
         PartialOrd,
-        schemars::JsonSchema,
+        schemars::JsonSchema
     )]
     pub enum CdxV1ConsumerShareListKind {
         ConsumerShareList,
@@ -413,7 +459,9 @@ pub mod types {
 
     impl ::std::str::FromStr for CdxV1ConsumerShareListKind {
         type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             match value {
                 "ConsumerShareList" => Ok(Self::ConsumerShareList),
                 _ => Err("invalid value".into()),
@@ -423,7 +471,9 @@ pub mod types {
 
     impl ::std::convert::TryFrom<&str> for CdxV1ConsumerShareListKind {
         type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
@@ -439,7 +489,12 @@ pub mod types {
 
     ///Where a consumer share is in its lifecycle.
     #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
     )]
     pub struct CdxV1ConsumerShareStatus {
         ///Current phase. New values may appear; treat unknown ones as opaque.
@@ -454,7 +509,7 @@ pub mod types {
         Debug,
         Default,
         PartialEq,
-        schemars::JsonSchema,
+        schemars::JsonSchema
     )]
     pub struct CdxV1ConsumerSharedResource {
         ///APIVersion defines the schema version of this representation of a resource.
@@ -481,8 +536,8 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub metadata: ::std::option::Option<ObjectMeta>,
         /**The network connection types of the provider shared cluster. If the shared cluster is on public internet,
-        then the list will be empty
-        */
+then the list will be empty
+*/
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub network_connection_types: ::std::option::Option<CdxV1ConnectionTypes>,
         ///Email of the shared resource's organization contact
@@ -514,7 +569,7 @@ pub mod types {
         Ord,
         PartialEq,
         PartialOrd,
-        schemars::JsonSchema,
+        schemars::JsonSchema
     )]
     pub enum CdxV1ConsumerSharedResourceApiVersion {
         #[serde(rename = "cdx/v1")]
@@ -531,7 +586,9 @@ pub mod types {
 
     impl ::std::str::FromStr for CdxV1ConsumerSharedResourceApiVersion {
         type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             match value {
                 "cdx/v1" => Ok(Self::CdxV1),
                 _ => Err("invalid value".into()),
@@ -541,12 +598,15 @@ pub mod types {
 
     impl ::std::convert::TryFrom<&str> for CdxV1ConsumerSharedResourceApiVersion {
         type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
 
-    impl ::std::convert::TryFrom<::std::string::String> for CdxV1ConsumerSharedResourceApiVersion {
+    impl ::std::convert::TryFrom<::std::string::String>
+    for CdxV1ConsumerSharedResourceApiVersion {
         type Error = self::error::ConversionError;
         fn try_from(
             value: ::std::string::String,
@@ -567,7 +627,7 @@ pub mod types {
         Ord,
         PartialEq,
         PartialOrd,
-        schemars::JsonSchema,
+        schemars::JsonSchema
     )]
     pub enum CdxV1ConsumerSharedResourceKind {
         ConsumerSharedResource,
@@ -583,7 +643,9 @@ pub mod types {
 
     impl ::std::str::FromStr for CdxV1ConsumerSharedResourceKind {
         type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             match value {
                 "ConsumerSharedResource" => Ok(Self::ConsumerSharedResource),
                 _ => Err("invalid value".into()),
@@ -593,12 +655,15 @@ pub mod types {
 
     impl ::std::convert::TryFrom<&str> for CdxV1ConsumerSharedResourceKind {
         type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
 
-    impl ::std::convert::TryFrom<::std::string::String> for CdxV1ConsumerSharedResourceKind {
+    impl ::std::convert::TryFrom<::std::string::String>
+    for CdxV1ConsumerSharedResourceKind {
         type Error = self::error::ConversionError;
         fn try_from(
             value: ::std::string::String,
@@ -609,7 +674,12 @@ pub mod types {
 
     ///One page of the resources shared with your organization.
     #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
     )]
     pub struct CdxV1ConsumerSharedResourceList {
         ///APIVersion defines the schema version of this representation of a resource.
@@ -633,7 +703,7 @@ pub mod types {
         Ord,
         PartialEq,
         PartialOrd,
-        schemars::JsonSchema,
+        schemars::JsonSchema
     )]
     pub enum CdxV1ConsumerSharedResourceListApiVersion {
         #[serde(rename = "cdx/v1")]
@@ -650,7 +720,9 @@ pub mod types {
 
     impl ::std::str::FromStr for CdxV1ConsumerSharedResourceListApiVersion {
         type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             match value {
                 "cdx/v1" => Ok(Self::CdxV1),
                 _ => Err("invalid value".into()),
@@ -660,12 +732,15 @@ pub mod types {
 
     impl ::std::convert::TryFrom<&str> for CdxV1ConsumerSharedResourceListApiVersion {
         type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
 
-    impl ::std::convert::TryFrom<::std::string::String> for CdxV1ConsumerSharedResourceListApiVersion {
+    impl ::std::convert::TryFrom<::std::string::String>
+    for CdxV1ConsumerSharedResourceListApiVersion {
         type Error = self::error::ConversionError;
         fn try_from(
             value: ::std::string::String,
@@ -686,7 +761,7 @@ pub mod types {
         Ord,
         PartialEq,
         PartialOrd,
-        schemars::JsonSchema,
+        schemars::JsonSchema
     )]
     pub enum CdxV1ConsumerSharedResourceListKind {
         ConsumerSharedResourceList,
@@ -695,14 +770,18 @@ pub mod types {
     impl ::std::fmt::Display for CdxV1ConsumerSharedResourceListKind {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
-                Self::ConsumerSharedResourceList => f.write_str("ConsumerSharedResourceList"),
+                Self::ConsumerSharedResourceList => {
+                    f.write_str("ConsumerSharedResourceList")
+                }
             }
         }
     }
 
     impl ::std::str::FromStr for CdxV1ConsumerSharedResourceListKind {
         type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             match value {
                 "ConsumerSharedResourceList" => Ok(Self::ConsumerSharedResourceList),
                 _ => Err("invalid value".into()),
@@ -712,12 +791,15 @@ pub mod types {
 
     impl ::std::convert::TryFrom<&str> for CdxV1ConsumerSharedResourceListKind {
         type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
 
-    impl ::std::convert::TryFrom<::std::string::String> for CdxV1ConsumerSharedResourceListKind {
+    impl ::std::convert::TryFrom<::std::string::String>
+    for CdxV1ConsumerSharedResourceListKind {
         type Error = self::error::ConversionError;
         fn try_from(
             value: ::std::string::String,
@@ -728,7 +810,12 @@ pub mod types {
 
     ///What to share and with whom. The read-only header fields are ignored when sent.
     #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
     )]
     pub struct CdxV1CreateProviderShareRequest {
         ///Who is allowed to redeem the invitation.
@@ -741,7 +828,15 @@ pub mod types {
 
     ///CRN of one topic or subject to share.
     #[derive(
-        ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd, schemars::JsonSchema,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
     )]
     #[serde(transparent)]
     pub struct CdxV1CreateProviderShareRequestResourcesItem(::std::string::String);
@@ -752,7 +847,8 @@ pub mod types {
         }
     }
 
-    impl ::std::convert::From<CdxV1CreateProviderShareRequestResourcesItem> for ::std::string::String {
+    impl ::std::convert::From<CdxV1CreateProviderShareRequestResourcesItem>
+    for ::std::string::String {
         fn from(value: CdxV1CreateProviderShareRequestResourcesItem) -> Self {
             value.0
         }
@@ -760,9 +856,11 @@ pub mod types {
 
     impl ::std::str::FromStr for CdxV1CreateProviderShareRequestResourcesItem {
         type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            static PATTERN: ::std::sync::LazyLock<::regress::Regex> =
-                ::std::sync::LazyLock::new(|| ::regress::Regex::new("^crn://.+$").unwrap());
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
+            { ::regress::Regex::new("^crn://.+$").unwrap() });
             if PATTERN.find(value).is_none() {
                 return Err("doesn't match pattern \"^crn://.+$\"".into());
             }
@@ -772,14 +870,15 @@ pub mod types {
 
     impl ::std::convert::TryFrom<&str> for CdxV1CreateProviderShareRequestResourcesItem {
         type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
 
     impl ::std::convert::TryFrom<::std::string::String>
-        for CdxV1CreateProviderShareRequestResourcesItem
-    {
+    for CdxV1CreateProviderShareRequestResourcesItem {
         type Error = self::error::ConversionError;
         fn try_from(
             value: ::std::string::String,
@@ -788,7 +887,8 @@ pub mod types {
         }
     }
 
-    impl<'de> ::serde::Deserialize<'de> for CdxV1CreateProviderShareRequestResourcesItem {
+    impl<'de> ::serde::Deserialize<'de>
+    for CdxV1CreateProviderShareRequestResourcesItem {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
@@ -803,7 +903,12 @@ pub mod types {
 
     ///Lets only the holder of one email address redeem the invitation.
     #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
     )]
     pub struct CdxV1EmailConsumerRestriction {
         ///Email address of the invited consumer.
@@ -824,7 +929,7 @@ pub mod types {
         Ord,
         PartialEq,
         PartialOrd,
-        schemars::JsonSchema,
+        schemars::JsonSchema
     )]
     pub enum CdxV1EmailConsumerRestrictionKind {
         Email,
@@ -840,7 +945,9 @@ pub mod types {
 
     impl ::std::str::FromStr for CdxV1EmailConsumerRestrictionKind {
         type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             match value {
                 "Email" => Ok(Self::Email),
                 _ => Err("invalid value".into()),
@@ -850,12 +957,15 @@ pub mod types {
 
     impl ::std::convert::TryFrom<&str> for CdxV1EmailConsumerRestrictionKind {
         type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
 
-    impl ::std::convert::TryFrom<::std::string::String> for CdxV1EmailConsumerRestrictionKind {
+    impl ::std::convert::TryFrom<::std::string::String>
+    for CdxV1EmailConsumerRestrictionKind {
         type Error = self::error::ConversionError;
         fn try_from(
             value: ::std::string::String,
@@ -866,7 +976,12 @@ pub mod types {
 
     ///GCP Private Service Connect details of the shared cluster network.
     #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
     )]
     pub struct CdxV1GcpNetwork {
         ///Which cloud variant this is.
@@ -876,8 +991,10 @@ pub mod types {
             default,
             skip_serializing_if = ":: std :: collections :: BTreeMap::is_empty"
         )]
-        pub private_service_connect_service_attachments:
-            ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+        pub private_service_connect_service_attachments: ::std::collections::BTreeMap<
+            ::std::string::String,
+            ::std::string::String,
+        >,
     }
 
     ///Which cloud variant this is.
@@ -892,7 +1009,7 @@ pub mod types {
         Ord,
         PartialEq,
         PartialOrd,
-        schemars::JsonSchema,
+        schemars::JsonSchema
     )]
     pub enum CdxV1GcpNetworkKind {
         GcpNetwork,
@@ -908,7 +1025,9 @@ pub mod types {
 
     impl ::std::str::FromStr for CdxV1GcpNetworkKind {
         type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             match value {
                 "GcpNetwork" => Ok(Self::GcpNetwork),
                 _ => Err("invalid value".into()),
@@ -918,7 +1037,9 @@ pub mod types {
 
     impl ::std::convert::TryFrom<&str> for CdxV1GcpNetworkKind {
         type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
@@ -940,7 +1061,7 @@ pub mod types {
         Debug,
         Default,
         PartialEq,
-        schemars::JsonSchema,
+        schemars::JsonSchema
     )]
     pub struct CdxV1Network {
         ///APIVersion defines the schema version of this representation of a resource.
@@ -968,8 +1089,10 @@ pub mod types {
             default,
             skip_serializing_if = ":: std :: collections :: BTreeMap::is_empty"
         )]
-        pub zonal_subdomains:
-            ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+        pub zonal_subdomains: ::std::collections::BTreeMap<
+            ::std::string::String,
+            ::std::string::String,
+        >,
         ///The three availability zones the network spans (AWS zone IDs, GCP zone names, or Confluent zone numbers on Azure).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub zones: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
@@ -987,7 +1110,7 @@ pub mod types {
         Ord,
         PartialEq,
         PartialOrd,
-        schemars::JsonSchema,
+        schemars::JsonSchema
     )]
     pub enum CdxV1NetworkApiVersion {
         #[serde(rename = "cdx/v1")]
@@ -1004,7 +1127,9 @@ pub mod types {
 
     impl ::std::str::FromStr for CdxV1NetworkApiVersion {
         type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             match value {
                 "cdx/v1" => Ok(Self::CdxV1),
                 _ => Err("invalid value".into()),
@@ -1014,7 +1139,9 @@ pub mod types {
 
     impl ::std::convert::TryFrom<&str> for CdxV1NetworkApiVersion {
         type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
@@ -1040,7 +1167,7 @@ pub mod types {
         Ord,
         PartialEq,
         PartialOrd,
-        schemars::JsonSchema,
+        schemars::JsonSchema
     )]
     pub enum CdxV1NetworkKind {
         Network,
@@ -1056,7 +1183,9 @@ pub mod types {
 
     impl ::std::str::FromStr for CdxV1NetworkKind {
         type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             match value {
                 "Network" => Ok(Self::Network),
                 _ => Err("invalid value".into()),
@@ -1066,7 +1195,9 @@ pub mod types {
 
     impl ::std::convert::TryFrom<&str> for CdxV1NetworkKind {
         type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
@@ -1088,7 +1219,7 @@ pub mod types {
         Debug,
         Default,
         PartialEq,
-        schemars::JsonSchema,
+        schemars::JsonSchema
     )]
     pub struct CdxV1OptIn {
         ///APIVersion defines the schema version of this representation of a resource.
@@ -1114,7 +1245,7 @@ pub mod types {
         Ord,
         PartialEq,
         PartialOrd,
-        schemars::JsonSchema,
+        schemars::JsonSchema
     )]
     pub enum CdxV1OptInApiVersion {
         #[serde(rename = "cdx/v1")]
@@ -1131,7 +1262,9 @@ pub mod types {
 
     impl ::std::str::FromStr for CdxV1OptInApiVersion {
         type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             match value {
                 "cdx/v1" => Ok(Self::CdxV1),
                 _ => Err("invalid value".into()),
@@ -1141,7 +1274,9 @@ pub mod types {
 
     impl ::std::convert::TryFrom<&str> for CdxV1OptInApiVersion {
         type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
@@ -1167,7 +1302,7 @@ pub mod types {
         Ord,
         PartialEq,
         PartialOrd,
-        schemars::JsonSchema,
+        schemars::JsonSchema
     )]
     pub enum CdxV1OptInKind {
         OptIn,
@@ -1183,7 +1318,9 @@ pub mod types {
 
     impl ::std::str::FromStr for CdxV1OptInKind {
         type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             match value {
                 "OptIn" => Ok(Self::OptIn),
                 _ => Err("invalid value".into()),
@@ -1193,7 +1330,9 @@ pub mod types {
 
     impl ::std::convert::TryFrom<&str> for CdxV1OptInKind {
         type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
@@ -1215,7 +1354,7 @@ pub mod types {
         Debug,
         Default,
         PartialEq,
-        schemars::JsonSchema,
+        schemars::JsonSchema
     )]
     pub struct CdxV1ProviderShare {
         ///APIVersion defines the schema version of this representation of a resource.
@@ -1229,20 +1368,25 @@ pub mod types {
         pub consumer_organization_name: ::std::option::Option<::std::string::String>,
         ///Who is allowed to redeem the invitation.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub consumer_restriction:
-            ::std::option::Option<crate::types::CdxV1ProviderShareConsumerRestriction>,
+        pub consumer_restriction: ::std::option::Option<
+            crate::types::CdxV1ProviderShareConsumerRestriction,
+        >,
         ///Name of the consumer user who redeemed the invitation.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub consumer_user_name: ::std::option::Option<::std::string::String>,
         ///How the invitation reaches the consumer.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub delivery_method: ::std::option::Option<crate::types::CdxV1ProviderShareDeliveryMethod>,
+        pub delivery_method: ::std::option::Option<
+            crate::types::CdxV1ProviderShareDeliveryMethod,
+        >,
         ///ID is the "natural identifier" for an object within its scope/namespace; it is normally unique across time but not space. That is, you can assume that the ID will not be reclaimed and reused after an object is deleted ("time"); however, it may collide with IDs for other object `kinds` or objects of the same `kind` within a different scope/namespace ("space").
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub id: ::std::option::Option<::std::string::String>,
         ///When the invitation stops being redeemable.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub invite_expires_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        pub invite_expires_at: ::std::option::Option<
+            ::chrono::DateTime<::chrono::offset::Utc>,
+        >,
         ///When the invitation was sent.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub invited_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
@@ -1259,7 +1403,9 @@ pub mod types {
         pub provider_user_name: ::std::option::Option<::std::string::String>,
         ///When the consumer redeemed the invitation.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub redeemed_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        pub redeemed_at: ::std::option::Option<
+            ::chrono::DateTime<::chrono::offset::Utc>,
+        >,
         ///The service account through which the consumer reads the shared data.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub service_account: ::std::option::Option<GlobalObjectReference>,
@@ -1279,7 +1425,7 @@ pub mod types {
         Ord,
         PartialEq,
         PartialOrd,
-        schemars::JsonSchema,
+        schemars::JsonSchema
     )]
     pub enum CdxV1ProviderShareApiVersion {
         #[serde(rename = "cdx/v1")]
@@ -1296,7 +1442,9 @@ pub mod types {
 
     impl ::std::str::FromStr for CdxV1ProviderShareApiVersion {
         type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             match value {
                 "cdx/v1" => Ok(Self::CdxV1),
                 _ => Err("invalid value".into()),
@@ -1306,12 +1454,15 @@ pub mod types {
 
     impl ::std::convert::TryFrom<&str> for CdxV1ProviderShareApiVersion {
         type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
 
-    impl ::std::convert::TryFrom<::std::string::String> for CdxV1ProviderShareApiVersion {
+    impl ::std::convert::TryFrom<::std::string::String>
+    for CdxV1ProviderShareApiVersion {
         type Error = self::error::ConversionError;
         fn try_from(
             value: ::std::string::String,
@@ -1332,7 +1483,7 @@ pub mod types {
         Ord,
         PartialEq,
         PartialOrd,
-        schemars::JsonSchema,
+        schemars::JsonSchema
     )]
     pub enum CdxV1ProviderShareKind {
         ProviderShare,
@@ -1348,7 +1499,9 @@ pub mod types {
 
     impl ::std::str::FromStr for CdxV1ProviderShareKind {
         type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             match value {
                 "ProviderShare" => Ok(Self::ProviderShare),
                 _ => Err("invalid value".into()),
@@ -1358,7 +1511,9 @@ pub mod types {
 
     impl ::std::convert::TryFrom<&str> for CdxV1ProviderShareKind {
         type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
@@ -1374,7 +1529,12 @@ pub mod types {
 
     ///One page of the shares your organization has created.
     #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
     )]
     pub struct CdxV1ProviderShareList {
         ///APIVersion defines the schema version of this representation of a resource.
@@ -1398,7 +1558,7 @@ pub mod types {
         Ord,
         PartialEq,
         PartialOrd,
-        schemars::JsonSchema,
+        schemars::JsonSchema
     )]
     pub enum CdxV1ProviderShareListApiVersion {
         #[serde(rename = "cdx/v1")]
@@ -1415,7 +1575,9 @@ pub mod types {
 
     impl ::std::str::FromStr for CdxV1ProviderShareListApiVersion {
         type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             match value {
                 "cdx/v1" => Ok(Self::CdxV1),
                 _ => Err("invalid value".into()),
@@ -1425,12 +1587,15 @@ pub mod types {
 
     impl ::std::convert::TryFrom<&str> for CdxV1ProviderShareListApiVersion {
         type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
 
-    impl ::std::convert::TryFrom<::std::string::String> for CdxV1ProviderShareListApiVersion {
+    impl ::std::convert::TryFrom<::std::string::String>
+    for CdxV1ProviderShareListApiVersion {
         type Error = self::error::ConversionError;
         fn try_from(
             value: ::std::string::String,
@@ -1451,7 +1616,7 @@ pub mod types {
         Ord,
         PartialEq,
         PartialOrd,
-        schemars::JsonSchema,
+        schemars::JsonSchema
     )]
     pub enum CdxV1ProviderShareListKind {
         ProviderShareList,
@@ -1467,7 +1632,9 @@ pub mod types {
 
     impl ::std::str::FromStr for CdxV1ProviderShareListKind {
         type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             match value {
                 "ProviderShareList" => Ok(Self::ProviderShareList),
                 _ => Err("invalid value".into()),
@@ -1477,7 +1644,9 @@ pub mod types {
 
     impl ::std::convert::TryFrom<&str> for CdxV1ProviderShareListKind {
         type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
@@ -1493,7 +1662,12 @@ pub mod types {
 
     ///Where a provider share is in its lifecycle.
     #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
     )]
     pub struct CdxV1ProviderShareStatus {
         ///Current phase. New values may appear; treat unknown ones as opaque.
@@ -1508,7 +1682,7 @@ pub mod types {
         Debug,
         Default,
         PartialEq,
-        schemars::JsonSchema,
+        schemars::JsonSchema
     )]
     pub struct CdxV1ProviderSharedResource {
         ///APIVersion defines the schema version of this representation of a resource.
@@ -1575,7 +1749,7 @@ pub mod types {
         Ord,
         PartialEq,
         PartialOrd,
-        schemars::JsonSchema,
+        schemars::JsonSchema
     )]
     pub enum CdxV1ProviderSharedResourceApiVersion {
         #[serde(rename = "cdx/v1")]
@@ -1592,7 +1766,9 @@ pub mod types {
 
     impl ::std::str::FromStr for CdxV1ProviderSharedResourceApiVersion {
         type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             match value {
                 "cdx/v1" => Ok(Self::CdxV1),
                 _ => Err("invalid value".into()),
@@ -1602,12 +1778,15 @@ pub mod types {
 
     impl ::std::convert::TryFrom<&str> for CdxV1ProviderSharedResourceApiVersion {
         type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
 
-    impl ::std::convert::TryFrom<::std::string::String> for CdxV1ProviderSharedResourceApiVersion {
+    impl ::std::convert::TryFrom<::std::string::String>
+    for CdxV1ProviderSharedResourceApiVersion {
         type Error = self::error::ConversionError;
         fn try_from(
             value: ::std::string::String,
@@ -1628,7 +1807,7 @@ pub mod types {
         Ord,
         PartialEq,
         PartialOrd,
-        schemars::JsonSchema,
+        schemars::JsonSchema
     )]
     pub enum CdxV1ProviderSharedResourceKind {
         ProviderSharedResource,
@@ -1644,7 +1823,9 @@ pub mod types {
 
     impl ::std::str::FromStr for CdxV1ProviderSharedResourceKind {
         type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             match value {
                 "ProviderSharedResource" => Ok(Self::ProviderSharedResource),
                 _ => Err("invalid value".into()),
@@ -1654,12 +1835,15 @@ pub mod types {
 
     impl ::std::convert::TryFrom<&str> for CdxV1ProviderSharedResourceKind {
         type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
 
-    impl ::std::convert::TryFrom<::std::string::String> for CdxV1ProviderSharedResourceKind {
+    impl ::std::convert::TryFrom<::std::string::String>
+    for CdxV1ProviderSharedResourceKind {
         type Error = self::error::ConversionError;
         fn try_from(
             value: ::std::string::String,
@@ -1670,7 +1854,12 @@ pub mod types {
 
     ///One page of the resources your organization has shared.
     #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
     )]
     pub struct CdxV1ProviderSharedResourceList {
         ///APIVersion defines the schema version of this representation of a resource.
@@ -1694,7 +1883,7 @@ pub mod types {
         Ord,
         PartialEq,
         PartialOrd,
-        schemars::JsonSchema,
+        schemars::JsonSchema
     )]
     pub enum CdxV1ProviderSharedResourceListApiVersion {
         #[serde(rename = "cdx/v1")]
@@ -1711,7 +1900,9 @@ pub mod types {
 
     impl ::std::str::FromStr for CdxV1ProviderSharedResourceListApiVersion {
         type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             match value {
                 "cdx/v1" => Ok(Self::CdxV1),
                 _ => Err("invalid value".into()),
@@ -1721,12 +1912,15 @@ pub mod types {
 
     impl ::std::convert::TryFrom<&str> for CdxV1ProviderSharedResourceListApiVersion {
         type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
 
-    impl ::std::convert::TryFrom<::std::string::String> for CdxV1ProviderSharedResourceListApiVersion {
+    impl ::std::convert::TryFrom<::std::string::String>
+    for CdxV1ProviderSharedResourceListApiVersion {
         type Error = self::error::ConversionError;
         fn try_from(
             value: ::std::string::String,
@@ -1747,7 +1941,7 @@ pub mod types {
         Ord,
         PartialEq,
         PartialOrd,
-        schemars::JsonSchema,
+        schemars::JsonSchema
     )]
     pub enum CdxV1ProviderSharedResourceListKind {
         ProviderSharedResourceList,
@@ -1756,14 +1950,18 @@ pub mod types {
     impl ::std::fmt::Display for CdxV1ProviderSharedResourceListKind {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
-                Self::ProviderSharedResourceList => f.write_str("ProviderSharedResourceList"),
+                Self::ProviderSharedResourceList => {
+                    f.write_str("ProviderSharedResourceList")
+                }
             }
         }
     }
 
     impl ::std::str::FromStr for CdxV1ProviderSharedResourceListKind {
         type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             match value {
                 "ProviderSharedResourceList" => Ok(Self::ProviderSharedResourceList),
                 _ => Err("invalid value".into()),
@@ -1773,12 +1971,15 @@ pub mod types {
 
     impl ::std::convert::TryFrom<&str> for CdxV1ProviderSharedResourceListKind {
         type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
 
-    impl ::std::convert::TryFrom<::std::string::String> for CdxV1ProviderSharedResourceListKind {
+    impl ::std::convert::TryFrom<::std::string::String>
+    for CdxV1ProviderSharedResourceListKind {
         type Error = self::error::ConversionError;
         fn try_from(
             value: ::std::string::String,
@@ -1795,7 +1996,7 @@ pub mod types {
         Debug,
         Default,
         PartialEq,
-        schemars::JsonSchema,
+        schemars::JsonSchema
     )]
     pub struct CdxV1ProviderSharedResourceUpdate {
         ///Name under which consumers see the shared data.
@@ -1814,7 +2015,15 @@ pub mod types {
 
     ///CRN of one shared topic or subject.
     #[derive(
-        ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd, schemars::JsonSchema,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
     )]
     #[serde(transparent)]
     pub struct CdxV1ProviderSharedResourceUpdateResourcesItem(::std::string::String);
@@ -1826,8 +2035,7 @@ pub mod types {
     }
 
     impl ::std::convert::From<CdxV1ProviderSharedResourceUpdateResourcesItem>
-        for ::std::string::String
-    {
+    for ::std::string::String {
         fn from(value: CdxV1ProviderSharedResourceUpdateResourcesItem) -> Self {
             value.0
         }
@@ -1835,9 +2043,11 @@ pub mod types {
 
     impl ::std::str::FromStr for CdxV1ProviderSharedResourceUpdateResourcesItem {
         type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            static PATTERN: ::std::sync::LazyLock<::regress::Regex> =
-                ::std::sync::LazyLock::new(|| ::regress::Regex::new("^crn://.+$").unwrap());
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
+            { ::regress::Regex::new("^crn://.+$").unwrap() });
             if PATTERN.find(value).is_none() {
                 return Err("doesn't match pattern \"^crn://.+$\"".into());
             }
@@ -1845,16 +2055,18 @@ pub mod types {
         }
     }
 
-    impl ::std::convert::TryFrom<&str> for CdxV1ProviderSharedResourceUpdateResourcesItem {
+    impl ::std::convert::TryFrom<&str>
+    for CdxV1ProviderSharedResourceUpdateResourcesItem {
         type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
 
     impl ::std::convert::TryFrom<::std::string::String>
-        for CdxV1ProviderSharedResourceUpdateResourcesItem
-    {
+    for CdxV1ProviderSharedResourceUpdateResourcesItem {
         type Error = self::error::ConversionError;
         fn try_from(
             value: ::std::string::String,
@@ -1863,7 +2075,8 @@ pub mod types {
         }
     }
 
-    impl<'de> ::serde::Deserialize<'de> for CdxV1ProviderSharedResourceUpdateResourcesItem {
+    impl<'de> ::serde::Deserialize<'de>
+    for CdxV1ProviderSharedResourceUpdateResourcesItem {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
@@ -1878,7 +2091,12 @@ pub mod types {
 
     ///The token to redeem, plus the cloud account of the consumer when private connectivity is wanted.
     #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
     )]
     pub struct CdxV1RedeemTokenRequest {
         ///Consumer's AWS account ID for PrivateLink access.
@@ -1896,7 +2114,15 @@ pub mod types {
 
     ///Consumer's GCP project ID for Private Service Connect access.
     #[derive(
-        ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd, schemars::JsonSchema,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
     )]
     #[serde(transparent)]
     pub struct CdxV1RedeemTokenRequestGcpProject(::std::string::String);
@@ -1907,7 +2133,8 @@ pub mod types {
         }
     }
 
-    impl ::std::convert::From<CdxV1RedeemTokenRequestGcpProject> for ::std::string::String {
+    impl ::std::convert::From<CdxV1RedeemTokenRequestGcpProject>
+    for ::std::string::String {
         fn from(value: CdxV1RedeemTokenRequestGcpProject) -> Self {
             value.0
         }
@@ -1915,7 +2142,9 @@ pub mod types {
 
     impl ::std::str::FromStr for CdxV1RedeemTokenRequestGcpProject {
         type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             if value.chars().count() < 1usize {
                 return Err("shorter than 1 characters".into());
             }
@@ -1925,12 +2154,15 @@ pub mod types {
 
     impl ::std::convert::TryFrom<&str> for CdxV1RedeemTokenRequestGcpProject {
         type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
 
-    impl ::std::convert::TryFrom<::std::string::String> for CdxV1RedeemTokenRequestGcpProject {
+    impl ::std::convert::TryFrom<::std::string::String>
+    for CdxV1RedeemTokenRequestGcpProject {
         type Error = self::error::ConversionError;
         fn try_from(
             value: ::std::string::String,
@@ -1960,7 +2192,7 @@ pub mod types {
         Debug,
         Default,
         PartialEq,
-        schemars::JsonSchema,
+        schemars::JsonSchema
     )]
     pub struct CdxV1RedeemTokenResponse {
         ///The api key
@@ -1982,7 +2214,9 @@ pub mod types {
         pub metadata: ::std::option::Option<ObjectMeta>,
         ///List of shared resources
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub resources: ::std::vec::Vec<crate::types::CdxV1RedeemTokenResponseResourcesItem>,
+        pub resources: ::std::vec::Vec<
+            crate::types::CdxV1RedeemTokenResponseResourcesItem,
+        >,
         ///The api key for schema registry
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub schema_registry_api_key: ::std::option::Option<::std::string::String>,
@@ -2009,7 +2243,7 @@ pub mod types {
         Ord,
         PartialEq,
         PartialOrd,
-        schemars::JsonSchema,
+        schemars::JsonSchema
     )]
     pub enum CdxV1RedeemTokenResponseApiVersion {
         #[serde(rename = "cdx/v1")]
@@ -2026,7 +2260,9 @@ pub mod types {
 
     impl ::std::str::FromStr for CdxV1RedeemTokenResponseApiVersion {
         type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             match value {
                 "cdx/v1" => Ok(Self::CdxV1),
                 _ => Err("invalid value".into()),
@@ -2036,12 +2272,15 @@ pub mod types {
 
     impl ::std::convert::TryFrom<&str> for CdxV1RedeemTokenResponseApiVersion {
         type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
 
-    impl ::std::convert::TryFrom<::std::string::String> for CdxV1RedeemTokenResponseApiVersion {
+    impl ::std::convert::TryFrom<::std::string::String>
+    for CdxV1RedeemTokenResponseApiVersion {
         type Error = self::error::ConversionError;
         fn try_from(
             value: ::std::string::String,
@@ -2062,7 +2301,7 @@ pub mod types {
         Ord,
         PartialEq,
         PartialOrd,
-        schemars::JsonSchema,
+        schemars::JsonSchema
     )]
     pub enum CdxV1RedeemTokenResponseKind {
         RedeemTokenResponse,
@@ -2078,7 +2317,9 @@ pub mod types {
 
     impl ::std::str::FromStr for CdxV1RedeemTokenResponseKind {
         type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             match value {
                 "RedeemTokenResponse" => Ok(Self::RedeemTokenResponse),
                 _ => Err("invalid value".into()),
@@ -2088,12 +2329,15 @@ pub mod types {
 
     impl ::std::convert::TryFrom<&str> for CdxV1RedeemTokenResponseKind {
         type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
 
-    impl ::std::convert::TryFrom<::std::string::String> for CdxV1RedeemTokenResponseKind {
+    impl ::std::convert::TryFrom<::std::string::String>
+    for CdxV1RedeemTokenResponseKind {
         type Error = self::error::ConversionError;
         fn try_from(
             value: ::std::string::String,
@@ -2110,7 +2354,7 @@ pub mod types {
         Debug,
         Default,
         PartialEq,
-        schemars::JsonSchema,
+        schemars::JsonSchema
     )]
     pub struct CdxV1Schema {
         ///Globally unique identifier of the schema
@@ -2132,7 +2376,12 @@ pub mod types {
 
     ///The shared consumer group
     #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
     )]
     pub struct CdxV1SharedGroup {
         ///The consumer group prefix
@@ -2153,7 +2402,7 @@ pub mod types {
         Ord,
         PartialEq,
         PartialOrd,
-        schemars::JsonSchema,
+        schemars::JsonSchema
     )]
     pub enum CdxV1SharedGroupKind {
         Group,
@@ -2169,7 +2418,9 @@ pub mod types {
 
     impl ::std::str::FromStr for CdxV1SharedGroupKind {
         type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             match value {
                 "Group" => Ok(Self::Group),
                 _ => Err("invalid value".into()),
@@ -2179,7 +2430,9 @@ pub mod types {
 
     impl ::std::convert::TryFrom<&str> for CdxV1SharedGroupKind {
         type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
@@ -2195,7 +2448,12 @@ pub mod types {
 
     ///The shared resource details
     #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
     )]
     pub struct CdxV1SharedSubject {
         ///The shared resource kind
@@ -2216,7 +2474,7 @@ pub mod types {
         Ord,
         PartialEq,
         PartialOrd,
-        schemars::JsonSchema,
+        schemars::JsonSchema
     )]
     pub enum CdxV1SharedSubjectKind {
         Subject,
@@ -2232,7 +2490,9 @@ pub mod types {
 
     impl ::std::str::FromStr for CdxV1SharedSubjectKind {
         type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             match value {
                 "Subject" => Ok(Self::Subject),
                 _ => Err("invalid value".into()),
@@ -2242,7 +2502,9 @@ pub mod types {
 
     impl ::std::convert::TryFrom<&str> for CdxV1SharedSubjectKind {
         type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
@@ -2258,7 +2520,12 @@ pub mod types {
 
     ///An encrypted invitation token that a provider hands to a consumer.
     #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
     )]
     pub struct CdxV1SharedToken {
         ///The encrypted token
@@ -2267,7 +2534,12 @@ pub mod types {
 
     ///The shared resource details
     #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
     )]
     pub struct CdxV1SharedTopic {
         ///The shared resource kind
@@ -2288,7 +2560,7 @@ pub mod types {
         Ord,
         PartialEq,
         PartialOrd,
-        schemars::JsonSchema,
+        schemars::JsonSchema
     )]
     pub enum CdxV1SharedTopicKind {
         Topic,
@@ -2304,7 +2576,9 @@ pub mod types {
 
     impl ::std::str::FromStr for CdxV1SharedTopicKind {
         type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             match value {
                 "Topic" => Ok(Self::Topic),
                 _ => Err("invalid value".into()),
@@ -2314,7 +2588,9 @@ pub mod types {
 
     impl ::std::convert::TryFrom<&str> for CdxV1SharedTopicKind {
         type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
@@ -2330,7 +2606,12 @@ pub mod types {
 
     ///Reference to a resource that lives in an environment, such as a Kafka cluster.
     #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
     )]
     pub struct EnvScopedObjectReference {
         ///ID of the environment that holds the referenced resource.
@@ -2352,7 +2633,7 @@ pub mod types {
         Debug,
         Default,
         PartialEq,
-        schemars::JsonSchema,
+        schemars::JsonSchema
     )]
     pub struct Error {
         ///An application-specific error code, expressed as a string value.
@@ -2386,7 +2667,7 @@ pub mod types {
         Debug,
         Default,
         PartialEq,
-        schemars::JsonSchema,
+        schemars::JsonSchema
     )]
     pub struct ErrorSource {
         ///A string indicating which query parameter caused the error.
@@ -2399,7 +2680,12 @@ pub mod types {
 
     ///Provides information about problems encountered while performing an operation.
     #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
     )]
     pub struct Failure {
         ///List of errors which caused this operation to fail
@@ -2408,7 +2694,12 @@ pub mod types {
 
     ///Reference to a resource that does not live in an environment, such as a user or a service account.
     #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
     )]
     pub struct GlobalObjectReference {
         ///ID of the referenced resource.
@@ -2421,7 +2712,15 @@ pub mod types {
 
     ///`ListCdxV1ConsumerSharedResourcesPageToken`
     #[derive(
-        ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd, schemars::JsonSchema,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
     )]
     #[serde(transparent)]
     pub struct ListCdxV1ConsumerSharedResourcesPageToken(::std::string::String);
@@ -2432,7 +2731,8 @@ pub mod types {
         }
     }
 
-    impl ::std::convert::From<ListCdxV1ConsumerSharedResourcesPageToken> for ::std::string::String {
+    impl ::std::convert::From<ListCdxV1ConsumerSharedResourcesPageToken>
+    for ::std::string::String {
         fn from(value: ListCdxV1ConsumerSharedResourcesPageToken) -> Self {
             value.0
         }
@@ -2440,7 +2740,9 @@ pub mod types {
 
     impl ::std::str::FromStr for ListCdxV1ConsumerSharedResourcesPageToken {
         type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             if value.chars().count() > 255usize {
                 return Err("longer than 255 characters".into());
             }
@@ -2450,12 +2752,15 @@ pub mod types {
 
     impl ::std::convert::TryFrom<&str> for ListCdxV1ConsumerSharedResourcesPageToken {
         type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
 
-    impl ::std::convert::TryFrom<::std::string::String> for ListCdxV1ConsumerSharedResourcesPageToken {
+    impl ::std::convert::TryFrom<::std::string::String>
+    for ListCdxV1ConsumerSharedResourcesPageToken {
         type Error = self::error::ConversionError;
         fn try_from(
             value: ::std::string::String,
@@ -2479,7 +2784,15 @@ pub mod types {
 
     ///`ListCdxV1ConsumerSharesPageToken`
     #[derive(
-        ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd, schemars::JsonSchema,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
     )]
     #[serde(transparent)]
     pub struct ListCdxV1ConsumerSharesPageToken(::std::string::String);
@@ -2490,7 +2803,8 @@ pub mod types {
         }
     }
 
-    impl ::std::convert::From<ListCdxV1ConsumerSharesPageToken> for ::std::string::String {
+    impl ::std::convert::From<ListCdxV1ConsumerSharesPageToken>
+    for ::std::string::String {
         fn from(value: ListCdxV1ConsumerSharesPageToken) -> Self {
             value.0
         }
@@ -2498,7 +2812,9 @@ pub mod types {
 
     impl ::std::str::FromStr for ListCdxV1ConsumerSharesPageToken {
         type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             if value.chars().count() > 255usize {
                 return Err("longer than 255 characters".into());
             }
@@ -2508,12 +2824,15 @@ pub mod types {
 
     impl ::std::convert::TryFrom<&str> for ListCdxV1ConsumerSharesPageToken {
         type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
 
-    impl ::std::convert::TryFrom<::std::string::String> for ListCdxV1ConsumerSharesPageToken {
+    impl ::std::convert::TryFrom<::std::string::String>
+    for ListCdxV1ConsumerSharesPageToken {
         type Error = self::error::ConversionError;
         fn try_from(
             value: ::std::string::String,
@@ -2537,7 +2856,15 @@ pub mod types {
 
     ///`ListCdxV1ProviderSharedResourcesPageToken`
     #[derive(
-        ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd, schemars::JsonSchema,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
     )]
     #[serde(transparent)]
     pub struct ListCdxV1ProviderSharedResourcesPageToken(::std::string::String);
@@ -2548,7 +2875,8 @@ pub mod types {
         }
     }
 
-    impl ::std::convert::From<ListCdxV1ProviderSharedResourcesPageToken> for ::std::string::String {
+    impl ::std::convert::From<ListCdxV1ProviderSharedResourcesPageToken>
+    for ::std::string::String {
         fn from(value: ListCdxV1ProviderSharedResourcesPageToken) -> Self {
             value.0
         }
@@ -2556,7 +2884,9 @@ pub mod types {
 
     impl ::std::str::FromStr for ListCdxV1ProviderSharedResourcesPageToken {
         type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             if value.chars().count() > 255usize {
                 return Err("longer than 255 characters".into());
             }
@@ -2566,12 +2896,15 @@ pub mod types {
 
     impl ::std::convert::TryFrom<&str> for ListCdxV1ProviderSharedResourcesPageToken {
         type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
 
-    impl ::std::convert::TryFrom<::std::string::String> for ListCdxV1ProviderSharedResourcesPageToken {
+    impl ::std::convert::TryFrom<::std::string::String>
+    for ListCdxV1ProviderSharedResourcesPageToken {
         type Error = self::error::ConversionError;
         fn try_from(
             value: ::std::string::String,
@@ -2595,7 +2928,15 @@ pub mod types {
 
     ///`ListCdxV1ProviderSharesPageToken`
     #[derive(
-        ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd, schemars::JsonSchema,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
     )]
     #[serde(transparent)]
     pub struct ListCdxV1ProviderSharesPageToken(::std::string::String);
@@ -2606,7 +2947,8 @@ pub mod types {
         }
     }
 
-    impl ::std::convert::From<ListCdxV1ProviderSharesPageToken> for ::std::string::String {
+    impl ::std::convert::From<ListCdxV1ProviderSharesPageToken>
+    for ::std::string::String {
         fn from(value: ListCdxV1ProviderSharesPageToken) -> Self {
             value.0
         }
@@ -2614,7 +2956,9 @@ pub mod types {
 
     impl ::std::str::FromStr for ListCdxV1ProviderSharesPageToken {
         type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             if value.chars().count() > 255usize {
                 return Err("longer than 255 characters".into());
             }
@@ -2624,12 +2968,15 @@ pub mod types {
 
     impl ::std::convert::TryFrom<&str> for ListCdxV1ProviderSharesPageToken {
         type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
 
-    impl ::std::convert::TryFrom<::std::string::String> for ListCdxV1ProviderSharesPageToken {
+    impl ::std::convert::TryFrom<::std::string::String>
+    for ListCdxV1ProviderSharesPageToken {
         type Error = self::error::ConversionError;
         fn try_from(
             value: ::std::string::String,
@@ -2659,7 +3006,7 @@ pub mod types {
         Debug,
         Default,
         PartialEq,
-        schemars::JsonSchema,
+        schemars::JsonSchema
     )]
     pub struct ListMeta {
         ///Link to the first page. Absent when jumping to the first page is not supported.
@@ -2681,7 +3028,12 @@ pub mod types {
 
     ///ObjectMeta is metadata that all persisted resources must have, which includes all objects users must create.
     #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
     )]
     pub struct ObjectMeta {
         ///The date and time at which this object was created. It is represented in RFC3339 format and is in UTC.
@@ -2703,7 +3055,12 @@ pub mod types {
 
     ///Reference to another resource, including its API version and kind.
     #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
     )]
     pub struct ObjectReference {
         ///API version of the referenced resource.
@@ -2731,7 +3088,7 @@ pub mod types {
         Debug,
         Default,
         PartialEq,
-        schemars::JsonSchema,
+        schemars::JsonSchema
     )]
     pub struct ResourcesCdxV1SharedTokenResponse {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -2744,13 +3101,19 @@ pub mod types {
         pub struct ConversionError(::std::borrow::Cow<'static, str>);
         impl ::std::error::Error for ConversionError {}
         impl ::std::fmt::Display for ConversionError {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> Result<(), ::std::fmt::Error> {
+            fn fmt(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> Result<(), ::std::fmt::Error> {
                 ::std::fmt::Display::fmt(&self.0, f)
             }
         }
 
         impl ::std::fmt::Debug for ConversionError {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> Result<(), ::std::fmt::Error> {
+            fn fmt(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> Result<(), ::std::fmt::Error> {
                 ::std::fmt::Debug::fmt(&self.0, f)
             }
         }
@@ -2804,12 +3167,14 @@ pub mod types {
     impl ::std::str::FromStr for CdxV1Cloud {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(match value {
-                "AWS" => Self::Aws,
-                "AZURE" => Self::Azure,
-                "GCP" => Self::Gcp,
-                other => Self::Unknown(other.to_string()),
-            })
+            Ok(
+                match value {
+                    "AWS" => Self::Aws,
+                    "AZURE" => Self::Azure,
+                    "GCP" => Self::Gcp,
+                    other => Self::Unknown(other.to_string()),
+                },
+            )
         }
     }
 
@@ -2817,7 +3182,7 @@ pub mod types {
         fn from(value: &str) -> Self {
             match value.parse() {
                 Ok(v) => v,
-                Err(never) => match never {},
+                Err(never) => match never {}
             }
         }
     }
@@ -2835,7 +3200,9 @@ pub mod types {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)?;
+            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+                deserializer,
+            )?;
             Ok(Self::from(value.as_str()))
         }
     }
@@ -2845,17 +3212,21 @@ pub mod types {
             "CdxV1Cloud".to_string()
         }
 
-        fn json_schema(_: &mut ::schemars::r#gen::SchemaGenerator) -> ::schemars::schema::Schema {
+        fn json_schema(
+            _: &mut ::schemars::r#gen::SchemaGenerator,
+        ) -> ::schemars::schema::Schema {
             ::schemars::schema::SchemaObject {
                 instance_type: Some(::schemars::schema::InstanceType::String.into()),
-                enum_values: Some(vec![
-                    ::serde_json::Value::from("AWS"),
-                    ::serde_json::Value::from("AZURE"),
-                    ::serde_json::Value::from("GCP"),
-                ]),
+                enum_values: Some(
+                    vec![
+                        ::serde_json::Value::from("AWS"),
+                        ::serde_json::Value::from("AZURE"),
+                        ::serde_json::Value::from("GCP"),
+                    ],
+                ),
                 ..Default::default()
             }
-            .into()
+                .into()
         }
     }
 
@@ -2889,10 +3260,12 @@ pub mod types {
     impl ::std::str::FromStr for CdxV1ConnectionType {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(match value {
-                "PRIVATELINK" => Self::Privatelink,
-                other => Self::Unknown(other.to_string()),
-            })
+            Ok(
+                match value {
+                    "PRIVATELINK" => Self::Privatelink,
+                    other => Self::Unknown(other.to_string()),
+                },
+            )
         }
     }
 
@@ -2900,7 +3273,7 @@ pub mod types {
         fn from(value: &str) -> Self {
             match value.parse() {
                 Ok(v) => v,
-                Err(never) => match never {},
+                Err(never) => match never {}
             }
         }
     }
@@ -2918,7 +3291,9 @@ pub mod types {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)?;
+            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+                deserializer,
+            )?;
             Ok(Self::from(value.as_str()))
         }
     }
@@ -2928,13 +3303,15 @@ pub mod types {
             "CdxV1ConnectionType".to_string()
         }
 
-        fn json_schema(_: &mut ::schemars::r#gen::SchemaGenerator) -> ::schemars::schema::Schema {
+        fn json_schema(
+            _: &mut ::schemars::r#gen::SchemaGenerator,
+        ) -> ::schemars::schema::Schema {
             ::schemars::schema::SchemaObject {
                 instance_type: Some(::schemars::schema::InstanceType::String.into()),
-                enum_values: Some(vec![::serde_json::Value::from("PRIVATELINK")]),
+                enum_values: Some(vec![::serde_json::Value::from("PRIVATELINK"),]),
                 ..Default::default()
             }
-            .into()
+                .into()
         }
     }
 
@@ -2975,13 +3352,15 @@ pub mod types {
     impl ::std::str::FromStr for CdxV1ConsumerShareStatusPhase {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(match value {
-                "INVITED" => Self::Invited,
-                "EXPIRED" => Self::Expired,
-                "ACTIVE" => Self::Active,
-                "DEACTIVATED" => Self::Deactivated,
-                other => Self::Unknown(other.to_string()),
-            })
+            Ok(
+                match value {
+                    "INVITED" => Self::Invited,
+                    "EXPIRED" => Self::Expired,
+                    "ACTIVE" => Self::Active,
+                    "DEACTIVATED" => Self::Deactivated,
+                    other => Self::Unknown(other.to_string()),
+                },
+            )
         }
     }
 
@@ -2989,7 +3368,7 @@ pub mod types {
         fn from(value: &str) -> Self {
             match value.parse() {
                 Ok(v) => v,
-                Err(never) => match never {},
+                Err(never) => match never {}
             }
         }
     }
@@ -3007,7 +3386,9 @@ pub mod types {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)?;
+            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+                deserializer,
+            )?;
             Ok(Self::from(value.as_str()))
         }
     }
@@ -3017,18 +3398,22 @@ pub mod types {
             "CdxV1ConsumerShareStatusPhase".to_string()
         }
 
-        fn json_schema(_: &mut ::schemars::r#gen::SchemaGenerator) -> ::schemars::schema::Schema {
+        fn json_schema(
+            _: &mut ::schemars::r#gen::SchemaGenerator,
+        ) -> ::schemars::schema::Schema {
             ::schemars::schema::SchemaObject {
                 instance_type: Some(::schemars::schema::InstanceType::String.into()),
-                enum_values: Some(vec![
-                    ::serde_json::Value::from("INVITED"),
-                    ::serde_json::Value::from("EXPIRED"),
-                    ::serde_json::Value::from("ACTIVE"),
-                    ::serde_json::Value::from("DEACTIVATED"),
-                ]),
+                enum_values: Some(
+                    vec![
+                        ::serde_json::Value::from("INVITED"),
+                        ::serde_json::Value::from("EXPIRED"),
+                        ::serde_json::Value::from("ACTIVE"),
+                        ::serde_json::Value::from("DEACTIVATED"),
+                    ],
+                ),
                 ..Default::default()
             }
-            .into()
+                .into()
         }
     }
 
@@ -3060,10 +3445,12 @@ pub mod types {
     impl ::std::str::FromStr for CdxV1CreateProviderShareRequestDeliveryMethod {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(match value {
-                "EMAIL" => Self::Email,
-                other => Self::Unknown(other.to_string()),
-            })
+            Ok(
+                match value {
+                    "EMAIL" => Self::Email,
+                    other => Self::Unknown(other.to_string()),
+                },
+            )
         }
     }
 
@@ -3071,7 +3458,7 @@ pub mod types {
         fn from(value: &str) -> Self {
             match value.parse() {
                 Ok(v) => v,
-                Err(never) => match never {},
+                Err(never) => match never {}
             }
         }
     }
@@ -3085,11 +3472,14 @@ pub mod types {
         }
     }
 
-    impl<'de> ::serde::Deserialize<'de> for CdxV1CreateProviderShareRequestDeliveryMethod {
+    impl<'de> ::serde::Deserialize<'de>
+    for CdxV1CreateProviderShareRequestDeliveryMethod {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)?;
+            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+                deserializer,
+            )?;
             Ok(Self::from(value.as_str()))
         }
     }
@@ -3099,13 +3489,15 @@ pub mod types {
             "CdxV1CreateProviderShareRequestDeliveryMethod".to_string()
         }
 
-        fn json_schema(_: &mut ::schemars::r#gen::SchemaGenerator) -> ::schemars::schema::Schema {
+        fn json_schema(
+            _: &mut ::schemars::r#gen::SchemaGenerator,
+        ) -> ::schemars::schema::Schema {
             ::schemars::schema::SchemaObject {
                 instance_type: Some(::schemars::schema::InstanceType::String.into()),
-                enum_values: Some(vec![::serde_json::Value::from("EMAIL")]),
+                enum_values: Some(vec![::serde_json::Value::from("EMAIL"),]),
                 ..Default::default()
             }
-            .into()
+                .into()
         }
     }
 
@@ -3137,10 +3529,12 @@ pub mod types {
     impl ::std::str::FromStr for CdxV1ProviderShareDeliveryMethod {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(match value {
-                "EMAIL" => Self::Email,
-                other => Self::Unknown(other.to_string()),
-            })
+            Ok(
+                match value {
+                    "EMAIL" => Self::Email,
+                    other => Self::Unknown(other.to_string()),
+                },
+            )
         }
     }
 
@@ -3148,7 +3542,7 @@ pub mod types {
         fn from(value: &str) -> Self {
             match value.parse() {
                 Ok(v) => v,
-                Err(never) => match never {},
+                Err(never) => match never {}
             }
         }
     }
@@ -3166,7 +3560,9 @@ pub mod types {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)?;
+            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+                deserializer,
+            )?;
             Ok(Self::from(value.as_str()))
         }
     }
@@ -3176,13 +3572,15 @@ pub mod types {
             "CdxV1ProviderShareDeliveryMethod".to_string()
         }
 
-        fn json_schema(_: &mut ::schemars::r#gen::SchemaGenerator) -> ::schemars::schema::Schema {
+        fn json_schema(
+            _: &mut ::schemars::r#gen::SchemaGenerator,
+        ) -> ::schemars::schema::Schema {
             ::schemars::schema::SchemaObject {
                 instance_type: Some(::schemars::schema::InstanceType::String.into()),
-                enum_values: Some(vec![::serde_json::Value::from("EMAIL")]),
+                enum_values: Some(vec![::serde_json::Value::from("EMAIL"),]),
                 ..Default::default()
             }
-            .into()
+                .into()
         }
     }
 
@@ -3223,13 +3621,15 @@ pub mod types {
     impl ::std::str::FromStr for CdxV1ProviderShareStatusPhase {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(match value {
-                "INVITED" => Self::Invited,
-                "EXPIRED" => Self::Expired,
-                "ACTIVE" => Self::Active,
-                "DEACTIVATED" => Self::Deactivated,
-                other => Self::Unknown(other.to_string()),
-            })
+            Ok(
+                match value {
+                    "INVITED" => Self::Invited,
+                    "EXPIRED" => Self::Expired,
+                    "ACTIVE" => Self::Active,
+                    "DEACTIVATED" => Self::Deactivated,
+                    other => Self::Unknown(other.to_string()),
+                },
+            )
         }
     }
 
@@ -3237,7 +3637,7 @@ pub mod types {
         fn from(value: &str) -> Self {
             match value.parse() {
                 Ok(v) => v,
-                Err(never) => match never {},
+                Err(never) => match never {}
             }
         }
     }
@@ -3255,7 +3655,9 @@ pub mod types {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)?;
+            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+                deserializer,
+            )?;
             Ok(Self::from(value.as_str()))
         }
     }
@@ -3265,18 +3667,22 @@ pub mod types {
             "CdxV1ProviderShareStatusPhase".to_string()
         }
 
-        fn json_schema(_: &mut ::schemars::r#gen::SchemaGenerator) -> ::schemars::schema::Schema {
+        fn json_schema(
+            _: &mut ::schemars::r#gen::SchemaGenerator,
+        ) -> ::schemars::schema::Schema {
             ::schemars::schema::SchemaObject {
                 instance_type: Some(::schemars::schema::InstanceType::String.into()),
-                enum_values: Some(vec![
-                    ::serde_json::Value::from("INVITED"),
-                    ::serde_json::Value::from("EXPIRED"),
-                    ::serde_json::Value::from("ACTIVE"),
-                    ::serde_json::Value::from("DEACTIVATED"),
-                ]),
+                enum_values: Some(
+                    vec![
+                        ::serde_json::Value::from("INVITED"),
+                        ::serde_json::Value::from("EXPIRED"),
+                        ::serde_json::Value::from("ACTIVE"),
+                        ::serde_json::Value::from("DEACTIVATED"),
+                    ],
+                ),
                 ..Default::default()
             }
-            .into()
+                .into()
         }
     }
 
@@ -3311,7 +3717,8 @@ pub mod types {
         }
     }
 
-    impl<'de> ::serde::Deserialize<'de> for CdxV1CreateProviderShareRequestConsumerRestriction {
+    impl<'de> ::serde::Deserialize<'de>
+    for CdxV1CreateProviderShareRequestConsumerRestriction {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
@@ -3320,14 +3727,15 @@ pub mod types {
                 ::std::string::String,
                 ::serde_json::Value,
             > as ::serde::Deserialize>::deserialize(deserializer)?;
-            let kind = object
-                .get("kind")
-                .and_then(|k| k.as_str())
-                .map(str::to_string);
+            let kind = object.get("kind").and_then(|k| k.as_str()).map(str::to_string);
             match kind.as_deref() {
-                Some("Email") => ::serde_json::from_value(::serde_json::Value::Object(object))
-                    .map(Self::Email)
-                    .map_err(|e| D::Error::custom(format_args!("kind {}: {}", "Email", e))),
+                Some("Email") => {
+                    ::serde_json::from_value(::serde_json::Value::Object(object))
+                        .map(Self::Email)
+                        .map_err(|e| D::Error::custom(
+                            format_args!("kind {}: {}", "Email", e),
+                        ))
+                }
                 _ => Ok(Self::Unknown(object)),
             }
         }
@@ -3342,15 +3750,20 @@ pub mod types {
             generator: &mut ::schemars::r#gen::SchemaGenerator,
         ) -> ::schemars::schema::Schema {
             ::schemars::schema::SchemaObject {
-                subschemas: Some(Box::new(::schemars::schema::SubschemaValidation {
-                    one_of: Some(vec![
-                        generator.subschema_for::<CdxV1EmailConsumerRestriction>(),
-                    ]),
-                    ..Default::default()
-                })),
+                subschemas: Some(
+                    Box::new(::schemars::schema::SubschemaValidation {
+                        one_of: Some(
+                            vec![
+                                generator.subschema_for:: < CdxV1EmailConsumerRestriction >
+                                (),
+                            ],
+                        ),
+                        ..Default::default()
+                    }),
+                ),
                 ..Default::default()
             }
-            .into()
+                .into()
         }
     }
 
@@ -3402,24 +3815,29 @@ pub mod types {
                 ::std::string::String,
                 ::serde_json::Value,
             > as ::serde::Deserialize>::deserialize(deserializer)?;
-            let kind = object
-                .get("kind")
-                .and_then(|k| k.as_str())
-                .map(str::to_string);
+            let kind = object.get("kind").and_then(|k| k.as_str()).map(str::to_string);
             match kind.as_deref() {
-                Some("AwsNetwork") => ::serde_json::from_value(::serde_json::Value::Object(object))
-                    .map(Self::AwsNetwork)
-                    .map_err(|e| D::Error::custom(format_args!("kind {}: {}", "AwsNetwork", e))),
+                Some("AwsNetwork") => {
+                    ::serde_json::from_value(::serde_json::Value::Object(object))
+                        .map(Self::AwsNetwork)
+                        .map_err(|e| D::Error::custom(
+                            format_args!("kind {}: {}", "AwsNetwork", e),
+                        ))
+                }
                 Some("AzureNetwork") => {
                     ::serde_json::from_value(::serde_json::Value::Object(object))
                         .map(Self::AzureNetwork)
-                        .map_err(|e| {
-                            D::Error::custom(format_args!("kind {}: {}", "AzureNetwork", e))
-                        })
+                        .map_err(|e| D::Error::custom(
+                            format_args!("kind {}: {}", "AzureNetwork", e),
+                        ))
                 }
-                Some("GcpNetwork") => ::serde_json::from_value(::serde_json::Value::Object(object))
-                    .map(Self::GcpNetwork)
-                    .map_err(|e| D::Error::custom(format_args!("kind {}: {}", "GcpNetwork", e))),
+                Some("GcpNetwork") => {
+                    ::serde_json::from_value(::serde_json::Value::Object(object))
+                        .map(Self::GcpNetwork)
+                        .map_err(|e| D::Error::custom(
+                            format_args!("kind {}: {}", "GcpNetwork", e),
+                        ))
+                }
                 _ => Ok(Self::Unknown(object)),
             }
         }
@@ -3434,17 +3852,21 @@ pub mod types {
             generator: &mut ::schemars::r#gen::SchemaGenerator,
         ) -> ::schemars::schema::Schema {
             ::schemars::schema::SchemaObject {
-                subschemas: Some(Box::new(::schemars::schema::SubschemaValidation {
-                    one_of: Some(vec![
-                        generator.subschema_for::<CdxV1AwsNetwork>(),
-                        generator.subschema_for::<CdxV1AzureNetwork>(),
-                        generator.subschema_for::<CdxV1GcpNetwork>(),
-                    ]),
-                    ..Default::default()
-                })),
+                subschemas: Some(
+                    Box::new(::schemars::schema::SubschemaValidation {
+                        one_of: Some(
+                            vec![
+                                generator.subschema_for:: < CdxV1AwsNetwork > (), generator
+                                .subschema_for:: < CdxV1AzureNetwork > (), generator
+                                .subschema_for:: < CdxV1GcpNetwork > (),
+                            ],
+                        ),
+                        ..Default::default()
+                    }),
+                ),
                 ..Default::default()
             }
-            .into()
+                .into()
         }
     }
 
@@ -3488,14 +3910,15 @@ pub mod types {
                 ::std::string::String,
                 ::serde_json::Value,
             > as ::serde::Deserialize>::deserialize(deserializer)?;
-            let kind = object
-                .get("kind")
-                .and_then(|k| k.as_str())
-                .map(str::to_string);
+            let kind = object.get("kind").and_then(|k| k.as_str()).map(str::to_string);
             match kind.as_deref() {
-                Some("Email") => ::serde_json::from_value(::serde_json::Value::Object(object))
-                    .map(Self::Email)
-                    .map_err(|e| D::Error::custom(format_args!("kind {}: {}", "Email", e))),
+                Some("Email") => {
+                    ::serde_json::from_value(::serde_json::Value::Object(object))
+                        .map(Self::Email)
+                        .map_err(|e| D::Error::custom(
+                            format_args!("kind {}: {}", "Email", e),
+                        ))
+                }
                 _ => Ok(Self::Unknown(object)),
             }
         }
@@ -3510,15 +3933,20 @@ pub mod types {
             generator: &mut ::schemars::r#gen::SchemaGenerator,
         ) -> ::schemars::schema::Schema {
             ::schemars::schema::SchemaObject {
-                subschemas: Some(Box::new(::schemars::schema::SubschemaValidation {
-                    one_of: Some(vec![
-                        generator.subschema_for::<CdxV1EmailConsumerRestriction>(),
-                    ]),
-                    ..Default::default()
-                })),
+                subschemas: Some(
+                    Box::new(::schemars::schema::SubschemaValidation {
+                        one_of: Some(
+                            vec![
+                                generator.subschema_for:: < CdxV1EmailConsumerRestriction >
+                                (),
+                            ],
+                        ),
+                        ..Default::default()
+                    }),
+                ),
                 ..Default::default()
             }
-            .into()
+                .into()
         }
     }
 
@@ -3570,20 +3998,29 @@ pub mod types {
                 ::std::string::String,
                 ::serde_json::Value,
             > as ::serde::Deserialize>::deserialize(deserializer)?;
-            let kind = object
-                .get("kind")
-                .and_then(|k| k.as_str())
-                .map(str::to_string);
+            let kind = object.get("kind").and_then(|k| k.as_str()).map(str::to_string);
             match kind.as_deref() {
-                Some("Topic") => ::serde_json::from_value(::serde_json::Value::Object(object))
-                    .map(Self::Topic)
-                    .map_err(|e| D::Error::custom(format_args!("kind {}: {}", "Topic", e))),
-                Some("Group") => ::serde_json::from_value(::serde_json::Value::Object(object))
-                    .map(Self::Group)
-                    .map_err(|e| D::Error::custom(format_args!("kind {}: {}", "Group", e))),
-                Some("Subject") => ::serde_json::from_value(::serde_json::Value::Object(object))
-                    .map(Self::Subject)
-                    .map_err(|e| D::Error::custom(format_args!("kind {}: {}", "Subject", e))),
+                Some("Topic") => {
+                    ::serde_json::from_value(::serde_json::Value::Object(object))
+                        .map(Self::Topic)
+                        .map_err(|e| D::Error::custom(
+                            format_args!("kind {}: {}", "Topic", e),
+                        ))
+                }
+                Some("Group") => {
+                    ::serde_json::from_value(::serde_json::Value::Object(object))
+                        .map(Self::Group)
+                        .map_err(|e| D::Error::custom(
+                            format_args!("kind {}: {}", "Group", e),
+                        ))
+                }
+                Some("Subject") => {
+                    ::serde_json::from_value(::serde_json::Value::Object(object))
+                        .map(Self::Subject)
+                        .map_err(|e| D::Error::custom(
+                            format_args!("kind {}: {}", "Subject", e),
+                        ))
+                }
                 _ => Ok(Self::Unknown(object)),
             }
         }
@@ -3598,17 +4035,21 @@ pub mod types {
             generator: &mut ::schemars::r#gen::SchemaGenerator,
         ) -> ::schemars::schema::Schema {
             ::schemars::schema::SchemaObject {
-                subschemas: Some(Box::new(::schemars::schema::SubschemaValidation {
-                    one_of: Some(vec![
-                        generator.subschema_for::<CdxV1SharedTopic>(),
-                        generator.subschema_for::<CdxV1SharedGroup>(),
-                        generator.subschema_for::<CdxV1SharedSubject>(),
-                    ]),
-                    ..Default::default()
-                })),
+                subschemas: Some(
+                    Box::new(::schemars::schema::SubschemaValidation {
+                        one_of: Some(
+                            vec![
+                                generator.subschema_for:: < CdxV1SharedTopic > (), generator
+                                .subschema_for:: < CdxV1SharedGroup > (), generator
+                                .subschema_for:: < CdxV1SharedSubject > (),
+                            ],
+                        ),
+                        ..Default::default()
+                    }),
+                ),
                 ..Default::default()
             }
-            .into()
+                .into()
         }
     }
 
@@ -3659,12 +4100,14 @@ pub mod types {
             "Secret".to_string()
         }
 
-        fn json_schema(_: &mut ::schemars::r#gen::SchemaGenerator) -> ::schemars::schema::Schema {
+        fn json_schema(
+            _: &mut ::schemars::r#gen::SchemaGenerator,
+        ) -> ::schemars::schema::Schema {
             ::schemars::schema::SchemaObject {
                 instance_type: Some(::schemars::schema::InstanceType::String.into()),
                 ..Default::default()
             }
-            .into()
+                .into()
         }
     }
 }
@@ -3690,9 +4133,7 @@ impl Client {
         #[cfg(not(target_arch = "wasm32"))]
         let client = {
             let dur = ::std::time::Duration::from_secs(15u64);
-            reqwest::ClientBuilder::new()
-                .connect_timeout(dur)
-                .timeout(dur)
+            reqwest::ClientBuilder::new().connect_timeout(dur).timeout(dur)
         };
         #[cfg(target_arch = "wasm32")]
         let client = reqwest::ClientBuilder::new();
@@ -3736,26 +4177,25 @@ const _: () = {
     fn assert_client_hooks()
     where
         Client: ClientHooks<()>,
-    {
-    }
+    {}
 };
 #[allow(clippy::all)]
 impl Client {
     /**List provider shared resources
 
-    [![General Availability](https://img.shields.io/badge/Lifecycle%20Stage-General%20Availability-%2345c6e8)](#section/Versioning/API-Lifecycle-Policy)
+[![General Availability](https://img.shields.io/badge/Lifecycle%20Stage-General%20Availability-%2345c6e8)](#section/Versioning/API-Lifecycle-Policy)
 
-    Returns one page of the data streams your organization has shared. Follow `metadata.next` (its `page_token`) to read further pages.
+Returns one page of the data streams your organization has shared. Follow `metadata.next` (its `page_token`) to read further pages.
 
-    Sends a `GET` request to `/cdx/v1/provider-shared-resources`
+Sends a `GET` request to `/cdx/v1/provider-shared-resources`
 
-    Arguments:
-    - `crn`: Only return items whose CRN matches this value exactly.
-    - `include_deleted`: Also return deactivated items.
-    - `page_size`: Maximum number of items to return on one page.
-    - `page_token`: Opaque cursor taken from `metadata.next` of the previous page.
-    - `stream_share`: Only return items that belong to this stream share (exact match).
-    */
+Arguments:
+- `crn`: Only return items whose CRN matches this value exactly.
+- `include_deleted`: Also return deactivated items.
+- `page_size`: Maximum number of items to return on one page.
+- `page_token`: Opaque cursor taken from `metadata.next` of the previous page.
+- `stream_share`: Only return items that belong to this stream share (exact match).
+*/
     pub async fn list_cdx_v1_provider_shared_resources<'a>(
         &'a self,
         crn: Option<&'a str>,
@@ -3763,13 +4203,17 @@ impl Client {
         page_size: Option<i64>,
         page_token: Option<&'a types::ListCdxV1ProviderSharedResourcesPageToken>,
         stream_share: Option<&'a str>,
-    ) -> Result<ResponseValue<types::CdxV1ProviderSharedResourceList>, Error<types::Failure>> {
+    ) -> Result<
+        ResponseValue<types::CdxV1ProviderSharedResourceList>,
+        Error<types::Failure>,
+    > {
         let url = format!("{}/cdx/v1/provider-shared-resources", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-        );
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -3779,19 +4223,12 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .query(&progenitor_client::QueryParam::new("crn", &crn))
-            .query(&progenitor_client::QueryParam::new(
-                "include_deleted",
-                &include_deleted,
-            ))
+            .query(
+                &progenitor_client::QueryParam::new("include_deleted", &include_deleted),
+            )
             .query(&progenitor_client::QueryParam::new("page_size", &page_size))
-            .query(&progenitor_client::QueryParam::new(
-                "page_token",
-                &page_token,
-            ))
-            .query(&progenitor_client::QueryParam::new(
-                "stream_share",
-                &stream_share,
-            ))
+            .query(&progenitor_client::QueryParam::new("page_token", &page_token))
+            .query(&progenitor_client::QueryParam::new("stream_share", &stream_share))
             .headers(header_map)
             .build()?;
         let info = OperationInfo {
@@ -3803,47 +4240,50 @@ impl Client {
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            400u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
+            400u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            401u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            403u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            500u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
 
     /**Read a provider shared resource
 
-    [![General Availability](https://img.shields.io/badge/Lifecycle%20Stage-General%20Availability-%2345c6e8)](#section/Versioning/API-Lifecycle-Policy)
+[![General Availability](https://img.shields.io/badge/Lifecycle%20Stage-General%20Availability-%2345c6e8)](#section/Versioning/API-Lifecycle-Policy)
 
-    Returns one data stream your organization has shared, looked up by its ID.
+Returns one data stream your organization has shared, looked up by its ID.
 
-    Sends a `GET` request to `/cdx/v1/provider-shared-resources/{id}`
+Sends a `GET` request to `/cdx/v1/provider-shared-resources/{id}`
 
-    Arguments:
-    - `id`: The ID of the provider shared resource.
-    */
+Arguments:
+- `id`: The ID of the provider shared resource.
+*/
     pub async fn get_cdx_v1_provider_shared_resource<'a>(
         &'a self,
         id: &'a str,
-    ) -> Result<ResponseValue<types::CdxV1ProviderSharedResource>, Error<types::Failure>> {
+    ) -> Result<
+        ResponseValue<types::CdxV1ProviderSharedResource>,
+        Error<types::Failure>,
+    > {
         let url = format!(
-            "{}/cdx/v1/provider-shared-resources/{}",
-            self.baseurl,
-            encode_path(&id.to_string()),
+            "{}/cdx/v1/provider-shared-resources/{}", self.baseurl, encode_path(& id
+            .to_string()),
         );
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-        );
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -3863,52 +4303,55 @@ impl Client {
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            400u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
+            400u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            401u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            403u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            404u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            500u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
 
     /**Update a provider shared resource
 
-    [![General Availability](https://img.shields.io/badge/Lifecycle%20Stage-General%20Availability-%2345c6e8)](#section/Versioning/API-Lifecycle-Policy)
+[![General Availability](https://img.shields.io/badge/Lifecycle%20Stage-General%20Availability-%2345c6e8)](#section/Versioning/API-Lifecycle-Policy)
 
-    Changes how a shared data stream is presented to consumers, or which topic and subject CRNs it covers. Fields that are not sent keep their value.
+Changes how a shared data stream is presented to consumers, or which topic and subject CRNs it covers. Fields that are not sent keep their value.
 
-    Sends a `PATCH` request to `/cdx/v1/provider-shared-resources/{id}`
+Sends a `PATCH` request to `/cdx/v1/provider-shared-resources/{id}`
 
-    Arguments:
-    - `id`: The ID of the provider shared resource.
-    - `body`
-    */
+Arguments:
+- `id`: The ID of the provider shared resource.
+- `body`
+*/
     pub async fn update_cdx_v1_provider_shared_resource<'a>(
         &'a self,
         id: &'a str,
         body: &'a types::CdxV1ProviderSharedResourceUpdate,
-    ) -> Result<ResponseValue<types::CdxV1ProviderSharedResource>, Error<types::Failure>> {
+    ) -> Result<
+        ResponseValue<types::CdxV1ProviderSharedResource>,
+        Error<types::Failure>,
+    > {
         let url = format!(
-            "{}/cdx/v1/provider-shared-resources/{}",
-            self.baseurl,
-            encode_path(&id.to_string()),
+            "{}/cdx/v1/provider-shared-resources/{}", self.baseurl, encode_path(& id
+            .to_string()),
         );
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-        );
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -3929,59 +4372,58 @@ impl Client {
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            400u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            409u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            422u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
+            400u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            401u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            403u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            404u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            409u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            422u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            500u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
 
     /**Read an image of a provider shared resource
 
-    [![General Availability](https://img.shields.io/badge/Lifecycle%20Stage-General%20Availability-%2345c6e8)](#section/Versioning/API-Lifecycle-Policy)
+[![General Availability](https://img.shields.io/badge/Lifecycle%20Stage-General%20Availability-%2345c6e8)](#section/Versioning/API-Lifecycle-Policy)
 
-    Returns the raw bytes of an image stored for a shared data stream.
+Returns the raw bytes of an image stored for a shared data stream.
 
-    Sends a `GET` request to `/cdx/v1/provider-shared-resources/{id}/images/{file_name}`
+Sends a `GET` request to `/cdx/v1/provider-shared-resources/{id}/images/{file_name}`
 
-    Arguments:
-    - `id`: The ID of the provider shared resource.
-    - `file_name`: Name of the image file, for example `logo`.
-    */
+Arguments:
+- `id`: The ID of the provider shared resource.
+- `file_name`: Name of the image file, for example `logo`.
+*/
     pub async fn view_image_cdx_v1_provider_shared_resource<'a>(
         &'a self,
         id: &'a str,
         file_name: &'a str,
     ) -> Result<ResponseValue<ByteStream>, Error<types::Failure>> {
         let url = format!(
-            "{}/cdx/v1/provider-shared-resources/{}/images/{}",
-            self.baseurl,
-            encode_path(&id.to_string()),
-            encode_path(&file_name.to_string()),
+            "{}/cdx/v1/provider-shared-resources/{}/images/{}", self.baseurl,
+            encode_path(& id.to_string()), encode_path(& file_name.to_string()),
         );
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-        );
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
         #[allow(unused_mut)]
         let mut request = self.client.get(url).headers(header_map).build()?;
         let info = OperationInfo {
@@ -3993,55 +4435,57 @@ impl Client {
         let response = result?;
         match response.status().as_u16() {
             200u16 => Ok(ResponseValue::stream(response)),
-            400u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
+            400u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            401u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            403u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            404u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            500u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
 
     /**Upload an image for a provider shared resource
 
-    [![General Availability](https://img.shields.io/badge/Lifecycle%20Stage-General%20Availability-%2345c6e8)](#section/Versioning/API-Lifecycle-Policy)
+[![General Availability](https://img.shields.io/badge/Lifecycle%20Stage-General%20Availability-%2345c6e8)](#section/Versioning/API-Lifecycle-Policy)
 
-    Stores an image, such as the logo, for a shared data stream under the given file name. The request body is the raw image.
+Stores an image, such as the logo, for a shared data stream under the given file name. The request body is the raw image.
 
-    Sends a `POST` request to `/cdx/v1/provider-shared-resources/{id}/images/{file_name}`
+Sends a `POST` request to `/cdx/v1/provider-shared-resources/{id}/images/{file_name}`
 
-    Arguments:
-    - `id`: The ID of the provider shared resource.
-    - `file_name`: Name of the image file, for example `logo`.
-    - `body`
-    */
-    pub async fn upload_image_cdx_v1_provider_shared_resource<'a, B: Into<reqwest::Body>>(
+Arguments:
+- `id`: The ID of the provider shared resource.
+- `file_name`: Name of the image file, for example `logo`.
+- `body`
+*/
+    pub async fn upload_image_cdx_v1_provider_shared_resource<
+        'a,
+        B: Into<reqwest::Body>,
+    >(
         &'a self,
         id: &'a str,
         file_name: &'a str,
         body: B,
     ) -> Result<ResponseValue<()>, Error<types::Failure>> {
         let url = format!(
-            "{}/cdx/v1/provider-shared-resources/{}/images/{}",
-            self.baseurl,
-            encode_path(&id.to_string()),
-            encode_path(&file_name.to_string()),
+            "{}/cdx/v1/provider-shared-resources/{}/images/{}", self.baseurl,
+            encode_path(& id.to_string()), encode_path(& file_name.to_string()),
         );
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-        );
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -4066,53 +4510,52 @@ impl Client {
         let response = result?;
         match response.status().as_u16() {
             201u16 => Ok(ResponseValue::empty(response)),
-            400u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
+            400u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            401u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            403u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            404u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            500u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
 
     /**Delete an image of a provider shared resource
 
-    [![General Availability](https://img.shields.io/badge/Lifecycle%20Stage-General%20Availability-%2345c6e8)](#section/Versioning/API-Lifecycle-Policy)
+[![General Availability](https://img.shields.io/badge/Lifecycle%20Stage-General%20Availability-%2345c6e8)](#section/Versioning/API-Lifecycle-Policy)
 
-    Removes a stored image from a shared data stream.
+Removes a stored image from a shared data stream.
 
-    Sends a `DELETE` request to `/cdx/v1/provider-shared-resources/{id}/images/{file_name}`
+Sends a `DELETE` request to `/cdx/v1/provider-shared-resources/{id}/images/{file_name}`
 
-    Arguments:
-    - `id`: The ID of the provider shared resource.
-    - `file_name`: Name of the image file, for example `logo`.
-    */
+Arguments:
+- `id`: The ID of the provider shared resource.
+- `file_name`: Name of the image file, for example `logo`.
+*/
     pub async fn delete_image_cdx_v1_provider_shared_resource<'a>(
         &'a self,
         id: &'a str,
         file_name: &'a str,
     ) -> Result<ResponseValue<()>, Error<types::Failure>> {
         let url = format!(
-            "{}/cdx/v1/provider-shared-resources/{}/images/{}",
-            self.baseurl,
-            encode_path(&id.to_string()),
-            encode_path(&file_name.to_string()),
+            "{}/cdx/v1/provider-shared-resources/{}/images/{}", self.baseurl,
+            encode_path(& id.to_string()), encode_path(& file_name.to_string()),
         );
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-        );
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -4132,40 +4575,40 @@ impl Client {
         let response = result?;
         match response.status().as_u16() {
             204u16 => Ok(ResponseValue::empty(response)),
-            400u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
+            400u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            401u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            403u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            404u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            500u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
 
     /**List provider shares
 
-    [![General Availability](https://img.shields.io/badge/Lifecycle%20Stage-General%20Availability-%2345c6e8)](#section/Versioning/API-Lifecycle-Policy)
+[![General Availability](https://img.shields.io/badge/Lifecycle%20Stage-General%20Availability-%2345c6e8)](#section/Versioning/API-Lifecycle-Policy)
 
-    Returns one page of the invitations your organization has sent, whatever their phase. Follow `metadata.next` (its `page_token`) to read further pages.
+Returns one page of the invitations your organization has sent, whatever their phase. Follow `metadata.next` (its `page_token`) to read further pages.
 
-    Sends a `GET` request to `/cdx/v1/provider-shares`
+Sends a `GET` request to `/cdx/v1/provider-shares`
 
-    Arguments:
-    - `crn`: Only return items whose CRN matches this value exactly.
-    - `include_deleted`: Also return deactivated items.
-    - `page_size`: Maximum number of items to return on one page.
-    - `page_token`: Opaque cursor taken from `metadata.next` of the previous page.
-    - `shared_resource`: Only return items that belong to this shared resource (exact match).
-    */
+Arguments:
+- `crn`: Only return items whose CRN matches this value exactly.
+- `include_deleted`: Also return deactivated items.
+- `page_size`: Maximum number of items to return on one page.
+- `page_token`: Opaque cursor taken from `metadata.next` of the previous page.
+- `shared_resource`: Only return items that belong to this shared resource (exact match).
+*/
     pub async fn list_cdx_v1_provider_shares<'a>(
         &'a self,
         crn: Option<&'a str>,
@@ -4176,10 +4619,11 @@ impl Client {
     ) -> Result<ResponseValue<types::CdxV1ProviderShareList>, Error<types::Failure>> {
         let url = format!("{}/cdx/v1/provider-shares", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-        );
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -4189,19 +4633,14 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .query(&progenitor_client::QueryParam::new("crn", &crn))
-            .query(&progenitor_client::QueryParam::new(
-                "include_deleted",
-                &include_deleted,
-            ))
+            .query(
+                &progenitor_client::QueryParam::new("include_deleted", &include_deleted),
+            )
             .query(&progenitor_client::QueryParam::new("page_size", &page_size))
-            .query(&progenitor_client::QueryParam::new(
-                "page_token",
-                &page_token,
-            ))
-            .query(&progenitor_client::QueryParam::new(
-                "shared_resource",
-                &shared_resource,
-            ))
+            .query(&progenitor_client::QueryParam::new("page_token", &page_token))
+            .query(
+                &progenitor_client::QueryParam::new("shared_resource", &shared_resource),
+            )
             .headers(header_map)
             .build()?;
         let info = OperationInfo {
@@ -4213,41 +4652,42 @@ impl Client {
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            400u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
+            400u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            401u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            403u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            500u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
 
     /**Create a provider share
 
-    [![General Availability](https://img.shields.io/badge/Lifecycle%20Stage-General%20Availability-%2345c6e8)](#section/Versioning/API-Lifecycle-Policy)
+[![General Availability](https://img.shields.io/badge/Lifecycle%20Stage-General%20Availability-%2345c6e8)](#section/Versioning/API-Lifecycle-Policy)
 
-    Invites one consumer to the given topic and subject CRNs. The invitation is sent with the chosen delivery method and can be redeemed once.
+Invites one consumer to the given topic and subject CRNs. The invitation is sent with the chosen delivery method and can be redeemed once.
 
-    Sends a `POST` request to `/cdx/v1/provider-shares`
+Sends a `POST` request to `/cdx/v1/provider-shares`
 
-    */
+*/
     pub async fn create_cdx_v1_provider_share<'a>(
         &'a self,
         body: &'a types::CdxV1CreateProviderShareRequest,
     ) -> Result<ResponseValue<types::CdxV1ProviderShare>, Error<types::Failure>> {
         let url = format!("{}/cdx/v1/provider-shares", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-        );
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -4268,53 +4708,52 @@ impl Client {
         let response = result?;
         match response.status().as_u16() {
             201u16 => ResponseValue::from_response(response).await,
-            400u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            409u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            422u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
+            400u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            401u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            403u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            409u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            422u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            500u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
 
     /**Read a provider share
 
-    [![General Availability](https://img.shields.io/badge/Lifecycle%20Stage-General%20Availability-%2345c6e8)](#section/Versioning/API-Lifecycle-Policy)
+[![General Availability](https://img.shields.io/badge/Lifecycle%20Stage-General%20Availability-%2345c6e8)](#section/Versioning/API-Lifecycle-Policy)
 
-    Returns one invitation your organization has sent, looked up by its ID.
+Returns one invitation your organization has sent, looked up by its ID.
 
-    Sends a `GET` request to `/cdx/v1/provider-shares/{id}`
+Sends a `GET` request to `/cdx/v1/provider-shares/{id}`
 
-    Arguments:
-    - `id`: The ID of the provider share.
-    */
+Arguments:
+- `id`: The ID of the provider share.
+*/
     pub async fn get_cdx_v1_provider_share<'a>(
         &'a self,
         id: &'a str,
     ) -> Result<ResponseValue<types::CdxV1ProviderShare>, Error<types::Failure>> {
         let url = format!(
-            "{}/cdx/v1/provider-shares/{}",
-            self.baseurl,
-            encode_path(&id.to_string()),
+            "{}/cdx/v1/provider-shares/{}", self.baseurl, encode_path(& id.to_string()),
         );
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-        );
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -4334,50 +4773,49 @@ impl Client {
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            400u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
+            400u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            401u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            403u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            404u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            500u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
 
     /**Delete a provider share
 
-    [![General Availability](https://img.shields.io/badge/Lifecycle%20Stage-General%20Availability-%2345c6e8)](#section/Versioning/API-Lifecycle-Policy)
+[![General Availability](https://img.shields.io/badge/Lifecycle%20Stage-General%20Availability-%2345c6e8)](#section/Versioning/API-Lifecycle-Policy)
 
-    Revokes a share. The consumer loses access, and the share is then reported as DEACTIVATED (visible with `include_deleted=true`).
+Revokes a share. The consumer loses access, and the share is then reported as DEACTIVATED (visible with `include_deleted=true`).
 
-    Sends a `DELETE` request to `/cdx/v1/provider-shares/{id}`
+Sends a `DELETE` request to `/cdx/v1/provider-shares/{id}`
 
-    Arguments:
-    - `id`: The ID of the provider share.
-    */
+Arguments:
+- `id`: The ID of the provider share.
+*/
     pub async fn delete_cdx_v1_provider_share<'a>(
         &'a self,
         id: &'a str,
     ) -> Result<ResponseValue<()>, Error<types::Failure>> {
         let url = format!(
-            "{}/cdx/v1/provider-shares/{}",
-            self.baseurl,
-            encode_path(&id.to_string()),
+            "{}/cdx/v1/provider-shares/{}", self.baseurl, encode_path(& id.to_string()),
         );
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-        );
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -4397,50 +4835,50 @@ impl Client {
         let response = result?;
         match response.status().as_u16() {
             204u16 => Ok(ResponseValue::empty(response)),
-            400u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
+            400u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            401u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            403u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            404u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            500u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
 
     /**Resend a provider share invitation
 
-    [![General Availability](https://img.shields.io/badge/Lifecycle%20Stage-General%20Availability-%2345c6e8)](#section/Versioning/API-Lifecycle-Policy)
+[![General Availability](https://img.shields.io/badge/Lifecycle%20Stage-General%20Availability-%2345c6e8)](#section/Versioning/API-Lifecycle-Policy)
 
-    Sends the invitation for a share once more. Only possible until the invitation has been redeemed. The request has no body.
+Sends the invitation for a share once more. Only possible until the invitation has been redeemed. The request has no body.
 
-    Sends a `POST` request to `/cdx/v1/provider-shares/{id}:resend`
+Sends a `POST` request to `/cdx/v1/provider-shares/{id}:resend`
 
-    Arguments:
-    - `id`: The ID of the provider share.
-    */
+Arguments:
+- `id`: The ID of the provider share.
+*/
     pub async fn resend_cdx_v1_provider_share<'a>(
         &'a self,
         id: &'a str,
     ) -> Result<ResponseValue<()>, Error<types::Failure>> {
         let url = format!(
-            "{}/cdx/v1/provider-shares/{}:resend",
-            self.baseurl,
-            encode_path(&id.to_string()),
+            "{}/cdx/v1/provider-shares/{}:resend", self.baseurl, encode_path(& id
+            .to_string()),
         );
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-        );
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -4460,52 +4898,56 @@ impl Client {
         let response = result?;
         match response.status().as_u16() {
             204u16 => Ok(ResponseValue::empty(response)),
-            400u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
+            400u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            401u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            403u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            404u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            500u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
 
     /**List consumer shared resources
 
-    [![General Availability](https://img.shields.io/badge/Lifecycle%20Stage-General%20Availability-%2345c6e8)](#section/Versioning/API-Lifecycle-Policy)
+[![General Availability](https://img.shields.io/badge/Lifecycle%20Stage-General%20Availability-%2345c6e8)](#section/Versioning/API-Lifecycle-Policy)
 
-    Returns one page of the data streams other organizations have shared with yours. Follow `metadata.next` (its `page_token`) to read further pages.
+Returns one page of the data streams other organizations have shared with yours. Follow `metadata.next` (its `page_token`) to read further pages.
 
-    Sends a `GET` request to `/cdx/v1/consumer-shared-resources`
+Sends a `GET` request to `/cdx/v1/consumer-shared-resources`
 
-    Arguments:
-    - `include_deleted`: Also return deactivated items.
-    - `page_size`: Maximum number of items to return on one page.
-    - `page_token`: Opaque cursor taken from `metadata.next` of the previous page.
-    - `stream_share`: Only return items that belong to this stream share (exact match).
-    */
+Arguments:
+- `include_deleted`: Also return deactivated items.
+- `page_size`: Maximum number of items to return on one page.
+- `page_token`: Opaque cursor taken from `metadata.next` of the previous page.
+- `stream_share`: Only return items that belong to this stream share (exact match).
+*/
     pub async fn list_cdx_v1_consumer_shared_resources<'a>(
         &'a self,
         include_deleted: Option<bool>,
         page_size: Option<i64>,
         page_token: Option<&'a types::ListCdxV1ConsumerSharedResourcesPageToken>,
         stream_share: Option<&'a str>,
-    ) -> Result<ResponseValue<types::CdxV1ConsumerSharedResourceList>, Error<types::Failure>> {
+    ) -> Result<
+        ResponseValue<types::CdxV1ConsumerSharedResourceList>,
+        Error<types::Failure>,
+    > {
         let url = format!("{}/cdx/v1/consumer-shared-resources", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-        );
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -4514,19 +4956,12 @@ impl Client {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .query(&progenitor_client::QueryParam::new(
-                "include_deleted",
-                &include_deleted,
-            ))
+            .query(
+                &progenitor_client::QueryParam::new("include_deleted", &include_deleted),
+            )
             .query(&progenitor_client::QueryParam::new("page_size", &page_size))
-            .query(&progenitor_client::QueryParam::new(
-                "page_token",
-                &page_token,
-            ))
-            .query(&progenitor_client::QueryParam::new(
-                "stream_share",
-                &stream_share,
-            ))
+            .query(&progenitor_client::QueryParam::new("page_token", &page_token))
+            .query(&progenitor_client::QueryParam::new("stream_share", &stream_share))
             .headers(header_map)
             .build()?;
         let info = OperationInfo {
@@ -4538,47 +4973,50 @@ impl Client {
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            400u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
+            400u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            401u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            403u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            500u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
 
     /**Read a consumer shared resource
 
-    [![General Availability](https://img.shields.io/badge/Lifecycle%20Stage-General%20Availability-%2345c6e8)](#section/Versioning/API-Lifecycle-Policy)
+[![General Availability](https://img.shields.io/badge/Lifecycle%20Stage-General%20Availability-%2345c6e8)](#section/Versioning/API-Lifecycle-Policy)
 
-    Returns one data stream shared with your organization, looked up by its ID.
+Returns one data stream shared with your organization, looked up by its ID.
 
-    Sends a `GET` request to `/cdx/v1/consumer-shared-resources/{id}`
+Sends a `GET` request to `/cdx/v1/consumer-shared-resources/{id}`
 
-    Arguments:
-    - `id`: The ID of the consumer shared resource.
-    */
+Arguments:
+- `id`: The ID of the consumer shared resource.
+*/
     pub async fn get_cdx_v1_consumer_shared_resource<'a>(
         &'a self,
         id: &'a str,
-    ) -> Result<ResponseValue<types::CdxV1ConsumerSharedResource>, Error<types::Failure>> {
+    ) -> Result<
+        ResponseValue<types::CdxV1ConsumerSharedResource>,
+        Error<types::Failure>,
+    > {
         let url = format!(
-            "{}/cdx/v1/consumer-shared-resources/{}",
-            self.baseurl,
-            encode_path(&id.to_string()),
+            "{}/cdx/v1/consumer-shared-resources/{}", self.baseurl, encode_path(& id
+            .to_string()),
         );
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-        );
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -4598,53 +5036,52 @@ impl Client {
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            400u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
+            400u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            401u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            403u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            404u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            500u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
 
     /**Read an image of a consumer shared resource
 
-    [![General Availability](https://img.shields.io/badge/Lifecycle%20Stage-General%20Availability-%2345c6e8)](#section/Versioning/API-Lifecycle-Policy)
+[![General Availability](https://img.shields.io/badge/Lifecycle%20Stage-General%20Availability-%2345c6e8)](#section/Versioning/API-Lifecycle-Policy)
 
-    Returns the raw bytes of an image, such as the logo, of a data stream shared with your organization.
+Returns the raw bytes of an image, such as the logo, of a data stream shared with your organization.
 
-    Sends a `GET` request to `/cdx/v1/consumer-shared-resources/{id}/images/{file_name}`
+Sends a `GET` request to `/cdx/v1/consumer-shared-resources/{id}/images/{file_name}`
 
-    Arguments:
-    - `id`: The ID of the consumer shared resource.
-    - `file_name`: Name of the image file, for example `logo`.
-    */
+Arguments:
+- `id`: The ID of the consumer shared resource.
+- `file_name`: Name of the image file, for example `logo`.
+*/
     pub async fn image_cdx_v1_consumer_shared_resource<'a>(
         &'a self,
         id: &'a str,
         file_name: &'a str,
     ) -> Result<ResponseValue<ByteStream>, Error<types::Failure>> {
         let url = format!(
-            "{}/cdx/v1/consumer-shared-resources/{}/images/{}",
-            self.baseurl,
-            encode_path(&id.to_string()),
-            encode_path(&file_name.to_string()),
+            "{}/cdx/v1/consumer-shared-resources/{}/images/{}", self.baseurl,
+            encode_path(& id.to_string()), encode_path(& file_name.to_string()),
         );
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-        );
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
         #[allow(unused_mut)]
         let mut request = self.client.get(url).headers(header_map).build()?;
         let info = OperationInfo {
@@ -4656,50 +5093,50 @@ impl Client {
         let response = result?;
         match response.status().as_u16() {
             200u16 => Ok(ResponseValue::stream(response)),
-            400u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
+            400u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            401u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            403u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            404u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            500u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
 
     /**Read the network of a consumer shared resource
 
-    [![General Availability](https://img.shields.io/badge/Lifecycle%20Stage-General%20Availability-%2345c6e8)](#section/Versioning/API-Lifecycle-Policy)
+[![General Availability](https://img.shields.io/badge/Lifecycle%20Stage-General%20Availability-%2345c6e8)](#section/Versioning/API-Lifecycle-Policy)
 
-    Returns the network configuration of the cluster behind a shared data stream, which a consumer needs to set up private connectivity to it.
+Returns the network configuration of the cluster behind a shared data stream, which a consumer needs to set up private connectivity to it.
 
-    Sends a `GET` request to `/cdx/v1/consumer-shared-resources/{id}:network`
+Sends a `GET` request to `/cdx/v1/consumer-shared-resources/{id}:network`
 
-    Arguments:
-    - `id`: The ID of the consumer shared resource.
-    */
+Arguments:
+- `id`: The ID of the consumer shared resource.
+*/
     pub async fn network_cdx_v1_consumer_shared_resource<'a>(
         &'a self,
         id: &'a str,
     ) -> Result<ResponseValue<types::CdxV1Network>, Error<types::Failure>> {
         let url = format!(
-            "{}/cdx/v1/consumer-shared-resources/{}:network",
-            self.baseurl,
-            encode_path(&id.to_string()),
+            "{}/cdx/v1/consumer-shared-resources/{}:network", self.baseurl, encode_path(&
+            id.to_string()),
         );
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-        );
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -4719,39 +5156,39 @@ impl Client {
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            400u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
+            400u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            401u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            403u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            404u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            500u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
 
     /**List consumer shares
 
-    [![General Availability](https://img.shields.io/badge/Lifecycle%20Stage-General%20Availability-%2345c6e8)](#section/Versioning/API-Lifecycle-Policy)
+[![General Availability](https://img.shields.io/badge/Lifecycle%20Stage-General%20Availability-%2345c6e8)](#section/Versioning/API-Lifecycle-Policy)
 
-    Returns one page of the shares offered to or redeemed by your organization. Follow `metadata.next` (its `page_token`) to read further pages.
+Returns one page of the shares offered to or redeemed by your organization. Follow `metadata.next` (its `page_token`) to read further pages.
 
-    Sends a `GET` request to `/cdx/v1/consumer-shares`
+Sends a `GET` request to `/cdx/v1/consumer-shares`
 
-    Arguments:
-    - `include_deleted`: Also return deactivated items.
-    - `page_size`: Maximum number of items to return on one page.
-    - `page_token`: Opaque cursor taken from `metadata.next` of the previous page.
-    - `shared_resource`: Only return items that belong to this shared resource (exact match).
-    */
+Arguments:
+- `include_deleted`: Also return deactivated items.
+- `page_size`: Maximum number of items to return on one page.
+- `page_token`: Opaque cursor taken from `metadata.next` of the previous page.
+- `shared_resource`: Only return items that belong to this shared resource (exact match).
+*/
     pub async fn list_cdx_v1_consumer_shares<'a>(
         &'a self,
         include_deleted: Option<bool>,
@@ -4761,10 +5198,11 @@ impl Client {
     ) -> Result<ResponseValue<types::CdxV1ConsumerShareList>, Error<types::Failure>> {
         let url = format!("{}/cdx/v1/consumer-shares", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-        );
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -4773,19 +5211,14 @@ impl Client {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .query(&progenitor_client::QueryParam::new(
-                "include_deleted",
-                &include_deleted,
-            ))
+            .query(
+                &progenitor_client::QueryParam::new("include_deleted", &include_deleted),
+            )
             .query(&progenitor_client::QueryParam::new("page_size", &page_size))
-            .query(&progenitor_client::QueryParam::new(
-                "page_token",
-                &page_token,
-            ))
-            .query(&progenitor_client::QueryParam::new(
-                "shared_resource",
-                &shared_resource,
-            ))
+            .query(&progenitor_client::QueryParam::new("page_token", &page_token))
+            .query(
+                &progenitor_client::QueryParam::new("shared_resource", &shared_resource),
+            )
             .headers(header_map)
             .build()?;
         let info = OperationInfo {
@@ -4797,47 +5230,46 @@ impl Client {
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            400u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
+            400u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            401u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            403u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            500u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
 
     /**Read a consumer share
 
-    [![General Availability](https://img.shields.io/badge/Lifecycle%20Stage-General%20Availability-%2345c6e8)](#section/Versioning/API-Lifecycle-Policy)
+[![General Availability](https://img.shields.io/badge/Lifecycle%20Stage-General%20Availability-%2345c6e8)](#section/Versioning/API-Lifecycle-Policy)
 
-    Returns one share offered to your organization, looked up by its ID.
+Returns one share offered to your organization, looked up by its ID.
 
-    Sends a `GET` request to `/cdx/v1/consumer-shares/{id}`
+Sends a `GET` request to `/cdx/v1/consumer-shares/{id}`
 
-    Arguments:
-    - `id`: The ID of the consumer share.
-    */
+Arguments:
+- `id`: The ID of the consumer share.
+*/
     pub async fn get_cdx_v1_consumer_share<'a>(
         &'a self,
         id: &'a str,
     ) -> Result<ResponseValue<types::CdxV1ConsumerShare>, Error<types::Failure>> {
         let url = format!(
-            "{}/cdx/v1/consumer-shares/{}",
-            self.baseurl,
-            encode_path(&id.to_string()),
+            "{}/cdx/v1/consumer-shares/{}", self.baseurl, encode_path(& id.to_string()),
         );
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-        );
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -4857,50 +5289,49 @@ impl Client {
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            400u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
+            400u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            401u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            403u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            404u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            500u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
 
     /**Delete a consumer share
 
-    [![General Availability](https://img.shields.io/badge/Lifecycle%20Stage-General%20Availability-%2345c6e8)](#section/Versioning/API-Lifecycle-Policy)
+[![General Availability](https://img.shields.io/badge/Lifecycle%20Stage-General%20Availability-%2345c6e8)](#section/Versioning/API-Lifecycle-Policy)
 
-    Removes a share from your organization. The credentials issued for it stop working.
+Removes a share from your organization. The credentials issued for it stop working.
 
-    Sends a `DELETE` request to `/cdx/v1/consumer-shares/{id}`
+Sends a `DELETE` request to `/cdx/v1/consumer-shares/{id}`
 
-    Arguments:
-    - `id`: The ID of the consumer share.
-    */
+Arguments:
+- `id`: The ID of the consumer share.
+*/
     pub async fn delete_cdx_v1_consumer_share<'a>(
         &'a self,
         id: &'a str,
     ) -> Result<ResponseValue<()>, Error<types::Failure>> {
         let url = format!(
-            "{}/cdx/v1/consumer-shares/{}",
-            self.baseurl,
-            encode_path(&id.to_string()),
+            "{}/cdx/v1/consumer-shares/{}", self.baseurl, encode_path(& id.to_string()),
         );
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-        );
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -4920,43 +5351,46 @@ impl Client {
         let response = result?;
         match response.status().as_u16() {
             204u16 => Ok(ResponseValue::empty(response)),
-            400u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
+            400u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            401u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            403u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            404u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            500u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
 
     /**[![General Availability](https://img.shields.io/badge/Lifecycle%20Stage-General%20Availability-%2345c6e8)](#section/Versioning/API-Lifecycle-Policy)
 
-    Validate and decrypt the shared token and view token's shared resources
+Validate and decrypt the shared token and view token's shared resources
 
-    Sends a `POST` request to `/cdx/v1/shared-tokens:resources`
+Sends a `POST` request to `/cdx/v1/shared-tokens:resources`
 
-    */
+*/
     pub async fn resources_cdx_v1_shared_token<'a>(
         &'a self,
         body: &'a types::CdxV1SharedToken,
-    ) -> Result<ResponseValue<types::ResourcesCdxV1SharedTokenResponse>, Error<types::Failure>>
-    {
+    ) -> Result<
+        ResponseValue<types::ResourcesCdxV1SharedTokenResponse>,
+        Error<types::Failure>,
+    > {
         let url = format!("{}/cdx/v1/shared-tokens:resources", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-        );
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -4977,45 +5411,46 @@ impl Client {
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            400u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            409u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
+            400u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            401u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            403u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            404u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            409u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            500u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
 
     /**[![General Availability](https://img.shields.io/badge/Lifecycle%20Stage-General%20Availability-%2345c6e8)](#section/Versioning/API-Lifecycle-Policy)
 
-    Redeem the shared token for shared topic and cluster access information
+Redeem the shared token for shared topic and cluster access information
 
-    Sends a `POST` request to `/cdx/v1/shared-tokens:redeem`
+Sends a `POST` request to `/cdx/v1/shared-tokens:redeem`
 
-    */
+*/
     pub async fn redeem_cdx_v1_shared_token<'a>(
         &'a self,
         body: &'a types::CdxV1RedeemTokenRequest,
     ) -> Result<ResponseValue<types::CdxV1RedeemTokenResponse>, Error<types::Failure>> {
         let url = format!("{}/cdx/v1/shared-tokens:redeem", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-        );
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -5036,46 +5471,47 @@ impl Client {
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            400u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            409u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
+            400u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            401u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            403u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            404u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            409u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            500u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
 
     /**Read the Stream Sharing opt-in
 
-    [![General Availability](https://img.shields.io/badge/Lifecycle%20Stage-General%20Availability-%2345c6e8)](#section/Versioning/API-Lifecycle-Policy)
+[![General Availability](https://img.shields.io/badge/Lifecycle%20Stage-General%20Availability-%2345c6e8)](#section/Versioning/API-Lifecycle-Policy)
 
-    Tells whether your organization has enabled Stream Sharing.
+Tells whether your organization has enabled Stream Sharing.
 
-    Sends a `GET` request to `/cdx/v1/opt-in`
+Sends a `GET` request to `/cdx/v1/opt-in`
 
-    */
+*/
     pub async fn get_cdx_v1_opt_in<'a>(
         &'a self,
     ) -> Result<ResponseValue<types::CdxV1OptIn>, Error<types::Failure>> {
         let url = format!("{}/cdx/v1/opt-in", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-        );
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -5095,44 +5531,45 @@ impl Client {
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            400u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
+            400u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            401u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            403u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            404u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            500u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
 
     /**Update the Stream Sharing opt-in
 
-    [![General Availability](https://img.shields.io/badge/Lifecycle%20Stage-General%20Availability-%2345c6e8)](#section/Versioning/API-Lifecycle-Policy)
+[![General Availability](https://img.shields.io/badge/Lifecycle%20Stage-General%20Availability-%2345c6e8)](#section/Versioning/API-Lifecycle-Policy)
 
-    Turns Stream Sharing on or off for your organization. Turning it off makes existing shares inaccessible.
+Turns Stream Sharing on or off for your organization. Turning it off makes existing shares inaccessible.
 
-    Sends a `PATCH` request to `/cdx/v1/opt-in`
+Sends a `PATCH` request to `/cdx/v1/opt-in`
 
-    */
+*/
     pub async fn update_cdx_v1_opt_in<'a>(
         &'a self,
         body: &'a types::CdxV1OptIn,
     ) -> Result<ResponseValue<types::CdxV1OptIn>, Error<types::Failure>> {
         let url = format!("{}/cdx/v1/opt-in", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-        );
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -5153,27 +5590,27 @@ impl Client {
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            400u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            409u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            422u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
+            400u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            401u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            403u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            404u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            409u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            422u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            500u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }

@@ -17,6 +17,7 @@
 #![forbid(unsafe_code)]
 
 #[allow(missing_docs, clippy::all, rustdoc::all)]
+#[rustfmt::skip]
 mod generated;
 mod hooks;
 

@@ -39,8 +39,19 @@ fn workspace_root() -> PathBuf {
         .to_path_buf()
 }
 
-fn main() -> Result<()> {
-    match Cli::parse().command {
+fn main() -> std::process::ExitCode {
+    // Errors print as one readable chain, without a backtrace even when RUST_BACKTRACE is set.
+    match run(Cli::parse()) {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<()> {
+    match cli.command {
         Command::Codegen {
             check,
             spec: Some(spec),
