@@ -3,6 +3,7 @@
 mod codegen;
 mod normalise;
 mod open_types;
+mod setup;
 mod spec;
 
 use anyhow::Result;
@@ -29,6 +30,14 @@ enum Command {
         /// With --spec: write the generated Rust here.
         #[arg(long, hide = true)]
         out: Option<PathBuf>,
+    },
+    /// Install what the test suite needs (a Python virtualenv in target/py, a JDK).
+    Setup,
+    /// Set up, then run every test of the workspace (`cargo test --workspace --all-features`).
+    Test {
+        /// Passed on to `cargo test`.
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<String>,
     },
 }
 
@@ -68,5 +77,7 @@ fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
         Command::Codegen { check, .. } => codegen::run(&workspace_root(), check),
+        Command::Setup => setup::setup(&workspace_root()),
+        Command::Test { args } => setup::test(&workspace_root(), &args),
     }
 }

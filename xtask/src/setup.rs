@@ -1,0 +1,102 @@
+//! `cargo xtask setup` and `cargo xtask test`: the tools the test suite needs, installed by the
+//! project itself (idempotently), then the tests.
+//!
+//! - A Python virtualenv at `target/py` with `tests/requirements.txt` (schemathesis,
+//!   confluent-kafka, openapi-spec-validator). Reinstalled only when the requirements change.
+//! - A JDK (`java` and `javac`), from Debian's `default-jdk-headless` when missing.
+
+use anyhow::{Context, Result, bail};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// Where the test suite's virtualenv lives, relative to the workspace root.
+pub const VENV: &str = "target/py";
+
+fn run(cmd: &mut Command) -> Result<()> {
+    let shown = format!("{cmd:?}");
+    let status = cmd.status().with_context(|| format!("starting {shown}"))?;
+    if !status.success() {
+        bail!("{shown} failed with {status}");
+    }
+    Ok(())
+}
+
+fn have(program: &str, arg: &str) -> bool {
+    Command::new(program)
+        .arg(arg)
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+/// The virtualenv's Python.
+pub fn python(root: &Path) -> PathBuf {
+    root.join(VENV).join("bin/python")
+}
+
+fn ensure_python(root: &Path) -> Result<()> {
+    let requirements = std::fs::read_to_string(root.join("tests/requirements.txt"))?;
+    let stamp = root.join(VENV).join(".requirements");
+    if python(root).exists() && std::fs::read_to_string(&stamp).is_ok_and(|s| s == requirements) {
+        return Ok(());
+    }
+    let system_python = ["python3", "python"]
+        .into_iter()
+        .find(|p| have(p, "--version"))
+        .context(
+            "no python3 found: install Python 3.9+ (Debian: apt-get install python3 python3-venv)",
+        )?;
+    eprintln!("setup: creating {VENV} with tests/requirements.txt");
+    run(Command::new(system_python)
+        .args(["-m", "venv", "--clear"])
+        .arg(root.join(VENV)))?;
+    run(Command::new(python(root))
+        .args([
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            "-r",
+        ])
+        .arg(root.join("tests/requirements.txt")))?;
+    std::fs::write(stamp, requirements)?;
+    Ok(())
+}
+
+fn ensure_java() -> Result<()> {
+    if have("java", "-version") && have("javac", "-version") {
+        return Ok(());
+    }
+    if !have("apt-get", "--version") {
+        bail!("java and javac are needed by the config-file tests: install a JDK (17 or later)");
+    }
+    eprintln!("setup: installing default-jdk-headless with apt-get");
+    run(Command::new("apt-get").args(["update", "-qq"]))?;
+    run(Command::new("apt-get")
+        .args([
+            "install",
+            "-y",
+            "-qq",
+            "--no-install-recommends",
+            "default-jdk-headless",
+        ])
+        .env("DEBIAN_FRONTEND", "noninteractive"))?;
+    Ok(())
+}
+
+/// Installs what the tests need.
+pub fn setup(root: &Path) -> Result<()> {
+    ensure_python(root)?;
+    ensure_java()?;
+    Ok(())
+}
+
+/// Sets up, then runs the whole test suite.
+pub fn test(root: &Path, extra: &[String]) -> Result<()> {
+    setup(root)?;
+    run(Command::new(env!("CARGO"))
+        .current_dir(root)
+        .args(["test", "--workspace", "--all-features", "--locked"])
+        .args(extra)
+        .env("CDX_TEST_PYTHON", python(root)))
+}
