@@ -46,7 +46,9 @@ pub enum Error {
     #[error("{0}")]
     InvalidResponse(Box<InvalidResponse>),
     /// No response within the client's timeout. The request may have reached the server.
-    #[error("{operation} timed out: no response within the client's timeout; the request may still have reached the server")]
+    #[error(
+        "{operation} timed out: no response within the client's timeout; the request may still have reached the server"
+    )]
     Timeout {
         /// The operation.
         operation: Operation,
@@ -63,7 +65,9 @@ pub enum Error {
         not_sent: bool,
     },
     /// The server's pagination repeated a page token: the listing would never end.
-    #[error("{operation}: the API returned page token {page_token:?} twice; stopped paging to avoid an endless loop")]
+    #[error(
+        "{operation}: the API returned page token {page_token:?} twice; stopped paging to avoid an endless loop"
+    )]
     PaginationLoop {
         /// The operation.
         operation: Operation,
@@ -85,7 +89,10 @@ pub struct InvalidInput {
 impl InvalidInput {
     /// A new input error.
     pub fn new(what: &str, reason: &str) -> Self {
-        Self { what: what.into(), reason: reason.into() }
+        Self {
+            what: what.into(),
+            reason: reason.into(),
+        }
     }
 }
 
@@ -178,7 +185,9 @@ impl Error {
     pub fn is_retryable(&self) -> bool {
         match self {
             Self::RateLimited(_) | Self::Timeout { .. } | Self::Transport { .. } => true,
-            _ => self.status().is_some_and(|s| matches!(s.as_u16(), 502..=504)),
+            _ => self
+                .status()
+                .is_some_and(|s| matches!(s.as_u16(), 502..=504)),
         }
     }
 
@@ -190,14 +199,21 @@ impl Error {
     /// True when the request provably never reached the server: a 429 (refused before
     /// processing) or a connection that could not be established.
     pub fn request_not_processed(&self) -> bool {
-        matches!(self, Self::RateLimited(_) | Self::InvalidInput(_) | Self::Transport { not_sent: true, .. })
+        matches!(
+            self,
+            Self::RateLimited(_) | Self::InvalidInput(_) | Self::Transport { not_sent: true, .. }
+        )
     }
 
     pub(crate) fn transport(operation: Operation, err: &reqwest::Error) -> Self {
         if err.is_timeout() {
             return Self::Timeout { operation };
         }
-        Self::Transport { operation, message: transport_message(err), not_sent: err.is_connect() }
+        Self::Transport {
+            operation,
+            message: transport_message(err),
+            not_sent: err.is_connect(),
+        }
     }
 
     /// Converts a generated client's error, reading an unexpected response's body.
@@ -214,7 +230,12 @@ impl Error {
             G::CommunicationError(e) => Self::transport(operation, &e),
             G::ErrorResponse(rv) => {
                 let (status, headers) = (rv.status(), rv.headers().clone());
-                Self::from_api(ApiError::new(operation, status, &headers, Some(rv.into_inner())))
+                Self::from_api(ApiError::new(
+                    operation,
+                    status,
+                    &headers,
+                    Some(rv.into_inner()),
+                ))
             }
             G::UnexpectedResponse(response) => {
                 let status = response.status();
@@ -223,7 +244,10 @@ impl Error {
                     Ok(body) => Self::from_unexpected(operation, status, &headers, &body),
                     Err(e) => Self::Transport {
                         operation,
-                        message: format!("HTTP {status}: the response body broke off: {}", transport_message(&e)),
+                        message: format!(
+                            "HTTP {status}: the response body broke off: {}",
+                            transport_message(&e)
+                        ),
                         not_sent: false,
                     },
                 }
@@ -243,7 +267,11 @@ impl Error {
                 not_sent: false,
             },
             G::InvalidUpgrade(e) => Self::transport(operation, &e),
-            G::Custom(message) => Self::Transport { operation, message, not_sent: false },
+            G::Custom(message) => Self::Transport {
+                operation,
+                message,
+                not_sent: false,
+            },
         }
     }
 
@@ -261,7 +289,12 @@ impl Error {
     }
 
     /// A status the spec does not document for this operation (a 429, a proxy's 502, ...).
-    fn from_unexpected(operation: Operation, status: StatusCode, headers: &HeaderMap, body: &[u8]) -> Self {
+    fn from_unexpected(
+        operation: Operation,
+        status: StatusCode,
+        headers: &HeaderMap,
+        body: &[u8],
+    ) -> Self {
         if status.is_success() {
             return Self::InvalidResponse(Box::new(InvalidResponse {
                 operation,
@@ -307,7 +340,11 @@ impl Error {
         let content_type = header(headers, "content-type");
         let looks_json = content_type.as_deref().is_none_or(|c| c.contains("json"));
         let reason = if !looks_json || serde_json::from_slice::<serde_json::Value>(body).is_err() {
-            if e.is_eof() { "the body is truncated JSON".to_string() } else { "the body is not JSON".to_string() }
+            if e.is_eof() {
+                "the body is truncated JSON".to_string()
+            } else {
+                "the body is not JSON".to_string()
+            }
         } else {
             // serde messages can quote values ("invalid type: string \"...\""), and a success
             // body holds credentials: only the kind of problem and where are reported.
@@ -315,10 +352,18 @@ impl Error {
             if msg.starts_with("missing field") {
                 format!("the JSON does not have the documented shape: {msg}")
             } else {
-                format!("the JSON does not have the documented shape (line {}, column {})", e.line(), e.column())
+                format!(
+                    "the JSON does not have the documented shape (line {}, column {})",
+                    e.line(),
+                    e.column()
+                )
             }
         };
-        let excerpt = if status.is_success() { None } else { excerpt(body, content_type.as_deref()) };
+        let excerpt = if status.is_success() {
+            None
+        } else {
+            excerpt(body, content_type.as_deref())
+        };
         Self::InvalidResponse(Box::new(InvalidResponse {
             operation,
             status: Some(status),
@@ -389,11 +434,18 @@ fn transport_message(err: &reqwest::Error) -> String {
 }
 
 fn header(headers: &HeaderMap, name: &str) -> Option<String> {
-    headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_string)
+    headers
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string)
 }
 
 fn seconds(headers: &HeaderMap, name: &str) -> Option<Duration> {
-    header(headers, name)?.trim().parse::<u64>().ok().map(Duration::from_secs)
+    header(headers, name)?
+        .trim()
+        .parse::<u64>()
+        .ok()
+        .map(Duration::from_secs)
 }
 
 /// The `error_description` of a `WWW-Authenticate` challenge, or the whole header.
@@ -403,7 +455,12 @@ fn auth_challenge(headers: &HeaderMap) -> Option<String> {
         let rest = rest.trim_start();
         match rest.strip_prefix('"') {
             Some(quoted) => quoted.split('"').next().unwrap_or_default().to_string(),
-            None => rest.split(',').next().unwrap_or_default().trim().to_string(),
+            None => rest
+                .split(',')
+                .next()
+                .unwrap_or_default()
+                .trim()
+                .to_string(),
         }
     });
     Some(description.unwrap_or(value))
@@ -414,8 +471,14 @@ fn auth_challenge(headers: &HeaderMap) -> Option<String> {
 fn excerpt(body: &[u8], content_type: Option<&str>) -> Option<String> {
     let text = String::from_utf8_lossy(body);
     let is_html = content_type.is_some_and(|c| c.contains("html"))
-        || text.trim_start().get(..15).is_some_and(|h| h.to_ascii_lowercase().starts_with("<!doctype html") || h.starts_with("<html"));
-    let text = if is_html { html_text(&text) } else { text.into_owned() };
+        || text.trim_start().get(..15).is_some_and(|h| {
+            h.to_ascii_lowercase().starts_with("<!doctype html") || h.starts_with("<html")
+        });
+    let text = if is_html {
+        html_text(&text)
+    } else {
+        text.into_owned()
+    };
     let collapsed = text.split_whitespace().collect::<Vec<_>>().join(" ");
     if collapsed.is_empty() {
         return None;
@@ -442,7 +505,10 @@ fn html_text(html: &str) -> String {
         out.push_str(&rest[..lt]);
         out.push(' ');
         let tag = rest[lt..].to_ascii_lowercase();
-        let skip_to = ["script", "style"].iter().find(|t| tag.starts_with(&format!("<{t}"))).and_then(|t| tag.find(&format!("</{t}>")));
+        let skip_to = ["script", "style"]
+            .iter()
+            .find(|t| tag.starts_with(&format!("<{t}")))
+            .and_then(|t| tag.find(&format!("</{t}>")));
         rest = match (skip_to, rest[lt..].find('>')) {
             (Some(end), _) => &rest[lt + end..].split_once('>').map_or("", |(_, r)| r),
             (None, Some(gt)) => &rest[lt + gt + 1..],
@@ -450,7 +516,11 @@ fn html_text(html: &str) -> String {
         };
     }
     out.push_str(rest);
-    let text = out.replace("&nbsp;", " ").replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">");
+    let text = out
+        .replace("&nbsp;", " ")
+        .replace("&amp;", "&")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">");
     match title {
         Some(t) if !text.contains(&t) => format!("{t} — {text}"),
         _ => text,
@@ -458,7 +528,12 @@ fn html_text(html: &str) -> String {
 }
 
 impl ApiError {
-    fn new(operation: Operation, status: StatusCode, headers: &HeaderMap, failure: Option<Failure>) -> Self {
+    fn new(
+        operation: Operation,
+        status: StatusCode,
+        headers: &HeaderMap,
+        failure: Option<Failure>,
+    ) -> Self {
         let errors = failure
             .map(|f| {
                 f.errors
@@ -478,14 +553,20 @@ impl ApiError {
             })
             .unwrap_or_default();
         let retry_after = (status == StatusCode::TOO_MANY_REQUESTS)
-            .then(|| seconds(headers, "retry-after").or_else(|| seconds(headers, "x-ratelimit-reset")))
+            .then(|| {
+                seconds(headers, "retry-after").or_else(|| seconds(headers, "x-ratelimit-reset"))
+            })
             .flatten();
         Self {
             operation,
             status,
             request_id: header(headers, "x-request-id"),
             errors,
-            auth_challenge: if status == StatusCode::UNAUTHORIZED { auth_challenge(headers) } else { None },
+            auth_challenge: if status == StatusCode::UNAUTHORIZED {
+                auth_challenge(headers)
+            } else {
+                None
+            },
             retry_after,
         }
     }
@@ -543,7 +624,12 @@ impl fmt::Display for ApiError {
 
 impl fmt::Display for InvalidResponse {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "The API's answer to {} could not be used: {}.", self.operation.action(), self.reason)?;
+        write!(
+            f,
+            "The API's answer to {} could not be used: {}.",
+            self.operation.action(),
+            self.reason
+        )?;
         let mut facts = Vec::new();
         if let Some(s) = self.status {
             facts.push(format!("HTTP {}", s.as_u16()));
@@ -581,8 +667,16 @@ mod tests {
     #[test]
     fn auth_challenge_takes_the_description() {
         let mut h = HeaderMap::new();
-        h.insert("www-authenticate", r#"Basic error="invalid_key", error_description="The API Key is invalid""#.parse().unwrap());
-        assert_eq!(auth_challenge(&h).as_deref(), Some("The API Key is invalid"));
+        h.insert(
+            "www-authenticate",
+            r#"Basic error="invalid_key", error_description="The API Key is invalid""#
+                .parse()
+                .unwrap(),
+        );
+        assert_eq!(
+            auth_challenge(&h).as_deref(),
+            Some("The API Key is invalid")
+        );
         h.insert("www-authenticate", "Basic realm=x".parse().unwrap());
         assert_eq!(auth_challenge(&h).as_deref(), Some("Basic realm=x"));
     }

@@ -68,7 +68,9 @@ fn check_aws(v: &str) -> Result<(), String> {
     if v.len() == 12 && v.bytes().all(|b| b.is_ascii_digit()) {
         Ok(())
     } else {
-        Err(format!("{v:?} is not 12 digits; an AWS account ID looks like 000000000000"))
+        Err(format!(
+            "{v:?} is not 12 digits; an AWS account ID looks like 000000000000"
+        ))
     }
 }
 
@@ -76,21 +78,31 @@ fn check_azure(v: &str) -> Result<(), String> {
     let groups: Vec<&str> = v.split('-').collect();
     let lens = [8, 4, 4, 4, 12];
     let ok = groups.len() == 5
-        && groups.iter().zip(lens).all(|(g, n)| g.len() == n && g.bytes().all(|b| b.is_ascii_hexdigit()));
+        && groups
+            .iter()
+            .zip(lens)
+            .all(|(g, n)| g.len() == n && g.bytes().all(|b| b.is_ascii_hexdigit()));
     if ok {
         Ok(())
     } else {
-        Err(format!("{v:?} is not a UUID; an Azure subscription ID looks like 00000000-0000-0000-0000-000000000000"))
+        Err(format!(
+            "{v:?} is not a UUID; an Azure subscription ID looks like 00000000-0000-0000-0000-000000000000"
+        ))
     }
 }
 
 fn check_gcp(v: &str) -> Result<(), String> {
     let hint = "a GCP project ID has 6 to 30 lowercase letters, digits or hyphens, starts with a letter and does not end with a hyphen";
     if !(6..=30).contains(&v.len()) {
-        return Err(format!("{v:?} is {} characters long; {hint}", v.chars().count()));
+        return Err(format!(
+            "{v:?} is {} characters long; {hint}",
+            v.chars().count()
+        ));
     }
     let first_ok = v.bytes().next().is_some_and(|b| b.is_ascii_lowercase());
-    let chars_ok = v.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+    let chars_ok = v
+        .bytes()
+        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
     if !first_ok || !chars_ok || v.ends_with('-') {
         return Err(format!("{v:?} is not valid; {hint}"));
     }
@@ -170,7 +182,13 @@ mod tests {
     fn aws_is_exactly_twelve_digits() {
         assert!(AwsAccountId::new("000000000000").is_ok());
         assert!(AwsAccountId::new(" 123456789012 ").is_ok());
-        for bad in ["", "12345678901", "1234567890123", "12345678901a", "１２３４５６７８９０１２"] {
+        for bad in [
+            "",
+            "12345678901",
+            "1234567890123",
+            "12345678901a",
+            "１２３４５６７８９０１２",
+        ] {
             assert!(AwsAccountId::new(bad).is_err(), "{bad}");
         }
     }
@@ -179,7 +197,12 @@ mod tests {
     fn azure_is_a_uuid() {
         assert!(AzureSubscriptionId::new("00000000-0000-0000-0000-000000000000").is_ok());
         assert!(AzureSubscriptionId::new("3F2504E0-4F89-11D3-9A0C-0305E82C3301").is_ok());
-        for bad in ["", "00000000000000000000000000000000", "0000000-00000-0000-0000-000000000000", "g0000000-0000-0000-0000-000000000000"] {
+        for bad in [
+            "",
+            "00000000000000000000000000000000",
+            "0000000-00000-0000-0000-000000000000",
+            "g0000000-0000-0000-0000-000000000000",
+        ] {
             assert!(AzureSubscriptionId::new(bad).is_err(), "{bad}");
         }
     }
@@ -189,7 +212,15 @@ mod tests {
         for ok in ["abcdef", "my-project-123", "a23456789012345678901234567890"] {
             assert!(GcpProjectId::new(ok).is_ok(), "{ok}");
         }
-        for bad in ["abcde", "1project", "my_project", "My-project", "project-", "a234567890123456789012345678901", ""] {
+        for bad in [
+            "abcde",
+            "1project",
+            "my_project",
+            "My-project",
+            "project-",
+            "a234567890123456789012345678901",
+            "",
+        ] {
             assert!(GcpProjectId::new(bad).is_err(), "{bad}");
         }
     }
@@ -197,17 +228,30 @@ mod tests {
     #[test]
     fn parses_and_displays_cloud_prefixed_accounts() {
         let a: PrivateLinkAccount = "AWS:000000000000".parse().unwrap();
-        assert_eq!(a, PrivateLinkAccount::Aws(AwsAccountId::new("000000000000").unwrap()));
+        assert_eq!(
+            a,
+            PrivateLinkAccount::Aws(AwsAccountId::new("000000000000").unwrap())
+        );
         assert_eq!(a.to_string(), "aws:000000000000");
-        assert!("oracle:123".parse::<PrivateLinkAccount>().unwrap_err().to_string().contains("unknown cloud"));
+        assert!(
+            "oracle:123"
+                .parse::<PrivateLinkAccount>()
+                .unwrap_err()
+                .to_string()
+                .contains("unknown cloud")
+        );
         assert!("000000000000".parse::<PrivateLinkAccount>().is_err());
     }
 
     #[test]
     fn serialises_as_the_api_field() {
         let a = PrivateLinkAccount::Gcp(GcpProjectId::new("my-project").unwrap());
-        assert_eq!(serde_json::to_value(&a).unwrap(), serde_json::json!({"gcp_project": "my-project"}));
-        let bad: Result<PrivateLinkAccount, _> = serde_json::from_value(serde_json::json!({"aws_account": "12"}));
+        assert_eq!(
+            serde_json::to_value(&a).unwrap(),
+            serde_json::json!({"gcp_project": "my-project"})
+        );
+        let bad: Result<PrivateLinkAccount, _> =
+            serde_json::from_value(serde_json::json!({"aws_account": "12"}));
         assert!(bad.is_err());
     }
 }

@@ -21,7 +21,9 @@ impl ShareToken {
         let token = token.as_ref().trim();
         let invalid = |reason: &str| InvalidInput::new("share token", reason);
         if token.is_empty() {
-            return Err(invalid("it is empty; pass the token from the invitation email"));
+            return Err(invalid(
+                "it is empty; pass the token from the invitation email",
+            ));
         }
         if token.len() > Self::MAX_LEN {
             return Err(invalid(&format!(
@@ -31,7 +33,9 @@ impl ShareToken {
             )));
         }
         if token.chars().any(|c| c.is_whitespace() || c.is_control()) {
-            return Err(invalid("it contains whitespace or control characters; pass the token alone, on one line"));
+            return Err(invalid(
+                "it contains whitespace or control characters; pass the token alone, on one line",
+            ));
         }
         Ok(Self(token.to_string()))
     }
@@ -75,7 +79,10 @@ mod tests {
     fn rejects_empty_long_and_spaced_tokens_without_echoing_them() {
         for bad in ["", "   \n", "abc def", "ab\u{7}c"] {
             let err = ShareToken::new(bad).unwrap_err();
-            assert!(err.to_string().starts_with("invalid share token: "), "{err}");
+            assert!(
+                err.to_string().starts_with("invalid share token: "),
+                "{err}"
+            );
         }
         let long = "x".repeat(ShareToken::MAX_LEN + 1);
         let err = ShareToken::new(&long).unwrap_err().to_string();

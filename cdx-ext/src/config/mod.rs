@@ -1,0 +1,1 @@
+//! Kafka client configuration files rendered from a [`crate::Redemption`].

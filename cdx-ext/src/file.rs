@@ -1,0 +1,1 @@
+//! Writing files that hold credentials: atomically, owner-only, never overwriting unasked.

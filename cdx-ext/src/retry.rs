@@ -1,0 +1,115 @@
+//! [`RetryPolicy`]: when a failed request is sent again, and how long to wait first.
+//!
+//! The rules, in order:
+//! 1. A request that provably never reached the server (a 429, or a connection that was
+//!    refused or could not be set up) may always be sent again, even a redeem.
+//! 2. Idempotent requests (GET, DELETE) are also retried after 502, 503, 504, timeouts and
+//!    broken connections.
+//! 3. Nothing else is retried. In particular a redeem that may have reached the server (a 500,
+//!    a 502, a timeout, a reset after sending) is never sent twice: a share token is
+//!    single-use, and a second attempt would at best fail with 409 and at worst hide that the
+//!    first one succeeded.
+//!
+//! The wait is `Retry-After` when the server sends it, else `X-RateLimit-Reset` (relative
+//! seconds), else exponential backoff with full jitter; attempts and total waiting are bounded.
+
+use crate::error::Error;
+use crate::operation::Operation;
+use std::time::Duration;
+
+/// How failed requests are retried. The defaults suit interactive use.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RetryPolicy {
+    /// Attempts in all, the first included (1 = never retry). Default 4.
+    pub max_attempts: u32,
+    /// First backoff step; it doubles per attempt. Default 250 ms.
+    pub base_delay: Duration,
+    /// Largest single backoff step (server-given waits are not capped by it). Default 8 s.
+    pub max_delay: Duration,
+    /// Most time spent waiting across all retries of one call; a server asking for longer
+    /// ends the retries with the rate-limit error. Default 60 s.
+    pub max_total_wait: Duration,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        Self {
+            max_attempts: 4,
+            base_delay: Duration::from_millis(250),
+            max_delay: Duration::from_secs(8),
+            max_total_wait: Duration::from_secs(60),
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// Never retry.
+    pub fn none() -> Self {
+        Self {
+            max_attempts: 1,
+            ..Self::default()
+        }
+    }
+
+    /// Whether `operation` may be sent again after `error`, ignoring attempt limits.
+    pub fn may_resend(operation: Operation, error: &Error) -> bool {
+        if error.request_not_processed() {
+            return !matches!(error, Error::InvalidInput(_));
+        }
+        operation.is_idempotent() && error.is_retryable()
+    }
+
+    /// The wait before attempt `attempt + 1`, or `None` to give up. `waited` is the time
+    /// already spent waiting in this call.
+    pub fn next_wait(
+        &self,
+        operation: Operation,
+        error: &Error,
+        attempt: u32,
+        waited: Duration,
+    ) -> Option<Duration> {
+        if attempt >= self.max_attempts || !Self::may_resend(operation, error) {
+            return None;
+        }
+        let wait = error.retry_after().unwrap_or_else(|| self.backoff(attempt));
+        (waited + wait <= self.max_total_wait).then_some(wait)
+    }
+
+    /// Exponential backoff with full jitter: uniform in `[0, min(max_delay, base * 2^(n-1))]`.
+    fn backoff(&self, attempt: u32) -> Duration {
+        let cap = self
+            .base_delay
+            .saturating_mul(1u32 << attempt.saturating_sub(1).min(16))
+            .min(self.max_delay);
+        cap.mul_f64(jitter())
+    }
+}
+
+/// A number in [0, 1) that differs between calls and processes; retry timing needs spread, not
+/// cryptographic quality.
+fn jitter() -> f64 {
+    use std::hash::{BuildHasher, Hasher};
+    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+    h.write_u128(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos()),
+    );
+    (h.finish() >> 11) as f64 / (1u64 << 53) as f64
+}
+
+/// Told to [`crate::ClientBuilder::on_retry`] before each wait, so an application can say why
+/// it is waiting (the CLI prints it).
+#[derive(Clone, Debug)]
+pub struct RetryNotice {
+    /// The operation being retried.
+    pub operation: Operation,
+    /// The attempt that failed (1 = the first).
+    pub attempt: u32,
+    /// How long the client waits before the next attempt.
+    pub wait: Duration,
+    /// True when the server rate-limited the request.
+    pub rate_limited: bool,
+    /// The failure's first line (no secrets).
+    pub reason: String,
+}
