@@ -14,6 +14,8 @@ pub struct ResponseMeta {
     pub status: reqwest::StatusCode,
     /// The response headers.
     pub headers: HeaderMap,
+    /// The URL requested (ids and query parameters; credentials travel in headers and bodies).
+    pub url: reqwest::Url,
 }
 
 tokio::task_local! {
@@ -65,6 +67,7 @@ impl ClientHooks for Client {
             let meta = ResponseMeta {
                 status: response.status(),
                 headers: response.headers().clone(),
+                url: response.url().clone(),
             };
             // Outside `capture_response_meta` there is nowhere to put it, and nothing to do.
             let _ = CAPTURE.try_with(|c| *c.borrow_mut() = Some(meta));

@@ -47,14 +47,15 @@ pub enum Error {
     InvalidResponse(Box<InvalidResponse>),
     /// No response within the client's timeout. The request may have reached the server.
     #[error(
-        "{operation} timed out: no response within the client's timeout; the request may still have reached the server"
+        "{operation} timed out: no response within the client's timeout; the request may still have reached the server{}",
+        unknown_outcome_hint(*.operation)
     )]
     Timeout {
         /// The operation.
         operation: Operation,
     },
     /// The connection failed, or broke while the response was read.
-    #[error("{operation} failed to reach the Confluent Cloud API: {message}{}", if *.not_sent { " (the request was not sent)" } else { "" })]
+    #[error("{operation} failed: {message}{}", if *.not_sent { " (the request was not sent)".to_string() } else { unknown_outcome_hint(*.operation) })]
     Transport {
         /// The operation.
         operation: Operation,
@@ -64,6 +65,12 @@ pub enum Error {
         /// or could not be set up), so even a single-use token was not spent.
         not_sent: bool,
     },
+    /// The token was redeemed but the answer lacks what a Kafka client needs. The response is
+    /// kept (secrets redacted in `Debug`) so nothing the server sent is lost.
+    #[error(
+        "The token was redeemed, but {0}. The share now exists: find it with the consumer shares list, and contact the provider for working credentials."
+    )]
+    IncompleteRedemption(Box<crate::redemption::IncompleteRedemption>),
     /// The server's pagination repeated a page token: the listing would never end.
     #[error(
         "{operation}: the API returned page token {page_token:?} twice; stopped paging to avoid an endless loop"
@@ -417,6 +424,15 @@ impl Error {
     }
 }
 
+/// For a redeem whose outcome is unknown: the token may be spent, and must not be resent blindly.
+fn unknown_outcome_hint(operation: Operation) -> String {
+    if operation == Operation::RedeemSharedToken {
+        ".\n  The token may have been redeemed: check the consumer shares list before trying again (a second redeem of a spent token fails with 409)".into()
+    } else {
+        String::new()
+    }
+}
+
 /// reqwest's message with its source chain, which says what actually failed ("connection
 /// refused"). URLs hold ids, never credentials: those travel in headers and bodies.
 fn transport_message(err: &reqwest::Error) -> String {
@@ -510,7 +526,7 @@ fn html_text(html: &str) -> String {
             .find(|t| tag.starts_with(&format!("<{t}")))
             .and_then(|t| tag.find(&format!("</{t}>")));
         rest = match (skip_to, rest[lt..].find('>')) {
-            (Some(end), _) => &rest[lt + end..].split_once('>').map_or("", |(_, r)| r),
+            (Some(end), _) => rest[lt + end..].split_once('>').map_or("", |(_, r)| r),
             (None, Some(gt)) => &rest[lt + gt + 1..],
             (None, None) => "",
         };
@@ -630,6 +646,13 @@ impl fmt::Display for InvalidResponse {
             self.operation.action(),
             self.reason
         )?;
+        if self.status.is_some_and(|s| s.is_success()) {
+            write!(
+                f,
+                "{}",
+                unknown_outcome_hint(self.operation).trim_start_matches('.')
+            )?;
+        }
         let mut facts = Vec::new();
         if let Some(s) = self.status {
             facts.push(format!("HTTP {}", s.as_u16()));

@@ -1,0 +1,389 @@
+//! [`Client`] and [`ClientBuilder`]: authentication, timeouts, and the one request loop every
+//! operation goes through (retries and tracing).
+
+use crate::Secret;
+use crate::error::{Error, InvalidInput, Result};
+use crate::operation::Operation;
+use crate::retry::{RetryNotice, RetryPolicy};
+use base64::Engine as _;
+use cdx_client::types::Failure;
+use progenitor_client::ResponseValue;
+use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderValue};
+use std::fmt;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// The Confluent Cloud API.
+pub const DEFAULT_API_URL: &str = "https://api.confluent.cloud";
+/// `User-Agent` of every request.
+pub const USER_AGENT: &str = concat!("cdx/", env!("CARGO_PKG_VERSION"));
+
+/// How requests authenticate.
+#[derive(Clone)]
+pub enum Credentials {
+    /// A Cloud API key and secret, sent as HTTP Basic (every operation accepts it).
+    CloudApiKey {
+        /// The key id (the Basic username).
+        key: String,
+        /// The secret (the Basic password).
+        secret: Secret,
+    },
+    /// An OAuth access token (e.g. from Confluent STS), sent as `Bearer`. The spec lists it for
+    /// provider operations; consumer operations take a Cloud API key.
+    AccessToken(Secret),
+}
+
+impl fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::CloudApiKey { key, .. } => f
+                .debug_struct("CloudApiKey")
+                .field("key", key)
+                .field("secret", &"<redacted>")
+                .finish(),
+            Self::AccessToken(_) => f.write_str("AccessToken(<redacted>)"),
+        }
+    }
+}
+
+impl Credentials {
+    fn header(&self) -> HeaderValue {
+        let text = match self {
+            Self::CloudApiKey { key, secret } => {
+                let pair = format!("{key}:{}", secret.expose_secret());
+                format!(
+                    "Basic {}",
+                    base64::engine::general_purpose::STANDARD.encode(pair)
+                )
+            }
+            Self::AccessToken(token) => format!("Bearer {}", token.expose_secret()),
+        };
+        let mut value = HeaderValue::from_str(&text).expect("validated: visible ASCII only");
+        // Marked sensitive: never printed by reqwest/hyper's Debug, not indexed by HPACK.
+        value.set_sensitive(true);
+        value
+    }
+
+    fn validate(&self) -> Result<(), InvalidInput> {
+        let printable = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_graphic());
+        match self {
+            Self::CloudApiKey { key, secret } => {
+                if !printable(key) || key.contains(':') {
+                    return Err(InvalidInput::new(
+                        "Cloud API key",
+                        "it must be non-empty visible ASCII without ':'",
+                    ));
+                }
+                if !printable(secret.expose_secret()) {
+                    return Err(InvalidInput::new(
+                        "Cloud API secret",
+                        "it must be non-empty visible ASCII",
+                    ));
+                }
+            }
+            Self::AccessToken(token) => {
+                if !printable(token.expose_secret()) {
+                    return Err(InvalidInput::new(
+                        "access token",
+                        "it must be non-empty visible ASCII",
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+type RetryHook = Arc<dyn Fn(&RetryNotice) + Send + Sync>;
+
+/// Builds a [`Client`].
+#[derive(Clone)]
+pub struct ClientBuilder {
+    base_url: String,
+    credentials: Option<Credentials>,
+    timeout: Duration,
+    connect_timeout: Duration,
+    retry: RetryPolicy,
+    page_size: u8,
+    on_retry: Option<RetryHook>,
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("base_url", &self.base_url)
+            .field("credentials", &self.credentials)
+            .field("timeout", &self.timeout)
+            .field("retry", &self.retry)
+            .field("page_size", &self.page_size)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Default for ClientBuilder {
+    fn default() -> Self {
+        Self {
+            base_url: DEFAULT_API_URL.into(),
+            credentials: None,
+            timeout: Duration::from_secs(30),
+            connect_timeout: Duration::from_secs(10),
+            retry: RetryPolicy::default(),
+            page_size: 100,
+            on_retry: None,
+        }
+    }
+}
+
+/// Environment variable holding the Cloud API key (as the Confluent CLI and Terraform use).
+pub const ENV_API_KEY: &str = "CONFLUENT_CLOUD_API_KEY";
+/// Environment variable holding the Cloud API secret.
+pub const ENV_API_SECRET: &str = "CONFLUENT_CLOUD_API_SECRET";
+/// Environment variable overriding the API's base URL.
+pub const ENV_API_URL: &str = "CDX_API_URL";
+
+impl ClientBuilder {
+    /// A builder with the defaults: the Confluent Cloud URL, no credentials, 30 s request and
+    /// 10 s connect timeouts, the default [`RetryPolicy`], 100 items per page.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// A builder with credentials from `CONFLUENT_CLOUD_API_KEY` and `CONFLUENT_CLOUD_API_SECRET`,
+    /// and the base URL from `CDX_API_URL` when set.
+    pub fn from_env() -> Result<Self> {
+        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+        let missing = |name: &str| {
+            InvalidInput::new(
+                "credentials",
+                &format!(
+                    "{name} is not set; export {ENV_API_KEY} and {ENV_API_SECRET} with a Cloud API key and secret (confluent api-key create --resource cloud)"
+                ),
+            )
+        };
+        let key = var(ENV_API_KEY).ok_or_else(|| missing(ENV_API_KEY))?;
+        let secret = var(ENV_API_SECRET).ok_or_else(|| missing(ENV_API_SECRET))?;
+        let mut builder = Self::new().cloud_api_key(key.trim(), secret.trim());
+        if let Some(url) = var(ENV_API_URL) {
+            builder = builder.base_url(url);
+        }
+        Ok(builder)
+    }
+
+    /// Authenticate with a Cloud API key and secret (HTTP Basic).
+    pub fn cloud_api_key(mut self, key: impl Into<String>, secret: impl Into<String>) -> Self {
+        self.credentials = Some(Credentials::CloudApiKey {
+            key: key.into(),
+            secret: Secret::new(secret),
+        });
+        self
+    }
+
+    /// Authenticate with an OAuth access token (`Bearer`); provider operations accept it.
+    pub fn access_token(mut self, token: impl Into<String>) -> Self {
+        self.credentials = Some(Credentials::AccessToken(Secret::new(token)));
+        self
+    }
+
+    /// The API's base URL (default `https://api.confluent.cloud`).
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = url.into();
+        self
+    }
+
+    /// The whole-request timeout (default 30 s).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// The connect timeout (default 10 s).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// How failed requests are retried.
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// Items per page when listing, 1 to 100 (default 100).
+    pub fn page_size(mut self, size: u8) -> Self {
+        self.page_size = size;
+        self
+    }
+
+    /// Called before every retry wait (e.g. to tell a user the client is rate-limited).
+    pub fn on_retry(mut self, hook: impl Fn(&RetryNotice) + Send + Sync + 'static) -> Self {
+        self.on_retry = Some(Arc::new(hook));
+        self
+    }
+
+    /// Validates the settings and builds the client.
+    pub fn build(self) -> Result<Client> {
+        let credentials = self.credentials.ok_or_else(|| {
+            InvalidInput::new("credentials", &format!("none given; set {ENV_API_KEY} and {ENV_API_SECRET}, or pass an API key or access token"))
+        })?;
+        credentials.validate()?;
+        let base_url = validate_base_url(&self.base_url)?;
+        if !(1..=100).contains(&self.page_size) {
+            return Err(
+                InvalidInput::new("page size", "the API takes 1 to 100 items per page").into(),
+            );
+        }
+        if self.retry.max_attempts == 0 {
+            return Err(
+                InvalidInput::new("retry policy", "max_attempts must be at least 1").into(),
+            );
+        }
+        let mut headers = HeaderMap::new();
+        headers.insert(AUTHORIZATION, credentials.header());
+        let http = reqwest::Client::builder()
+            .user_agent(USER_AGENT)
+            .default_headers(headers)
+            .timeout(self.timeout)
+            .connect_timeout(self.connect_timeout)
+            .build()
+            .map_err(|e| InvalidInput::new("HTTP client", &e.to_string()))?;
+        Ok(Client {
+            inner: cdx_client::Client::new_with_client(&base_url, http),
+            retry: self.retry,
+            page_size: self.page_size,
+            on_retry: self.on_retry,
+        })
+    }
+}
+
+fn validate_base_url(url: &str) -> Result<String, InvalidInput> {
+    let invalid = |reason: &str| InvalidInput::new("API base URL", reason);
+    let parsed = reqwest::Url::parse(url.trim())
+        .map_err(|e| invalid(&format!("{url:?} is not a URL ({e})")))?;
+    if !matches!(parsed.scheme(), "http" | "https") || parsed.host_str().is_none() {
+        return Err(invalid(&format!("{url:?} is not an http(s) URL")));
+    }
+    if parsed.query().is_some()
+        || parsed.fragment().is_some()
+        || !parsed.username().is_empty()
+        || parsed.password().is_some()
+    {
+        return Err(invalid(&format!(
+            "{url:?} must not carry a query, fragment or credentials"
+        )));
+    }
+    Ok(parsed.as_str().trim_end_matches('/').to_string())
+}
+
+/// A client of the cdx/v1 API. Cheap to clone; share one per application.
+#[derive(Clone)]
+pub struct Client {
+    inner: cdx_client::Client,
+    retry: RetryPolicy,
+    page_size: u8,
+    on_retry: Option<RetryHook>,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use progenitor_client::ClientInfo;
+        f.debug_struct("Client")
+            .field("base_url", &self.inner.baseurl())
+            .field("retry", &self.retry)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Client {
+    /// A client configured from the environment (see [`ClientBuilder::from_env`]).
+    pub fn from_env() -> Result<Self> {
+        ClientBuilder::from_env()?.build()
+    }
+
+    /// A builder.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::new()
+    }
+
+    /// The generated client underneath, for anything this crate does not wrap. It carries the
+    /// authentication but none of the retries.
+    pub fn generated(&self) -> &cdx_client::Client {
+        &self.inner
+    }
+
+    /// The API base URL.
+    pub fn base_url(&self) -> &str {
+        use progenitor_client::ClientInfo;
+        self.inner.baseurl()
+    }
+
+    pub(crate) fn page_size(&self) -> u8 {
+        self.page_size
+    }
+
+    /// Sends one operation through the retry policy, with a tracing span per call and an event
+    /// per attempt. `send` is called once per attempt.
+    pub(crate) async fn call<'c, T, F, Fut>(
+        &'c self,
+        operation: Operation,
+        mut send: F,
+    ) -> Result<ResponseValue<T>>
+    where
+        F: FnMut(&'c cdx_client::Client) -> Fut,
+        Fut: Future<
+            Output = std::result::Result<ResponseValue<T>, progenitor_client::Error<Failure>>,
+        >,
+    {
+        use tracing::Instrument as _;
+        let span = tracing::debug_span!(
+            "cdx",
+            operation = operation.id(),
+            method = operation.method()
+        );
+        async move {
+            let mut waited = Duration::ZERO;
+            let mut attempt = 1;
+            loop {
+                let started = Instant::now();
+                let (result, meta) = cdx_client::capture_response_meta(send(&self.inner)).await;
+                let elapsed_ms = started.elapsed().as_millis() as u64;
+                let status = meta.as_ref().map(|m| m.status.as_u16());
+                let request_id = meta.as_ref().and_then(|m| m.headers.get("x-request-id")).and_then(|v| v.to_str().ok()).map(str::to_string);
+                let path = meta.as_ref().map(|m| m.url.path().to_string());
+                tracing::debug!(attempt, status, request_id, path, elapsed_ms, "response");
+                let error = match result {
+                    Ok(value) => return Ok(value),
+                    Err(e) => Error::from_generated(operation, e, meta).await,
+                };
+                let Some(wait) = self.retry.next_wait(operation, &error, attempt, waited) else {
+                    tracing::debug!(attempt, status, request_id, "giving up: {}", first_line(&error));
+                    return Err(error);
+                };
+                let notice = RetryNotice {
+                    operation,
+                    attempt,
+                    wait,
+                    rate_limited: matches!(error, Error::RateLimited(_)),
+                    reason: first_line(&error),
+                };
+                tracing::info!(attempt, wait_ms = wait.as_millis() as u64, reason = %notice.reason, "retrying");
+                if let Some(hook) = &self.on_retry {
+                    hook(&notice);
+                }
+                tokio::time::sleep(wait).await;
+                waited += wait;
+                attempt += 1;
+            }
+        }
+        .instrument(span)
+        .await
+    }
+}
+
+fn first_line(error: &Error) -> String {
+    error
+        .to_string()
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .to_string()
+}

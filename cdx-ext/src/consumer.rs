@@ -1,0 +1,279 @@
+//! Consumer operations: shares offered to you, their resources and networks, and share tokens.
+
+use crate::client::Client;
+use crate::error::{Error, InvalidInput, Result};
+use crate::operation::Operation;
+use crate::paging::{self, Page};
+use crate::private_link::PrivateLinkAccount;
+use crate::redemption::Redemption;
+use crate::token::ShareToken;
+use crate::{ConsumerShare, ConsumerSharedResource, Network};
+use cdx_client::types;
+use futures::{Stream, TryStreamExt as _};
+
+/// Filters for listing consumer shares.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ConsumerShareFilter {
+    /// Only shares of this shared resource (`sr-…`).
+    pub shared_resource: Option<String>,
+    /// Include deleted and revoked (DEACTIVATED) shares.
+    pub include_deleted: bool,
+}
+
+/// Filters for listing consumer shared resources.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ConsumerSharedResourceFilter {
+    /// Only resources of this share (`ss-…`).
+    pub stream_share: Option<String>,
+    /// Include deactivated resources.
+    pub include_deleted: bool,
+}
+
+/// An image (a shared resource's logo).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Image {
+    /// The `Content-Type` the server sent, e.g. `image/png`.
+    pub content_type: Option<String>,
+    /// The image bytes.
+    pub bytes: Vec<u8>,
+}
+
+/// Checks a path identifier before it is sent: an empty id would address the collection.
+pub(crate) fn require_id<'a>(what: &str, id: &'a str) -> Result<&'a str, InvalidInput> {
+    let id = id.trim();
+    if id.is_empty() {
+        return Err(InvalidInput::new(what, "it is empty"));
+    }
+    if id.len() > 255 || id.chars().any(char::is_control) {
+        return Err(InvalidInput::new(
+            what,
+            "it must be at most 255 characters, without control characters",
+        ));
+    }
+    Ok(id)
+}
+
+pub(crate) fn page_token<T: std::str::FromStr>(
+    token: Option<&str>,
+) -> Result<Option<T>, InvalidInput> {
+    token
+        .map(|t| {
+            t.parse::<T>()
+                .map_err(|_| InvalidInput::new("page token", "it must be at most 255 characters"))
+        })
+        .transpose()
+}
+
+pub(crate) fn flag(set: bool) -> Option<bool> {
+    set.then_some(true)
+}
+
+pub(crate) async fn read_image(
+    operation: Operation,
+    response: progenitor_client::ResponseValue<progenitor_client::ByteStream>,
+) -> Result<Image> {
+    let content_type = response
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
+    let bytes = response
+        .into_inner()
+        .into_inner()
+        .try_fold(Vec::new(), |mut all, chunk| async move {
+            all.extend_from_slice(&chunk);
+            Ok(all)
+        })
+        .await
+        .map_err(|e| Error::transport(operation, &e))?;
+    Ok(Image {
+        content_type,
+        bytes,
+    })
+}
+
+impl Client {
+    /// One page of the shares offered to, or redeemed by, your organization.
+    pub async fn list_consumer_shares(
+        &self,
+        filter: &ConsumerShareFilter,
+        page_token: Option<&str>,
+    ) -> Result<Page<ConsumerShare>> {
+        let op = Operation::ListConsumerShares;
+        let token: Option<types::ListCdxV1ConsumerSharesPageToken> = self::page_token(page_token)?;
+        let (token, size) = (&token, i64::from(self.page_size()));
+        let list = self
+            .call(op, move |c| {
+                c.list_cdx_v1_consumer_shares(
+                    flag(filter.include_deleted),
+                    Some(size),
+                    token.as_ref(),
+                    filter.shared_resource.as_deref(),
+                )
+            })
+            .await?
+            .into_inner();
+        Page::new(op, list.data, &list.metadata)
+    }
+
+    /// Every consumer share, across all pages.
+    pub fn consumer_shares<'a>(
+        &'a self,
+        filter: &'a ConsumerShareFilter,
+    ) -> impl Stream<Item = Result<ConsumerShare>> + 'a {
+        paging::items(Operation::ListConsumerShares, move |token| async move {
+            self.list_consumer_shares(filter, token.as_deref()).await
+        })
+    }
+
+    /// A consumer share by id (`ss-…`).
+    pub async fn get_consumer_share(&self, id: &str) -> Result<ConsumerShare> {
+        let id = require_id("consumer share id", id)?;
+        Ok(self
+            .call(Operation::GetConsumerShare, move |c| {
+                c.get_cdx_v1_consumer_share(id)
+            })
+            .await?
+            .into_inner())
+    }
+
+    /// Deletes a consumer share: its credentials stop working.
+    pub async fn delete_consumer_share(&self, id: &str) -> Result<()> {
+        let id = require_id("consumer share id", id)?;
+        self.call(Operation::DeleteConsumerShare, move |c| {
+            c.delete_cdx_v1_consumer_share(id)
+        })
+        .await?;
+        Ok(())
+    }
+
+    /// One page of the resources shared with your organization.
+    pub async fn list_consumer_shared_resources(
+        &self,
+        filter: &ConsumerSharedResourceFilter,
+        page_token: Option<&str>,
+    ) -> Result<Page<ConsumerSharedResource>> {
+        let op = Operation::ListConsumerSharedResources;
+        let token: Option<types::ListCdxV1ConsumerSharedResourcesPageToken> =
+            self::page_token(page_token)?;
+        let (token, size) = (&token, i64::from(self.page_size()));
+        let list = self
+            .call(op, move |c| {
+                c.list_cdx_v1_consumer_shared_resources(
+                    flag(filter.include_deleted),
+                    Some(size),
+                    token.as_ref(),
+                    filter.stream_share.as_deref(),
+                )
+            })
+            .await?
+            .into_inner();
+        Page::new(op, list.data, &list.metadata)
+    }
+
+    /// Every consumer shared resource, across all pages.
+    pub fn consumer_shared_resources<'a>(
+        &'a self,
+        filter: &'a ConsumerSharedResourceFilter,
+    ) -> impl Stream<Item = Result<ConsumerSharedResource>> + 'a {
+        paging::items(
+            Operation::ListConsumerSharedResources,
+            move |token| async move {
+                self.list_consumer_shared_resources(filter, token.as_deref())
+                    .await
+            },
+        )
+    }
+
+    /// A consumer shared resource by id (`sr-…`).
+    pub async fn get_consumer_shared_resource(&self, id: &str) -> Result<ConsumerSharedResource> {
+        let id = require_id("shared resource id", id)?;
+        Ok(self
+            .call(Operation::GetConsumerSharedResource, move |c| {
+                c.get_cdx_v1_consumer_shared_resource(id)
+            })
+            .await?
+            .into_inner())
+    }
+
+    /// The network of a shared resource's cluster: what a private-link connection needs (DNS
+    /// domain, zones, and the endpoint service, aliases or attachments of its cloud).
+    pub async fn consumer_shared_resource_network(&self, id: &str) -> Result<Network> {
+        let id = require_id("shared resource id", id)?;
+        Ok(self
+            .call(Operation::ConsumerSharedResourceNetwork, move |c| {
+                c.network_cdx_v1_consumer_shared_resource(id)
+            })
+            .await?
+            .into_inner())
+    }
+
+    /// A shared resource's image (e.g. `file_name` `logo`).
+    pub async fn consumer_shared_resource_image(&self, id: &str, file_name: &str) -> Result<Image> {
+        let op = Operation::ConsumerSharedResourceImage;
+        let id = require_id("shared resource id", id)?;
+        let file_name = require_id("image file name", file_name)?;
+        let response = self
+            .call(op, move |c| {
+                c.image_cdx_v1_consumer_shared_resource(id, file_name)
+            })
+            .await?;
+        read_image(op, response).await
+    }
+
+    /// What a token shares (topics, subjects, provider), without spending it.
+    pub async fn inspect_token(&self, token: &ShareToken) -> Result<Vec<ConsumerSharedResource>> {
+        let body = types::CdxV1SharedToken {
+            token: token.expose_secret().to_string(),
+        };
+        let body = &body;
+        let response = self
+            .call(Operation::InspectSharedToken, move |c| {
+                c.resources_cdx_v1_shared_token(body)
+            })
+            .await
+            .map_err(|e| e.scrub(token.expose_secret()))?;
+        Ok(response.into_inner().consumer_shared_resources)
+    }
+
+    /// Redeems a token, once: over the public internet (`account: None`) or over private
+    /// networking from the given cloud account. Sends exactly the token and that one account
+    /// field.
+    ///
+    /// A token is single-use. This request is retried only when it provably never reached the
+    /// server (a 429, a refused connection); after any other failure the token may be spent,
+    /// and the error says so.
+    pub async fn redeem(
+        &self,
+        token: &ShareToken,
+        account: Option<&PrivateLinkAccount>,
+    ) -> Result<Redemption> {
+        let mut body = types::CdxV1RedeemTokenRequest {
+            token: token.expose_secret().to_string(),
+            aws_account: None,
+            azure_subscription: None,
+            gcp_project: None,
+        };
+        match account {
+            None => {}
+            Some(PrivateLinkAccount::Aws(id)) => body.aws_account = Some(id.to_string()),
+            Some(PrivateLinkAccount::Azure(id)) => body.azure_subscription = Some(id.to_string()),
+            Some(PrivateLinkAccount::Gcp(id)) => {
+                body.gcp_project = Some(
+                    id.as_str()
+                        .parse()
+                        .map_err(|_| InvalidInput::new("GCP project ID", "it is empty"))?,
+                )
+            }
+        }
+        let body = &body;
+        let response = self
+            .call(Operation::RedeemSharedToken, move |c| {
+                c.redeem_cdx_v1_shared_token(body)
+            })
+            .await
+            .map_err(|e| e.scrub(token.expose_secret()))?;
+        Redemption::try_from(response.into_inner())
+            .map_err(|e| Error::IncompleteRedemption(Box::new(e)))
+    }
+}

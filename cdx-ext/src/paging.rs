@@ -1,0 +1,190 @@
+//! Pagination: one page at a time ([`Page`]), or every item as a stream.
+//!
+//! The API pages with an opaque cursor: `metadata.next` is an absolute URL whose `page_token`
+//! query parameter asks for the next page; no `next` (or an empty one) ends the listing. A
+//! failed page ends the stream with that error, never a silent truncation, and a token seen twice
+//! is reported as [`Error::PaginationLoop`] instead of looping forever.
+
+use crate::error::{Error, InvalidResponse, Result};
+use crate::operation::Operation;
+use cdx_client::types::ListMeta;
+use futures::Stream;
+use std::collections::HashSet;
+
+/// One page of a listing.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Page<T> {
+    /// The items of this page.
+    pub items: Vec<T>,
+    /// The token of the next page; `None` on the last page.
+    pub next_page_token: Option<String>,
+    /// The number of items in the whole listing, when the API says.
+    pub total_size: Option<i32>,
+}
+
+impl<T> Page<T> {
+    pub(crate) fn new(operation: Operation, items: Vec<T>, meta: &ListMeta) -> Result<Self> {
+        Ok(Self {
+            items,
+            next_page_token: next_page_token(operation, meta)?,
+            total_size: meta.total_size,
+        })
+    }
+}
+
+/// The `page_token` of `metadata.next`, `None` at the end.
+pub(crate) fn next_page_token(operation: Operation, meta: &ListMeta) -> Result<Option<String>> {
+    let Some(next) = meta
+        .next
+        .as_deref()
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
+    else {
+        return Ok(None);
+    };
+    let invalid = |reason: String| {
+        Error::InvalidResponse(Box::new(InvalidResponse {
+            operation,
+            status: None,
+            request_id: None,
+            content_type: None,
+            reason,
+            excerpt: None,
+        }))
+    };
+    // `next` is absolute; accept a relative one too by resolving it against a dummy base.
+    let url = reqwest::Url::parse(next)
+        .or_else(|_| reqwest::Url::parse("http://relative.invalid/").and_then(|b| b.join(next)))
+        .map_err(|_| invalid(format!("metadata.next {next:?} is not a URL")))?;
+    let token = url
+        .query_pairs()
+        .find(|(k, _)| k == "page_token")
+        .map(|(_, v)| v.into_owned());
+    match token {
+        Some(t) if !t.is_empty() => Ok(Some(t)),
+        _ => Err(invalid(format!("metadata.next {next:?} has no page_token"))),
+    }
+}
+
+/// Streams every item of a listing: `fetch(token)` gets one page.
+pub(crate) fn items<'a, T, F, Fut>(
+    operation: Operation,
+    fetch: F,
+) -> impl Stream<Item = Result<T>> + 'a
+where
+    T: 'a,
+    F: FnMut(Option<String>) -> Fut + 'a,
+    Fut: Future<Output = Result<Page<T>>> + 'a,
+{
+    struct State<F, T> {
+        fetch: F,
+        /// `Some(token)` while another page is to be fetched (`Some(None)`: the first).
+        next: Option<Option<String>>,
+        seen: HashSet<String>,
+        buffer: std::vec::IntoIter<T>,
+        /// Delivered after the buffered items: the stream then ends.
+        error: Option<Error>,
+    }
+    let state = State {
+        fetch,
+        next: Some(None),
+        seen: HashSet::new(),
+        buffer: Vec::new().into_iter(),
+        error: None,
+    };
+    futures::stream::unfold(state, move |mut s| async move {
+        loop {
+            if let Some(item) = s.buffer.next() {
+                return Some((Ok(item), s));
+            }
+            if let Some(e) = s.error.take() {
+                return Some((Err(e), s));
+            }
+            let token = s.next.take()?;
+            match (s.fetch)(token).await {
+                Ok(page) => {
+                    match page.next_page_token {
+                        Some(t) if !s.seen.insert(t.clone()) => {
+                            s.error = Some(Error::PaginationLoop {
+                                operation,
+                                page_token: t,
+                            });
+                        }
+                        next => s.next = next.map(Some),
+                    }
+                    s.buffer = page.items.into_iter();
+                }
+                Err(e) => s.error = Some(e),
+            }
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use futures::StreamExt as _;
+
+    fn meta(next: Option<&str>) -> ListMeta {
+        ListMeta {
+            next: next.map(str::to_string),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn next_token_comes_from_the_next_url() {
+        let op = Operation::ListConsumerShares;
+        assert_eq!(next_page_token(op, &meta(None)).unwrap(), None);
+        assert_eq!(next_page_token(op, &meta(Some(""))).unwrap(), None);
+        let url = "https://api.confluent.cloud/cdx/v1/consumer-shares?page_size=100&page_token=abc%2Fd%3D";
+        assert_eq!(
+            next_page_token(op, &meta(Some(url))).unwrap().as_deref(),
+            Some("abc/d=")
+        );
+        assert!(next_page_token(op, &meta(Some("https://x/y?page_size=1"))).is_err());
+    }
+
+    fn page(items: std::ops::Range<u32>, next: Option<&str>) -> Page<u32> {
+        Page {
+            items: items.collect(),
+            next_page_token: next.map(str::to_string),
+            total_size: None,
+        }
+    }
+
+    #[tokio::test]
+    async fn streams_all_pages_then_stops() {
+        let all: Vec<u32> = items(
+            Operation::ListConsumerShares,
+            |t: Option<String>| async move {
+                Ok(match t.as_deref() {
+                    None => page(0..2, Some("a")),
+                    Some("a") => page(2..4, Some("b")),
+                    _ => page(4..5, None),
+                })
+            },
+        )
+        .map(|r| r.unwrap())
+        .collect()
+        .await;
+        assert_eq!(all, [0, 1, 2, 3, 4]);
+    }
+
+    #[tokio::test]
+    async fn a_repeated_token_ends_with_an_error_after_the_items() {
+        let got: Vec<Result<u32>> = items(
+            Operation::ListConsumerShares,
+            |t: Option<String>| async move {
+                Ok(match t {
+                    None => page(0..1, Some("loop")),
+                    Some(_) => page(1..2, Some("loop")),
+                })
+            },
+        )
+        .collect()
+        .await;
+        assert_eq!(got.len(), 3, "{got:?}");
+        assert!(matches!(got[2], Err(Error::PaginationLoop { .. })));
+    }
+}
