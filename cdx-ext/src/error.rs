@@ -172,6 +172,19 @@ impl Error {
         }
     }
 
+    /// The operation that failed (`None` for input rejected before choosing one).
+    pub fn operation(&self) -> Option<Operation> {
+        match self {
+            Self::InvalidInput(_) => None,
+            Self::InvalidResponse(r) => Some(r.operation),
+            Self::Timeout { operation }
+            | Self::Transport { operation, .. }
+            | Self::PaginationLoop { operation, .. } => Some(*operation),
+            Self::IncompleteRedemption(_) => Some(Operation::RedeemSharedToken),
+            other => other.api().map(|a| a.operation),
+        }
+    }
+
     /// The API error, for the cases that carry one.
     pub fn api(&self) -> Option<&ApiError> {
         match self {

@@ -1,4 +1,46 @@
 //! # cdx-ext: Confluent Cloud Stream Sharing, made short and safe
+//!
+//! A client for the `cdx/v1` API built on the generated [`cdx_client`]: a consumer lists the
+//! shares sent to them, inspects a token before spending it, redeems it (publicly or over private
+//! networking) and renders a Kafka client configuration file; a provider invites, lists, resends
+//! and revokes.
+//!
+//! ```no_run
+//! use cdx_ext::{Client, ConsumerShareFilter, ShareToken};
+//! use futures::TryStreamExt as _;
+//!
+//! # async fn run() -> cdx_ext::Result<()> {
+//! // From CONFLUENT_CLOUD_API_KEY / CONFLUENT_CLOUD_API_SECRET (CDX_API_URL overrides the URL).
+//! let client = Client::from_env()?;
+//! // Every page, as one stream.
+//! let shares: Vec<_> = client.consumer_shares(&ConsumerShareFilter::default()).try_collect().await?;
+//! println!("{} shares", shares.len());
+//!
+//! let token = ShareToken::new("token-from-the-email")?;
+//! let resources = client.inspect_token(&token).await?; // does not spend it
+//! let redemption = client.redeem(&token, None).await?; // spends it, once
+//! println!("{} resources; connect to {}", resources.len(), redemption.bootstrap_server());
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! ## Errors
+//! Every failure is an [`Error`]: one sentence saying what happened and what to do, then the API's
+//! details and the `X-Request-Id`. Cases are matchable (`Unauthenticated`, `NotFound`,
+//! `Conflict`, `RateLimited`, `InvalidResponse`, ...) and input is checked before anything is
+//! sent ([`Error::InvalidInput`]).
+//!
+//! ## Retries and single-use tokens
+//! See [`RetryPolicy`]: rate-limited requests wait as the server asks (`Retry-After`, else
+//! `X-RateLimit-Reset`); GET and DELETE also retry after 502/503/504 and broken connections. A
+//! redeem is resent only when it provably never reached the server: a share token is single-use.
+//!
+//! ## Secrets
+//! API secrets, Kafka and Schema Registry secrets and share tokens are [`Secret`] or
+//! [`ShareToken`]: their `Debug` and `Display` are redacted, errors and traces never hold them,
+//! and the `Authorization` header is marked sensitive. `expose_secret()` is the one way to read
+//! them. `tracing` spans (`cdx`, with the operation id) and events (attempt, status, request id,
+//! path, elapsed time) are safe to log at any level.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
@@ -31,6 +73,11 @@ pub use provider::{ProviderShareFilter, ProviderSharedResourceFilter, SharedReso
 pub use redemption::{BootstrapServer, IncompleteRedemption, Redemption, SchemaRegistryAccess};
 pub use retry::{RetryNotice, RetryPolicy};
 pub use token::ShareToken;
+
+/// The README's examples, compiled as doctests.
+#[doc = include_str!("../../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;
 
 /// A share offered to, or redeemed by, your organization.
 pub type ConsumerShare = types::CdxV1ConsumerShare;

@@ -23,7 +23,11 @@ pub struct Output {
 
 /// Runs the whole pipeline in memory: nothing is written.
 pub fn generate(spec_path: &Path) -> Result<Vec<Output>> {
-    let mut doc = spec::load(spec_path)?;
+    generate_doc(spec::load(spec_path)?)
+}
+
+/// Runs the whole pipeline on a parsed spec.
+pub fn generate_doc(mut doc: serde_json::Value) -> Result<Vec<Output>> {
     let changed = normalise::apply_all(&mut doc)?;
     eprintln!("normalised with: {}", changed.join(", "));
     let normalised = serde_json::to_string_pretty(&doc)? + "\n";

@@ -1,10 +1,6 @@
 //! `cargo xtask`: workspace automation for cdx.
 
-mod codegen;
-mod normalise;
-mod open_types;
-mod setup;
-mod spec;
+use xtask::{codegen, setup};
 
 use anyhow::Result;
 use clap::{Parser, Subcommand};

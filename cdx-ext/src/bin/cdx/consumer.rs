@@ -1,0 +1,212 @@
+//! `cdx consumer ...`
+
+use crate::Context;
+use crate::args::{ConsumerCommand, ConsumerResourceCommand, ConsumerShareCommand, TokenCommand};
+use crate::failure::Failure;
+use crate::files::read_token;
+use crate::output::{opt, time};
+use crate::prompt::confirm;
+use cdx_ext::types::CdxV1NetworkCloud;
+use cdx_ext::{
+    ConsumerShare, ConsumerShareFilter, ConsumerSharedResource, ConsumerSharedResourceFilter,
+    Network,
+};
+use futures::TryStreamExt as _;
+
+const SHARE_COLUMNS: [&str; 5] = [
+    "ID",
+    "Provider Name",
+    "Provider Organization Name",
+    "Status",
+    "Invite Expires At",
+];
+const RESOURCE_COLUMNS: [&str; 5] = [
+    "ID",
+    "Name",
+    "Organization Name",
+    "Cloud",
+    "Network Connection Types",
+];
+
+fn share_row(s: &ConsumerShare) -> Vec<String> {
+    vec![
+        opt(&s.id),
+        opt(&s.provider_user_name),
+        opt(&s.provider_organization_name),
+        s.status
+            .as_ref()
+            .map(|st| st.phase.to_string())
+            .unwrap_or_default(),
+        time(&s.invite_expires_at),
+    ]
+}
+
+pub(crate) fn resource_row(r: &ConsumerSharedResource) -> Vec<String> {
+    let types = r.network_connection_types.as_ref().map(|t| {
+        t.0.iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join(", ")
+    });
+    vec![
+        opt(&r.id),
+        opt(&r.display_name),
+        opt(&r.organization_name),
+        opt(&r.cloud),
+        types.unwrap_or_default(),
+    ]
+}
+
+fn pairs(columns: &[&'static str], row: Vec<String>) -> Vec<(&'static str, String)> {
+    columns.iter().copied().zip(row).collect()
+}
+
+/// The network details a private-link connection needs, as `Field: value` rows.
+pub(crate) fn network_rows(network: &Network) -> Vec<(&'static str, String)> {
+    let mut rows = vec![
+        ("Network DNS Domain", opt(&network.dns_domain)),
+        (
+            "Network Zones",
+            network.zones.as_deref().unwrap_or_default().join(", "),
+        ),
+    ];
+    let map = |m: &std::collections::BTreeMap<String, String>| {
+        m.iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    rows.push(("Network Zonal Subdomains", map(&network.zonal_subdomains)));
+    let (kind, label, data) = match &network.cloud {
+        Some(CdxV1NetworkCloud::AwsNetwork(n)) => (
+            "AwsNetwork".to_string(),
+            "Private Link Endpoint Service",
+            opt(&n.private_link_endpoint_service),
+        ),
+        Some(CdxV1NetworkCloud::AzureNetwork(n)) => (
+            "AzureNetwork".to_string(),
+            "Private Link Service Aliases",
+            map(&n.private_link_service_aliases),
+        ),
+        Some(CdxV1NetworkCloud::GcpNetwork(n)) => (
+            "GcpNetwork".to_string(),
+            "Private Service Connect Service Attachments",
+            map(&n.private_service_connect_service_attachments),
+        ),
+        Some(CdxV1NetworkCloud::Unknown(raw)) => (
+            raw.get("kind")
+                .and_then(|k| k.as_str())
+                .unwrap_or("unknown")
+                .to_string(),
+            "Network Details",
+            serde_json::Value::Object(raw.clone()).to_string(),
+        ),
+        None => return rows,
+    };
+    rows.push(("Network Kind", kind));
+    rows.push(("Network Private Link Data Type", label.to_string()));
+    rows.push(("Network Private Link Data", data));
+    rows
+}
+
+/// The network of a share's first resource, when its cluster is private; `None` for public ones.
+pub(crate) async fn share_network(
+    client: &cdx_ext::Client,
+    share_id: &str,
+) -> Result<Option<Network>, cdx_ext::Error> {
+    let filter = ConsumerSharedResourceFilter {
+        stream_share: Some(share_id.to_string()),
+        include_deleted: false,
+    };
+    let page = client.list_consumer_shared_resources(&filter, None).await?;
+    let Some(id) = page.items.first().and_then(|r| r.id.clone()) else {
+        return Ok(None);
+    };
+    let network = client.consumer_shared_resource_network(&id).await?;
+    Ok(network.cloud.is_some().then_some(network))
+}
+
+pub async fn run(ctx: &Context, command: ConsumerCommand) -> Result<(), Failure> {
+    let printer = ctx.printer;
+    match command {
+        ConsumerCommand::Share(ConsumerShareCommand::List {
+            shared_resource,
+            include_deleted,
+        }) => {
+            let client = ctx.client()?;
+            let filter = ConsumerShareFilter {
+                shared_resource,
+                include_deleted,
+            };
+            let shares: Vec<ConsumerShare> = client.consumer_shares(&filter).try_collect().await?;
+            printer.list(&shares, &SHARE_COLUMNS, share_row)
+        }
+        ConsumerCommand::Share(ConsumerShareCommand::Describe { id }) => {
+            let client = ctx.client()?;
+            let share = client.get_consumer_share(&id).await?;
+            let mut fields = pairs(&SHARE_COLUMNS, share_row(&share));
+            if let Some(network) = share_network(&client, &id).await? {
+                fields.extend(network_rows(&network));
+            }
+            printer.object(&share, &fields)
+        }
+        ConsumerCommand::Share(ConsumerShareCommand::Delete { ids, force }) => {
+            let client = ctx.client()?;
+            for id in &ids {
+                client.get_consumer_share(id).await.map_err(|e| match e {
+                    cdx_ext::Error::NotFound(_) => {
+                        Failure::other(format!("consumer share {id:?} not found"))
+                    }
+                    other => other.into(),
+                })?;
+            }
+            let list = ids
+                .iter()
+                .map(|i| format!("{i:?}"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            if !confirm(
+                &format!("Delete consumer share {list}? Its credentials stop working."),
+                force,
+            )? {
+                eprintln!("Operation terminated.");
+                return Ok(());
+            }
+            for id in &ids {
+                client.delete_consumer_share(id).await?;
+                eprintln!("Deleted consumer share {id:?}.");
+            }
+            Ok(())
+        }
+        ConsumerCommand::Resource(ConsumerResourceCommand::List {
+            stream_share,
+            include_deleted,
+        }) => {
+            let client = ctx.client()?;
+            let filter = ConsumerSharedResourceFilter {
+                stream_share,
+                include_deleted,
+            };
+            let resources: Vec<ConsumerSharedResource> = client
+                .consumer_shared_resources(&filter)
+                .try_collect()
+                .await?;
+            printer.list(&resources, &RESOURCE_COLUMNS, resource_row)
+        }
+        ConsumerCommand::Resource(ConsumerResourceCommand::Describe { id }) => {
+            let client = ctx.client()?;
+            let resource = client.get_consumer_shared_resource(&id).await?;
+            let mut fields = pairs(&RESOURCE_COLUMNS, resource_row(&resource));
+            fields.push(("Description", opt(&resource.description)));
+            fields.push(("Organization Contact", opt(&resource.organization_contact)));
+            printer.object(&resource, &fields)
+        }
+        ConsumerCommand::Token(TokenCommand::Inspect(args)) => {
+            let token = read_token(&args)?;
+            let client = ctx.client()?;
+            let resources = client.inspect_token(&token).await?;
+            printer.list(&resources, &RESOURCE_COLUMNS, resource_row)
+        }
+        ConsumerCommand::Redeem(args) => crate::redeem::run(ctx, args).await,
+    }
+}

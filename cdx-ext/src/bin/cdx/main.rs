@@ -1,0 +1,117 @@
+//! `cdx`: Confluent Cloud Stream Sharing from the command line.
+#![forbid(unsafe_code)]
+
+mod args;
+mod consumer;
+mod failure;
+mod files;
+mod output;
+mod prompt;
+mod provider;
+mod redeem;
+
+use args::{Cli, Command};
+use cdx_ext::{Client, ClientBuilder, RetryNotice};
+use clap::{CommandFactory as _, Parser as _};
+use failure::Failure;
+use output::Printer;
+use std::process::ExitCode;
+
+/// What every command gets: the parsed global options.
+pub struct Context {
+    api_url: Option<String>,
+    /// How results are printed.
+    pub printer: Printer,
+}
+
+impl Context {
+    /// A client from the environment's credentials, telling the user on stderr when it waits.
+    pub fn client(&self) -> Result<Client, Failure> {
+        let mut builder = ClientBuilder::from_env()?;
+        if let Some(url) = &self.api_url {
+            builder = builder.base_url(url.clone());
+        }
+        Ok(builder.on_retry(announce_retry).build()?)
+    }
+}
+
+fn announce_retry(notice: &RetryNotice) {
+    let wait = notice.wait.as_secs_f64();
+    if notice.rate_limited {
+        eprintln!(
+            "Rate limited by the API; retrying in {wait:.1} s (attempt {} failed).",
+            notice.attempt
+        );
+    } else {
+        eprintln!(
+            "{} Retrying in {wait:.1} s (attempt {} failed).",
+            notice.reason, notice.attempt
+        );
+    }
+}
+
+/// Logs go to stderr, off unless RUST_LOG asks. cdx's own events never hold a secret; the HTTP
+/// stack's lowest levels are capped so that no library prints request internals.
+fn init_tracing() {
+    use tracing_subscriber::EnvFilter;
+    let Ok(spec) = std::env::var("RUST_LOG") else {
+        return;
+    };
+    let mut filter = EnvFilter::new(spec);
+    for cap in [
+        "hyper=info",
+        "hyper_util=info",
+        "reqwest=info",
+        "h2=info",
+        "native_tls=info",
+        "rustls=info",
+    ] {
+        filter = filter.add_directive(cap.parse().expect("valid directive"));
+    }
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .init();
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_tracing();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("Error: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(failure) => {
+            eprintln!("Error: {failure}");
+            failure.exit_code()
+        }
+    }
+}
+
+async fn run(cli: Cli) -> Result<(), Failure> {
+    let ctx = Context {
+        api_url: cli.api_url,
+        printer: Printer(cli.output),
+    };
+    match cli.command {
+        Command::Consumer(command) => consumer::run(&ctx, command).await,
+        Command::Provider(command) => provider::run(&ctx, command).await,
+        Command::Config(args::ConfigCommand::Render { from, config }) => {
+            redeem::render_saved(&from, &config)
+        }
+        Command::Completions { shell } => {
+            clap_complete::generate(shell, &mut Cli::command(), "cdx", &mut std::io::stdout());
+            Ok(())
+        }
+    }
+}

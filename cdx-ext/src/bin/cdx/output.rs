@@ -1,0 +1,123 @@
+//! Printing results: aligned tables and key/value lists for people, the API's objects as JSON or
+//! YAML for programs.
+
+use crate::args::Output;
+use crate::failure::Failure;
+use cdx_ext::Secret;
+use serde::Serialize;
+
+/// Prints results in the chosen format.
+#[derive(Clone, Copy, Debug)]
+pub struct Printer(pub Output);
+
+impl Printer {
+    /// Prints a machine-readable value (JSON or YAML); `false` when the output is for humans.
+    pub fn machine<T: Serialize + ?Sized>(&self, value: &T) -> Result<bool, Failure> {
+        match self.0 {
+            Output::Human => Ok(false),
+            Output::Json => {
+                let text = serde_json::to_string_pretty(value)
+                    .map_err(|e| Failure::other(format!("printing JSON: {e}")))?;
+                println!("{text}");
+                Ok(true)
+            }
+            Output::Yaml => {
+                let text = serde_norway::to_string(value)
+                    .map_err(|e| Failure::other(format!("printing YAML: {e}")))?;
+                print!("{text}");
+                Ok(true)
+            }
+        }
+    }
+
+    /// A list: a table for people, the items as an array for programs.
+    pub fn list<T: Serialize>(
+        &self,
+        items: &[T],
+        columns: &[&str],
+        row: impl Fn(&T) -> Vec<String>,
+    ) -> Result<(), Failure> {
+        if !self.machine(items)? {
+            let rows: Vec<Vec<String>> = items.iter().map(row).collect();
+            print!("{}", table(columns, &rows));
+        }
+        Ok(())
+    }
+
+    /// One object: `Field: value` lines for people, the object for programs.
+    pub fn object<T: Serialize>(&self, item: &T, fields: &[(&str, String)]) -> Result<(), Failure> {
+        if !self.machine(item)? {
+            print!("{}", key_values(fields));
+        }
+        Ok(())
+    }
+}
+
+/// An aligned table with a header row.
+pub fn table(columns: &[&str], rows: &[Vec<String>]) -> String {
+    let width = |s: &str| s.chars().count();
+    let mut widths: Vec<usize> = columns.iter().map(|c| width(c)).collect();
+    for row in rows {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(width(cell));
+        }
+    }
+    let line = |cells: Vec<&str>| {
+        let padded: Vec<String> = cells
+            .iter()
+            .zip(&widths)
+            .map(|(c, w)| format!("{c}{}", " ".repeat(w - width(c))))
+            .collect();
+        format!("  {}\n", padded.join(" | ").trim_end())
+    };
+    let mut out = line(columns.to_vec());
+    out.push_str(&format!(
+        "{}\n",
+        widths
+            .iter()
+            .map(|w| "-".repeat(w + 2))
+            .collect::<Vec<_>>()
+            .join("+")
+    ));
+    for row in rows {
+        out.push_str(&line(row.iter().map(String::as_str).collect()));
+    }
+    out
+}
+
+/// `Key: value` lines, keys aligned.
+pub fn key_values(fields: &[(&str, String)]) -> String {
+    let width = fields
+        .iter()
+        .map(|(k, _)| k.chars().count())
+        .max()
+        .unwrap_or(0);
+    fields
+        .iter()
+        .map(|(k, v)| format!("{k}:{} {v}\n", " ".repeat(width - k.chars().count())))
+        .collect()
+}
+
+/// A secret as printed: masked unless the user asked to see it.
+pub fn secret(value: &Secret, show: bool) -> String {
+    if show {
+        value.expose_secret().to_string()
+    } else {
+        MASK.to_string()
+    }
+}
+
+/// What a masked secret prints as.
+pub const MASK: &str = "******** (use --show-secrets)";
+
+/// An optional value as a cell.
+pub fn opt<T: ToString>(value: &Option<T>) -> String {
+    value.as_ref().map(ToString::to_string).unwrap_or_default()
+}
+
+/// A timestamp as a cell (RFC 3339, seconds, UTC).
+pub fn time(value: &Option<chrono::DateTime<chrono::Utc>>) -> String {
+    value
+        .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+        .unwrap_or_default()
+}

@@ -1,0 +1,290 @@
+//! `cdx consumer redeem` and `cdx config render`: the token becomes files on disk, and nothing
+//! is lost on the way.
+//!
+//! Order matters. Everything that can be checked is checked before the request is sent (token,
+//! private-link account, output paths, group suffix), because a token works once. After the
+//! redeem, the full redemption is saved first, then the config file is written, then the summary
+//! is printed.
+
+use crate::Context;
+use crate::args::{ConfigOutputArgs, RedeemArgs};
+use crate::consumer::{network_rows, share_network};
+use crate::failure::Failure;
+use crate::files::read_token;
+use crate::output::{MASK, key_values, secret};
+use cdx_ext::config::{RenderOptions, render};
+use cdx_ext::file::{Overwrite, WriteError, check_writable, write_secret_file};
+use cdx_ext::{Network, PrivateLinkAccount, Redemption};
+use serde_json::json;
+use std::path::{Path, PathBuf};
+
+fn overwrite(force: bool) -> Overwrite {
+    if force {
+        Overwrite::Replace
+    } else {
+        Overwrite::Refuse
+    }
+}
+
+fn refused(e: WriteError) -> Failure {
+    let hint = if matches!(e, WriteError::Exists { .. }) {
+        "; pass --force to replace it"
+    } else {
+        ""
+    };
+    Failure::usage(format!("{e}{hint}. Nothing was sent."))
+}
+
+fn account(args: &RedeemArgs) -> Result<Option<PrivateLinkAccount>, Failure> {
+    // clap's `private_link` group already refuses two accounts.
+    Ok(
+        match (
+            &args.aws_account,
+            &args.azure_subscription,
+            &args.gcp_project,
+        ) {
+            (Some(id), _, _) => Some(PrivateLinkAccount::Aws(id.parse()?)),
+            (_, Some(id), _) => Some(PrivateLinkAccount::Azure(id.parse()?)),
+            (_, _, Some(id)) => Some(PrivateLinkAccount::Gcp(id.parse()?)),
+            _ => None,
+        },
+    )
+}
+
+/// The default save path: `stream-share-<id>.json` in the working directory, or with a number
+/// added when that name is taken (never overwritten without --save and --force).
+fn default_save_path(share_id: &str) -> PathBuf {
+    let safe: String = share_id
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let first = PathBuf::from(format!("stream-share-{safe}.json"));
+    if !first.exists() {
+        return first;
+    }
+    (2..)
+        .map(|n| PathBuf::from(format!("stream-share-{safe}-{n}.json")))
+        .find(|p| !p.exists())
+        .expect("some name is free")
+}
+
+pub async fn run(ctx: &Context, args: RedeemArgs) -> Result<(), Failure> {
+    // 1. Check everything before the single-use token is sent.
+    let token = read_token(&args.token)?;
+    let account = account(&args)?;
+    let policy = overwrite(args.config.force);
+    match &args.save {
+        Some(path) => check_writable(path, policy).map_err(refused)?,
+        None => {
+            tempfile::NamedTempFile::new_in(".")
+                .map_err(|e| Failure::usage(format!("cannot write the redemption into the working directory ({e}); pass --save PATH. Nothing was sent.")))?;
+        }
+    }
+    if let Some(path) = &args.config.config_file {
+        check_writable(path, policy).map_err(refused)?;
+        if args.save.as_deref() == Some(path.as_path()) {
+            return Err(Failure::usage(
+                "--save and --config-file name the same file. Nothing was sent.",
+            ));
+        }
+    }
+    let options = RenderOptions {
+        group_suffix: args.config.group_suffix.clone(),
+    };
+    options
+        .check()
+        .map_err(|e| Failure::usage(format!("{e}. Nothing was sent.")))?;
+    let client = ctx.client()?;
+
+    // 2. Redeem (once).
+    let redemption = match client.redeem(&token, account.as_ref()).await {
+        Ok(r) => r,
+        Err(cdx_ext::Error::IncompleteRedemption(incomplete)) => {
+            // Keep whatever the server sent: the token is spent.
+            let id = incomplete
+                .response
+                .id
+                .clone()
+                .unwrap_or_else(|| "unknown".into());
+            let path = args.save.clone().unwrap_or_else(|| default_save_path(&id));
+            let body = serde_json::to_vec_pretty(&incomplete.response).unwrap_or_default();
+            let saved = match write_secret_file(&path, &body, policy) {
+                Ok(()) => format!("\n  The server's answer was saved to {}.", path.display()),
+                Err(e) => format!("\n  The server's answer could not be saved ({e})."),
+            };
+            return Err(Failure::other(format!(
+                "{}{saved}",
+                cdx_ext::Error::IncompleteRedemption(incomplete)
+            )));
+        }
+        Err(e) => return Err(e.into()),
+    };
+
+    // 3. Save the redemption, credentials included, before anything else can fail.
+    let save_path = args
+        .save
+        .clone()
+        .unwrap_or_else(|| default_save_path(redemption.share_id()));
+    let mut saved = serde_json::to_vec_pretty(&redemption)
+        .map_err(|e| Failure::other(format!("serialising the redemption: {e}")))?;
+    saved.push(b'\n');
+    if let Err(e) = write_secret_file(&save_path, &saved, policy) {
+        // The token is spent: the credentials must reach the user somehow.
+        println!("{}", String::from_utf8_lossy(&saved));
+        return Err(Failure::other(format!(
+            "the token was redeemed, but the redemption could not be saved: {e}.\n  It was printed above instead (it holds secrets: store it safely)."
+        )));
+    }
+    let mut files = vec![("Redemption", save_path.clone())];
+
+    // 4. The client configuration.
+    if let Some(path) = &args.config.config_file {
+        let written = render(&redemption, args.config.config_format, &options)
+            .map_err(|e| e.to_string())
+            .and_then(|text| {
+                write_secret_file(path, text.as_bytes(), policy).map_err(|e| e.to_string())
+            });
+        if let Err(e) = written {
+            return Err(Failure::other(format!(
+                "the token was redeemed and saved to {}, but the configuration file was not written: {e}.\n  Render it from the saved redemption: cdx config render --from {} --config-format <FORMAT> --config-file <PATH>",
+                save_path.display(),
+                save_path.display()
+            )));
+        }
+        files.push(("Configuration", path.clone()));
+    }
+
+    // 5. Private networking: what the consumer's cloud needs to reach the cluster.
+    let network = match &account {
+        Some(_) => share_network(&client, redemption.share_id())
+            .await
+            .unwrap_or_else(|e| {
+                eprintln!(
+                    "Warning: the share is redeemed, but its network details could not be read: {}",
+                    e.to_string().lines().next().unwrap_or_default()
+                );
+                None
+            }),
+        None => None,
+    };
+
+    // 6. The summary.
+    summary(
+        ctx,
+        &redemption,
+        &files,
+        network.as_ref(),
+        args.show_secrets,
+    )
+}
+
+fn summary(
+    ctx: &Context,
+    r: &Redemption,
+    files: &[(&str, PathBuf)],
+    network: Option<&Network>,
+    show: bool,
+) -> Result<(), Failure> {
+    let sr = r.schema_registry();
+    let example_group = r.group_id(".my-app");
+    let machine = json!({
+        "share_id": r.share_id(),
+        "kafka_bootstrap_server": r.bootstrap_server().to_string(),
+        "kafka_api_key": r.kafka_api_key(),
+        "kafka_api_secret": secret(r.kafka_api_secret(), show),
+        "schema_registry_url": sr.as_ref().map(|s| s.url),
+        "schema_registry_api_key": sr.as_ref().map(|s| s.api_key),
+        "schema_registry_api_secret": sr.as_ref().map(|s| secret(s.api_secret, show)),
+        "topics": r.topics(),
+        "subjects": r.subjects(),
+        "group_prefix": r.group_prefix(),
+        "example_group_id": example_group,
+        "files": files.iter().map(|(what, p)| json!({"kind": what.to_lowercase(), "path": p.display().to_string()})).collect::<Vec<_>>(),
+        "network": network,
+    });
+    if ctx.printer.machine(&machine)? {
+        return Ok(());
+    }
+    let mut rows: Vec<(&str, String)> = vec![
+        ("Share ID", r.share_id().to_string()),
+        ("Kafka Bootstrap Server", r.bootstrap_server().to_string()),
+        ("Kafka API Key", r.kafka_api_key().to_string()),
+        ("Kafka API Secret", secret(r.kafka_api_secret(), show)),
+    ];
+    if let Some(sr) = &sr {
+        rows.push(("Schema Registry URL", sr.url.to_string()));
+        rows.push(("Schema Registry API Key", sr.api_key.to_string()));
+        rows.push(("Schema Registry API Secret", secret(sr.api_secret, show)));
+    }
+    rows.push(("Topics", r.topics().join(", ")));
+    rows.push(("Subjects", r.subjects().join(", ")));
+    if let Some(prefix) = r.group_prefix() {
+        rows.push(("Consumer Group Prefix", prefix.to_string()));
+        rows.push(("Example group.id", example_group.unwrap_or_default()));
+    }
+    for (what, path) in files {
+        rows.push((
+            if *what == "Redemption" {
+                "Saved Redemption"
+            } else {
+                "Configuration File"
+            },
+            path.display().to_string(),
+        ));
+    }
+    if let Some(n) = network {
+        rows.extend(network_rows(n));
+    }
+    print!("{}", key_values(&rows));
+    if !show && !files.is_empty() {
+        eprintln!("Secrets are masked above ({MASK}); the saved files (mode 0600) hold them.");
+    }
+    Ok(())
+}
+
+/// `cdx config render`: a saved redemption into a client configuration, offline.
+pub fn render_saved(from: &Path, config: &ConfigOutputArgs) -> Result<(), Failure> {
+    let bytes = std::fs::read(from)
+        .map_err(|e| Failure::usage(format!("cannot read {}: {e}", from.display())))?;
+    let redemption: Redemption = serde_json::from_slice(&bytes).map_err(|e| {
+        Failure::usage(format!(
+            "{} is not a saved redemption (as `cdx consumer redeem --save` writes): {}",
+            from.display(),
+            e.to_string().lines().next().unwrap_or_default()
+        ))
+    })?;
+    let options = RenderOptions {
+        group_suffix: config.group_suffix.clone(),
+    };
+    if let Some(path) = &config.config_file {
+        check_writable(path, overwrite(config.force)).map_err(|e| {
+            let hint = if matches!(e, WriteError::Exists { .. }) {
+                "; pass --force to replace it"
+            } else {
+                ""
+            };
+            Failure::usage(format!("{e}{hint}"))
+        })?;
+    }
+    let text = render(&redemption, config.config_format, &options)
+        .map_err(|e| Failure::usage(e.to_string()))?;
+    match &config.config_file {
+        Some(path) => {
+            write_secret_file(path, text.as_bytes(), overwrite(config.force))
+                .map_err(|e| Failure::other(e.to_string()))?;
+            eprintln!(
+                "Wrote {} ({} format, mode 0600).",
+                path.display(),
+                config.config_format
+            );
+        }
+        None => print!("{text}"),
+    }
+    Ok(())
+}
