@@ -4181,6 +4181,581 @@ const _: () = {
 };
 #[allow(clippy::all)]
 impl Client {
+    /**List consumer shared resources
+
+[![General Availability](https://img.shields.io/badge/Lifecycle%20Stage-General%20Availability-%2345c6e8)](#section/Versioning/API-Lifecycle-Policy)
+
+Returns one page of the data streams other organizations have shared with yours. Follow `metadata.next` (its `page_token`) to read further pages.
+
+Sends a `GET` request to `/cdx/v1/consumer-shared-resources`
+
+Arguments:
+- `include_deleted`: Also return deactivated items.
+- `page_size`: Maximum number of items to return on one page.
+- `page_token`: Opaque cursor taken from `metadata.next` of the previous page.
+- `stream_share`: Only return items that belong to this stream share (exact match).
+*/
+    pub async fn list_cdx_v1_consumer_shared_resources<'a>(
+        &'a self,
+        include_deleted: Option<bool>,
+        page_size: Option<i64>,
+        page_token: Option<&'a types::ListCdxV1ConsumerSharedResourcesPageToken>,
+        stream_share: Option<&'a str>,
+    ) -> Result<
+        ResponseValue<types::CdxV1ConsumerSharedResourceList>,
+        Error<types::Failure>,
+    > {
+        let url = format!("{}/cdx/v1/consumer-shared-resources", self.baseurl,);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .query(
+                &progenitor_client::QueryParam::new("include_deleted", &include_deleted),
+            )
+            .query(&progenitor_client::QueryParam::new("page_size", &page_size))
+            .query(&progenitor_client::QueryParam::new("page_token", &page_token))
+            .query(&progenitor_client::QueryParam::new("stream_share", &stream_share))
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "list_cdx_v1_consumer_shared_resources",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            400u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            401u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            403u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            500u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+
+    /**Read a consumer shared resource
+
+[![General Availability](https://img.shields.io/badge/Lifecycle%20Stage-General%20Availability-%2345c6e8)](#section/Versioning/API-Lifecycle-Policy)
+
+Returns one data stream shared with your organization, looked up by its ID.
+
+Sends a `GET` request to `/cdx/v1/consumer-shared-resources/{id}`
+
+Arguments:
+- `id`: The ID of the consumer shared resource.
+*/
+    pub async fn get_cdx_v1_consumer_shared_resource<'a>(
+        &'a self,
+        id: &'a str,
+    ) -> Result<
+        ResponseValue<types::CdxV1ConsumerSharedResource>,
+        Error<types::Failure>,
+    > {
+        let url = format!(
+            "{}/cdx/v1/consumer-shared-resources/{}", self.baseurl, encode_path(& id
+            .to_string()),
+        );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "get_cdx_v1_consumer_shared_resource",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            400u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            401u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            403u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            404u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            500u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+
+    /**Read an image of a consumer shared resource
+
+[![General Availability](https://img.shields.io/badge/Lifecycle%20Stage-General%20Availability-%2345c6e8)](#section/Versioning/API-Lifecycle-Policy)
+
+Returns the raw bytes of an image, such as the logo, of a data stream shared with your organization.
+
+Sends a `GET` request to `/cdx/v1/consumer-shared-resources/{id}/images/{file_name}`
+
+Arguments:
+- `id`: The ID of the consumer shared resource.
+- `file_name`: Name of the image file, for example `logo`.
+*/
+    pub async fn image_cdx_v1_consumer_shared_resource<'a>(
+        &'a self,
+        id: &'a str,
+        file_name: &'a str,
+    ) -> Result<ResponseValue<ByteStream>, Error<types::Failure>> {
+        let url = format!(
+            "{}/cdx/v1/consumer-shared-resources/{}/images/{}", self.baseurl,
+            encode_path(& id.to_string()), encode_path(& file_name.to_string()),
+        );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self.client.get(url).headers(header_map).build()?;
+        let info = OperationInfo {
+            operation_id: "image_cdx_v1_consumer_shared_resource",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => Ok(ResponseValue::stream(response)),
+            400u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            401u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            403u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            404u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            500u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+
+    /**Read the network of a consumer shared resource
+
+[![General Availability](https://img.shields.io/badge/Lifecycle%20Stage-General%20Availability-%2345c6e8)](#section/Versioning/API-Lifecycle-Policy)
+
+Returns the network configuration of the cluster behind a shared data stream, which a consumer needs to set up private connectivity to it.
+
+Sends a `GET` request to `/cdx/v1/consumer-shared-resources/{id}:network`
+
+Arguments:
+- `id`: The ID of the consumer shared resource.
+*/
+    pub async fn network_cdx_v1_consumer_shared_resource<'a>(
+        &'a self,
+        id: &'a str,
+    ) -> Result<ResponseValue<types::CdxV1Network>, Error<types::Failure>> {
+        let url = format!(
+            "{}/cdx/v1/consumer-shared-resources/{}:network", self.baseurl, encode_path(&
+            id.to_string()),
+        );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "network_cdx_v1_consumer_shared_resource",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            400u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            401u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            403u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            404u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            500u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+
+    /**List consumer shares
+
+[![General Availability](https://img.shields.io/badge/Lifecycle%20Stage-General%20Availability-%2345c6e8)](#section/Versioning/API-Lifecycle-Policy)
+
+Returns one page of the shares offered to or redeemed by your organization. Follow `metadata.next` (its `page_token`) to read further pages.
+
+Sends a `GET` request to `/cdx/v1/consumer-shares`
+
+Arguments:
+- `include_deleted`: Also return deactivated items.
+- `page_size`: Maximum number of items to return on one page.
+- `page_token`: Opaque cursor taken from `metadata.next` of the previous page.
+- `shared_resource`: Only return items that belong to this shared resource (exact match).
+*/
+    pub async fn list_cdx_v1_consumer_shares<'a>(
+        &'a self,
+        include_deleted: Option<bool>,
+        page_size: Option<i64>,
+        page_token: Option<&'a types::ListCdxV1ConsumerSharesPageToken>,
+        shared_resource: Option<&'a str>,
+    ) -> Result<ResponseValue<types::CdxV1ConsumerShareList>, Error<types::Failure>> {
+        let url = format!("{}/cdx/v1/consumer-shares", self.baseurl,);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .query(
+                &progenitor_client::QueryParam::new("include_deleted", &include_deleted),
+            )
+            .query(&progenitor_client::QueryParam::new("page_size", &page_size))
+            .query(&progenitor_client::QueryParam::new("page_token", &page_token))
+            .query(
+                &progenitor_client::QueryParam::new("shared_resource", &shared_resource),
+            )
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "list_cdx_v1_consumer_shares",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            400u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            401u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            403u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            500u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+
+    /**Read a consumer share
+
+[![General Availability](https://img.shields.io/badge/Lifecycle%20Stage-General%20Availability-%2345c6e8)](#section/Versioning/API-Lifecycle-Policy)
+
+Returns one share offered to your organization, looked up by its ID.
+
+Sends a `GET` request to `/cdx/v1/consumer-shares/{id}`
+
+Arguments:
+- `id`: The ID of the consumer share.
+*/
+    pub async fn get_cdx_v1_consumer_share<'a>(
+        &'a self,
+        id: &'a str,
+    ) -> Result<ResponseValue<types::CdxV1ConsumerShare>, Error<types::Failure>> {
+        let url = format!(
+            "{}/cdx/v1/consumer-shares/{}", self.baseurl, encode_path(& id.to_string()),
+        );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "get_cdx_v1_consumer_share",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            400u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            401u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            403u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            404u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            500u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+
+    /**Delete a consumer share
+
+[![General Availability](https://img.shields.io/badge/Lifecycle%20Stage-General%20Availability-%2345c6e8)](#section/Versioning/API-Lifecycle-Policy)
+
+Removes a share from your organization. The credentials issued for it stop working.
+
+Sends a `DELETE` request to `/cdx/v1/consumer-shares/{id}`
+
+Arguments:
+- `id`: The ID of the consumer share.
+*/
+    pub async fn delete_cdx_v1_consumer_share<'a>(
+        &'a self,
+        id: &'a str,
+    ) -> Result<ResponseValue<()>, Error<types::Failure>> {
+        let url = format!(
+            "{}/cdx/v1/consumer-shares/{}", self.baseurl, encode_path(& id.to_string()),
+        );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .delete(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "delete_cdx_v1_consumer_share",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            204u16 => Ok(ResponseValue::empty(response)),
+            400u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            401u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            403u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            404u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            500u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+
+    /**Read the Stream Sharing opt-in
+
+[![General Availability](https://img.shields.io/badge/Lifecycle%20Stage-General%20Availability-%2345c6e8)](#section/Versioning/API-Lifecycle-Policy)
+
+Tells whether your organization has enabled Stream Sharing.
+
+Sends a `GET` request to `/cdx/v1/opt-in`
+
+*/
+    pub async fn get_cdx_v1_opt_in<'a>(
+        &'a self,
+    ) -> Result<ResponseValue<types::CdxV1OptIn>, Error<types::Failure>> {
+        let url = format!("{}/cdx/v1/opt-in", self.baseurl,);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "get_cdx_v1_opt_in",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            400u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            401u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            403u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            404u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            500u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+
+    /**Update the Stream Sharing opt-in
+
+[![General Availability](https://img.shields.io/badge/Lifecycle%20Stage-General%20Availability-%2345c6e8)](#section/Versioning/API-Lifecycle-Policy)
+
+Turns Stream Sharing on or off for your organization. Turning it off makes existing shares inaccessible.
+
+Sends a `PATCH` request to `/cdx/v1/opt-in`
+
+*/
+    pub async fn update_cdx_v1_opt_in<'a>(
+        &'a self,
+        body: &'a types::CdxV1OptIn,
+    ) -> Result<ResponseValue<types::CdxV1OptIn>, Error<types::Failure>> {
+        let url = format!("{}/cdx/v1/opt-in", self.baseurl,);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .patch(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .json(&body)
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "update_cdx_v1_opt_in",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            400u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            401u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            403u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            404u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            409u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            422u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            500u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+
     /**List provider shared resources
 
 [![General Availability](https://img.shields.io/badge/Lifecycle%20Stage-General%20Availability-%2345c6e8)](#section/Versioning/API-Lifecycle-Policy)
@@ -4917,31 +5492,18 @@ Arguments:
         }
     }
 
-    /**List consumer shared resources
+    /**[![General Availability](https://img.shields.io/badge/Lifecycle%20Stage-General%20Availability-%2345c6e8)](#section/Versioning/API-Lifecycle-Policy)
 
-[![General Availability](https://img.shields.io/badge/Lifecycle%20Stage-General%20Availability-%2345c6e8)](#section/Versioning/API-Lifecycle-Policy)
+Redeem the shared token for shared topic and cluster access information
 
-Returns one page of the data streams other organizations have shared with yours. Follow `metadata.next` (its `page_token`) to read further pages.
+Sends a `POST` request to `/cdx/v1/shared-tokens:redeem`
 
-Sends a `GET` request to `/cdx/v1/consumer-shared-resources`
-
-Arguments:
-- `include_deleted`: Also return deactivated items.
-- `page_size`: Maximum number of items to return on one page.
-- `page_token`: Opaque cursor taken from `metadata.next` of the previous page.
-- `stream_share`: Only return items that belong to this stream share (exact match).
 */
-    pub async fn list_cdx_v1_consumer_shared_resources<'a>(
+    pub async fn redeem_cdx_v1_shared_token<'a>(
         &'a self,
-        include_deleted: Option<bool>,
-        page_size: Option<i64>,
-        page_token: Option<&'a types::ListCdxV1ConsumerSharedResourcesPageToken>,
-        stream_share: Option<&'a str>,
-    ) -> Result<
-        ResponseValue<types::CdxV1ConsumerSharedResourceList>,
-        Error<types::Failure>,
-    > {
-        let url = format!("{}/cdx/v1/consumer-shared-resources", self.baseurl,);
+        body: &'a types::CdxV1RedeemTokenRequest,
+    ) -> Result<ResponseValue<types::CdxV1RedeemTokenResponse>, Error<types::Failure>> {
+        let url = format!("{}/cdx/v1/shared-tokens:redeem", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map
             .append(
@@ -4951,84 +5513,16 @@ Arguments:
         #[allow(unused_mut)]
         let mut request = self
             .client
-            .get(url)
+            .post(url)
             .header(
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .query(
-                &progenitor_client::QueryParam::new("include_deleted", &include_deleted),
-            )
-            .query(&progenitor_client::QueryParam::new("page_size", &page_size))
-            .query(&progenitor_client::QueryParam::new("page_token", &page_token))
-            .query(&progenitor_client::QueryParam::new("stream_share", &stream_share))
+            .json(&body)
             .headers(header_map)
             .build()?;
         let info = OperationInfo {
-            operation_id: "list_cdx_v1_consumer_shared_resources",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            401u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            403u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
-    }
-
-    /**Read a consumer shared resource
-
-[![General Availability](https://img.shields.io/badge/Lifecycle%20Stage-General%20Availability-%2345c6e8)](#section/Versioning/API-Lifecycle-Policy)
-
-Returns one data stream shared with your organization, looked up by its ID.
-
-Sends a `GET` request to `/cdx/v1/consumer-shared-resources/{id}`
-
-Arguments:
-- `id`: The ID of the consumer shared resource.
-*/
-    pub async fn get_cdx_v1_consumer_shared_resource<'a>(
-        &'a self,
-        id: &'a str,
-    ) -> Result<
-        ResponseValue<types::CdxV1ConsumerSharedResource>,
-        Error<types::Failure>,
-    > {
-        let url = format!(
-            "{}/cdx/v1/consumer-shared-resources/{}", self.baseurl, encode_path(& id
-            .to_string()),
-        );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
-        #[allow(unused_mut)]
-        let mut request = self
-            .client
-            .get(url)
-            .header(
-                ::reqwest::header::ACCEPT,
-                ::reqwest::header::HeaderValue::from_static("application/json"),
-            )
-            .headers(header_map)
-            .build()?;
-        let info = OperationInfo {
-            operation_id: "get_cdx_v1_consumer_shared_resource",
+            operation_id: "redeem_cdx_v1_shared_token",
         };
         self.pre(&mut request, &info).await?;
         let result = self.exec(request, &info).await;
@@ -5048,319 +5542,7 @@ Arguments:
             404u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
-            500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
-    }
-
-    /**Read an image of a consumer shared resource
-
-[![General Availability](https://img.shields.io/badge/Lifecycle%20Stage-General%20Availability-%2345c6e8)](#section/Versioning/API-Lifecycle-Policy)
-
-Returns the raw bytes of an image, such as the logo, of a data stream shared with your organization.
-
-Sends a `GET` request to `/cdx/v1/consumer-shared-resources/{id}/images/{file_name}`
-
-Arguments:
-- `id`: The ID of the consumer shared resource.
-- `file_name`: Name of the image file, for example `logo`.
-*/
-    pub async fn image_cdx_v1_consumer_shared_resource<'a>(
-        &'a self,
-        id: &'a str,
-        file_name: &'a str,
-    ) -> Result<ResponseValue<ByteStream>, Error<types::Failure>> {
-        let url = format!(
-            "{}/cdx/v1/consumer-shared-resources/{}/images/{}", self.baseurl,
-            encode_path(& id.to_string()), encode_path(& file_name.to_string()),
-        );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
-        #[allow(unused_mut)]
-        let mut request = self.client.get(url).headers(header_map).build()?;
-        let info = OperationInfo {
-            operation_id: "image_cdx_v1_consumer_shared_resource",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => Ok(ResponseValue::stream(response)),
-            400u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            401u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            403u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            404u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
-    }
-
-    /**Read the network of a consumer shared resource
-
-[![General Availability](https://img.shields.io/badge/Lifecycle%20Stage-General%20Availability-%2345c6e8)](#section/Versioning/API-Lifecycle-Policy)
-
-Returns the network configuration of the cluster behind a shared data stream, which a consumer needs to set up private connectivity to it.
-
-Sends a `GET` request to `/cdx/v1/consumer-shared-resources/{id}:network`
-
-Arguments:
-- `id`: The ID of the consumer shared resource.
-*/
-    pub async fn network_cdx_v1_consumer_shared_resource<'a>(
-        &'a self,
-        id: &'a str,
-    ) -> Result<ResponseValue<types::CdxV1Network>, Error<types::Failure>> {
-        let url = format!(
-            "{}/cdx/v1/consumer-shared-resources/{}:network", self.baseurl, encode_path(&
-            id.to_string()),
-        );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
-        #[allow(unused_mut)]
-        let mut request = self
-            .client
-            .get(url)
-            .header(
-                ::reqwest::header::ACCEPT,
-                ::reqwest::header::HeaderValue::from_static("application/json"),
-            )
-            .headers(header_map)
-            .build()?;
-        let info = OperationInfo {
-            operation_id: "network_cdx_v1_consumer_shared_resource",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            401u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            403u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            404u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
-    }
-
-    /**List consumer shares
-
-[![General Availability](https://img.shields.io/badge/Lifecycle%20Stage-General%20Availability-%2345c6e8)](#section/Versioning/API-Lifecycle-Policy)
-
-Returns one page of the shares offered to or redeemed by your organization. Follow `metadata.next` (its `page_token`) to read further pages.
-
-Sends a `GET` request to `/cdx/v1/consumer-shares`
-
-Arguments:
-- `include_deleted`: Also return deactivated items.
-- `page_size`: Maximum number of items to return on one page.
-- `page_token`: Opaque cursor taken from `metadata.next` of the previous page.
-- `shared_resource`: Only return items that belong to this shared resource (exact match).
-*/
-    pub async fn list_cdx_v1_consumer_shares<'a>(
-        &'a self,
-        include_deleted: Option<bool>,
-        page_size: Option<i64>,
-        page_token: Option<&'a types::ListCdxV1ConsumerSharesPageToken>,
-        shared_resource: Option<&'a str>,
-    ) -> Result<ResponseValue<types::CdxV1ConsumerShareList>, Error<types::Failure>> {
-        let url = format!("{}/cdx/v1/consumer-shares", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
-        #[allow(unused_mut)]
-        let mut request = self
-            .client
-            .get(url)
-            .header(
-                ::reqwest::header::ACCEPT,
-                ::reqwest::header::HeaderValue::from_static("application/json"),
-            )
-            .query(
-                &progenitor_client::QueryParam::new("include_deleted", &include_deleted),
-            )
-            .query(&progenitor_client::QueryParam::new("page_size", &page_size))
-            .query(&progenitor_client::QueryParam::new("page_token", &page_token))
-            .query(
-                &progenitor_client::QueryParam::new("shared_resource", &shared_resource),
-            )
-            .headers(header_map)
-            .build()?;
-        let info = OperationInfo {
-            operation_id: "list_cdx_v1_consumer_shares",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            401u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            403u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
-    }
-
-    /**Read a consumer share
-
-[![General Availability](https://img.shields.io/badge/Lifecycle%20Stage-General%20Availability-%2345c6e8)](#section/Versioning/API-Lifecycle-Policy)
-
-Returns one share offered to your organization, looked up by its ID.
-
-Sends a `GET` request to `/cdx/v1/consumer-shares/{id}`
-
-Arguments:
-- `id`: The ID of the consumer share.
-*/
-    pub async fn get_cdx_v1_consumer_share<'a>(
-        &'a self,
-        id: &'a str,
-    ) -> Result<ResponseValue<types::CdxV1ConsumerShare>, Error<types::Failure>> {
-        let url = format!(
-            "{}/cdx/v1/consumer-shares/{}", self.baseurl, encode_path(& id.to_string()),
-        );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
-        #[allow(unused_mut)]
-        let mut request = self
-            .client
-            .get(url)
-            .header(
-                ::reqwest::header::ACCEPT,
-                ::reqwest::header::HeaderValue::from_static("application/json"),
-            )
-            .headers(header_map)
-            .build()?;
-        let info = OperationInfo {
-            operation_id: "get_cdx_v1_consumer_share",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            401u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            403u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            404u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
-    }
-
-    /**Delete a consumer share
-
-[![General Availability](https://img.shields.io/badge/Lifecycle%20Stage-General%20Availability-%2345c6e8)](#section/Versioning/API-Lifecycle-Policy)
-
-Removes a share from your organization. The credentials issued for it stop working.
-
-Sends a `DELETE` request to `/cdx/v1/consumer-shares/{id}`
-
-Arguments:
-- `id`: The ID of the consumer share.
-*/
-    pub async fn delete_cdx_v1_consumer_share<'a>(
-        &'a self,
-        id: &'a str,
-    ) -> Result<ResponseValue<()>, Error<types::Failure>> {
-        let url = format!(
-            "{}/cdx/v1/consumer-shares/{}", self.baseurl, encode_path(& id.to_string()),
-        );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
-        #[allow(unused_mut)]
-        let mut request = self
-            .client
-            .delete(url)
-            .header(
-                ::reqwest::header::ACCEPT,
-                ::reqwest::header::HeaderValue::from_static("application/json"),
-            )
-            .headers(header_map)
-            .build()?;
-        let info = OperationInfo {
-            operation_id: "delete_cdx_v1_consumer_share",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            204u16 => Ok(ResponseValue::empty(response)),
-            400u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            401u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            403u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            404u16 => {
+            409u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
             500u16 => {
@@ -5424,188 +5606,6 @@ Sends a `POST` request to `/cdx/v1/shared-tokens:resources`
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
             409u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
-    }
-
-    /**[![General Availability](https://img.shields.io/badge/Lifecycle%20Stage-General%20Availability-%2345c6e8)](#section/Versioning/API-Lifecycle-Policy)
-
-Redeem the shared token for shared topic and cluster access information
-
-Sends a `POST` request to `/cdx/v1/shared-tokens:redeem`
-
-*/
-    pub async fn redeem_cdx_v1_shared_token<'a>(
-        &'a self,
-        body: &'a types::CdxV1RedeemTokenRequest,
-    ) -> Result<ResponseValue<types::CdxV1RedeemTokenResponse>, Error<types::Failure>> {
-        let url = format!("{}/cdx/v1/shared-tokens:redeem", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
-        #[allow(unused_mut)]
-        let mut request = self
-            .client
-            .post(url)
-            .header(
-                ::reqwest::header::ACCEPT,
-                ::reqwest::header::HeaderValue::from_static("application/json"),
-            )
-            .json(&body)
-            .headers(header_map)
-            .build()?;
-        let info = OperationInfo {
-            operation_id: "redeem_cdx_v1_shared_token",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            401u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            403u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            404u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            409u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
-    }
-
-    /**Read the Stream Sharing opt-in
-
-[![General Availability](https://img.shields.io/badge/Lifecycle%20Stage-General%20Availability-%2345c6e8)](#section/Versioning/API-Lifecycle-Policy)
-
-Tells whether your organization has enabled Stream Sharing.
-
-Sends a `GET` request to `/cdx/v1/opt-in`
-
-*/
-    pub async fn get_cdx_v1_opt_in<'a>(
-        &'a self,
-    ) -> Result<ResponseValue<types::CdxV1OptIn>, Error<types::Failure>> {
-        let url = format!("{}/cdx/v1/opt-in", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
-        #[allow(unused_mut)]
-        let mut request = self
-            .client
-            .get(url)
-            .header(
-                ::reqwest::header::ACCEPT,
-                ::reqwest::header::HeaderValue::from_static("application/json"),
-            )
-            .headers(header_map)
-            .build()?;
-        let info = OperationInfo {
-            operation_id: "get_cdx_v1_opt_in",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            401u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            403u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            404u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
-    }
-
-    /**Update the Stream Sharing opt-in
-
-[![General Availability](https://img.shields.io/badge/Lifecycle%20Stage-General%20Availability-%2345c6e8)](#section/Versioning/API-Lifecycle-Policy)
-
-Turns Stream Sharing on or off for your organization. Turning it off makes existing shares inaccessible.
-
-Sends a `PATCH` request to `/cdx/v1/opt-in`
-
-*/
-    pub async fn update_cdx_v1_opt_in<'a>(
-        &'a self,
-        body: &'a types::CdxV1OptIn,
-    ) -> Result<ResponseValue<types::CdxV1OptIn>, Error<types::Failure>> {
-        let url = format!("{}/cdx/v1/opt-in", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
-        #[allow(unused_mut)]
-        let mut request = self
-            .client
-            .patch(url)
-            .header(
-                ::reqwest::header::ACCEPT,
-                ::reqwest::header::HeaderValue::from_static("application/json"),
-            )
-            .json(&body)
-            .headers(header_map)
-            .build()?;
-        let info = OperationInfo {
-            operation_id: "update_cdx_v1_opt_in",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            401u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            403u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            404u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            409u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            422u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
             500u16 => {

@@ -67,6 +67,10 @@ pub const STEPS: &[Step] = &[
         name: "image_bodies_as_octet_stream",
         apply: image_bodies_as_octet_stream,
     },
+    Step {
+        name: "sort_paths",
+        apply: sort_paths,
+    },
 ];
 
 /// Component name of the string type that never prints its value (see [`redact_secret_fields`]).
@@ -651,6 +655,18 @@ pub fn image_bodies_as_octet_stream(doc: &mut Value) {
             }
         }
     });
+}
+
+/// Quirk: progenitor emits the client's methods in the order of `paths`, so an upstream download
+/// that merely lists the same paths in another order (the public spec groups them by tag, the
+/// Go SDK's copy alphabetically) would reshuffle the whole generated file. Paths are sorted, so
+/// the generated code depends only on what the document says, not on its layout.
+pub fn sort_paths(doc: &mut Value) {
+    if let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) {
+        let mut entries: Vec<(String, Value)> = std::mem::take(paths).into_iter().collect();
+        entries.sort_by(|a, b| a.0.cmp(&b.0));
+        paths.extend(entries);
+    }
 }
 
 #[cfg(test)]

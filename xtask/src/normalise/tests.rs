@@ -477,6 +477,25 @@ paths:
 }
 
 #[test]
+fn sort_paths_orders_paths_by_name() {
+    let mut d = doc(&format!(
+        r#"{OP_HEAD}
+paths:
+  /b: {{ get: {{ operationId: b, responses: {{ '204': {{ description: ok }} }} }} }}
+  /a:colon: {{ post: {{ operationId: c, responses: {{ '204': {{ description: ok }} }} }} }}
+  /a: {{ get: {{ operationId: a, responses: {{ '204': {{ description: ok }} }} }} }}
+"#
+    ));
+    sort_paths(&mut d);
+    let paths: Vec<&String> = d["paths"].as_object().unwrap().keys().collect();
+    assert_eq!(paths, ["/a", "/a:colon", "/b"]);
+    assert_eq!(
+        d["paths"]["/a:colon"]["post"]["operationId"], "c",
+        "items move with their path"
+    );
+}
+
+#[test]
 fn apply_all_reports_changed_steps_and_is_idempotent() {
     let mut d = doc(&format!(
         r#"{OP_HEAD}
