@@ -100,3 +100,19 @@ pub fn test(root: &Path, extra: &[String]) -> Result<()> {
         .args(extra)
         .env("CDX_TEST_PYTHON", python(root)))
 }
+
+/// Runs the offline demo (the simulator and cdx-ext, from the tests crate).
+pub fn demo(root: &Path) -> Result<()> {
+    run(Command::new(env!("CARGO"))
+        .current_dir(root)
+        .args([
+            "run",
+            "--quiet",
+            "--package",
+            "cdx-tests",
+            "--bin",
+            "cdx-demo",
+            "--",
+        ])
+        .arg(root.join("target/demo")))
+}
