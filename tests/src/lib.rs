@@ -1,1 +1,5 @@
+//! The cdx test suite: a stateful simulator of the cdx/v1 API and helpers for end-to-end tests.
+
+pub mod clients;
 pub mod sim;
+pub mod tools;

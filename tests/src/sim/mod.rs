@@ -15,10 +15,12 @@
 //! ```
 
 mod auth;
+mod consumer;
 mod faults;
 mod http;
 mod model;
 mod paging;
+mod provider;
 mod rate_limit;
 mod routes;
 mod server;
@@ -137,7 +139,9 @@ impl Simulator {
     pub async fn start_on(config: SimConfig, port: u16) -> Simulator {
         let listener = std::net::TcpListener::bind(("127.0.0.1", port))
             .unwrap_or_else(|e| panic!("cdx simulator: cannot bind 127.0.0.1:{port}: {e}"));
-        listener.set_nonblocking(true).expect("non-blocking listener");
+        listener
+            .set_nonblocking(true)
+            .expect("non-blocking listener");
         let addr = listener.local_addr().expect("listener address");
         let base_url = format!("http://{addr}");
         let shared = Arc::new(Shared::new(config, base_url.clone()));
@@ -157,6 +161,11 @@ impl Simulator {
     /// `http://127.0.0.1:PORT` (no trailing slash).
     pub fn base_url(&self) -> String {
         self.inner.base_url.clone()
+    }
+
+    /// The configuration it was started with (keys, consumer email, …).
+    pub fn config(&self) -> &SimConfig {
+        &self.inner.shared.config
     }
 
     /// Stops the server (for every clone) and waits until it has stopped.
@@ -206,7 +215,8 @@ impl Simulator {
         let mut st = shared.state.lock().unwrap();
         st.orgs[model::PROVIDER].opted_in = true;
         let resources = util::default_crns(topics, subjects);
-        let (share, sr) = st.create_share(&shared.config, model::PROVIDER, email, "EMAIL", &resources);
+        let (share, sr) =
+            st.create_share(&shared.config, model::PROVIDER, email, "EMAIL", &resources);
         let token = st.shares[&share].token.clone();
         Invite {
             provider_share_id: share,
@@ -228,6 +238,17 @@ impl Simulator {
             let resources = util::default_crns(&[&topic], &[]);
             st.create_share(&shared.config, model::PROVIDER, &email, "EMAIL", &resources);
         }
+    }
+
+    /// The invitation tokens "emailed" to `email` (case-insensitive), oldest first: one per
+    /// invitation created (over HTTP or seeded) and one per resend (the same token again).
+    pub fn mailbox(&self, email: &str) -> Vec<String> {
+        let st = self.inner.shared.state.lock().unwrap();
+        st.mail
+            .iter()
+            .filter(|(to, _)| to.eq_ignore_ascii_case(email))
+            .map(|(_, token)| token.clone())
+            .collect()
     }
 
     /// Makes the shared resource's cluster private-link on `cloud` (`AWS`, `AZURE` or `GCP`).

@@ -1,0 +1,404 @@
+//! Every cdx/v1 operation through cdx-ext against the simulator: the provider and consumer
+//! journeys, the bodies sent, and input rejected before anything is sent.
+
+use cdx_ext::{
+    ConsumerShareFilter, ConsumerSharedResourceFilter, Error, PrivateLinkAccount,
+    ProviderShareFilter, ProviderSharedResourceFilter, ShareToken, SharedResourceUpdate,
+};
+use cdx_tests::clients::{consumer, provider};
+use cdx_tests::sim::{SimConfig, Simulator};
+use futures::TryStreamExt as _;
+use serde_json::{Value, json};
+
+const TOPIC: &str = "crn://confluent.cloud/organization=org-1/environment=env-1/schema-registry=lsrc-1/kafka=lkc-1/topic=orders";
+const SUBJECT: &str = "crn://confluent.cloud/organization=org-1/environment=env-1/schema-registry=lsrc-1/subject=orders-value";
+const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR";
+
+fn body(sim: &Simulator, operation_id: &str) -> Value {
+    let request = sim
+        .requests()
+        .into_iter()
+        .rev()
+        .find(|r| r.operation_id.as_deref() == Some(operation_id))
+        .expect("request sent");
+    serde_json::from_slice(&request.body).expect("JSON body")
+}
+
+#[tokio::test]
+async fn provider_journey_invite_list_resend_update_images_revoke() {
+    let sim = Simulator::start(SimConfig::default()).await;
+    let p = provider(&sim);
+
+    assert!(
+        !p.opt_in().await.unwrap(),
+        "a new organization has not opted in"
+    );
+    assert!(p.set_opt_in(true).await.unwrap());
+    assert!(p.opt_in().await.unwrap());
+
+    let share = p
+        .invite("jane.doe@example.com", &[TOPIC, SUBJECT])
+        .await
+        .unwrap();
+    let share_id = share.id.clone().unwrap();
+    assert_eq!(
+        body(&sim, "createCdxV1ProviderShare"),
+        json!({"consumer_restriction": {"email": "jane.doe@example.com", "kind": "Email"}, "delivery_method": "EMAIL", "resources": [TOPIC, SUBJECT]})
+    );
+    // Inviting the same email again while the invitation is open conflicts.
+    assert!(matches!(
+        p.invite("jane.doe@example.com", &[TOPIC]).await,
+        Err(Error::Conflict(_))
+    ));
+
+    let shares: Vec<_> = p
+        .provider_shares(&ProviderShareFilter::default())
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(
+        shares
+            .iter()
+            .filter_map(|s| s.id.as_deref())
+            .collect::<Vec<_>>(),
+        [share_id.as_str()]
+    );
+    assert_eq!(
+        p.get_provider_share(&share_id)
+            .await
+            .unwrap()
+            .status
+            .unwrap()
+            .phase
+            .as_str(),
+        "INVITED"
+    );
+    p.resend_invite(&share_id).await.unwrap();
+    assert_eq!(sim.count("resendCdxV1ProviderShare"), 1);
+
+    let resources: Vec<_> = p
+        .provider_shared_resources(&ProviderSharedResourceFilter::default())
+        .try_collect()
+        .await
+        .unwrap();
+    let sr = resources[0].id.clone().unwrap();
+    let updated = p
+        .update_provider_shared_resource(
+            &sr,
+            &SharedResourceUpdate {
+                display_name: Some("Orders".into()),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(updated.display_name.as_deref(), Some("Orders"));
+    assert_eq!(
+        body(&sim, "updateCdxV1ProviderSharedResource"),
+        json!({"display_name": "Orders"}),
+        "merge-patch: only what changes"
+    );
+    assert_eq!(
+        p.get_provider_shared_resource(&sr)
+            .await
+            .unwrap()
+            .display_name
+            .as_deref(),
+        Some("Orders")
+    );
+
+    p.upload_shared_resource_image(&sr, "logo", PNG.to_vec())
+        .await
+        .unwrap();
+    let upload = sim
+        .requests()
+        .into_iter()
+        .find(|r| r.operation_id.as_deref() == Some("upload_imageCdxV1ProviderSharedResource"))
+        .unwrap();
+    let content_type = upload
+        .headers
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case("content-type"))
+        .map(|(_, v)| v.clone());
+    assert_eq!(
+        content_type.as_deref(),
+        Some("image/png"),
+        "the real image type, not octet-stream"
+    );
+    let image = p.shared_resource_image(&sr, "logo").await.unwrap();
+    assert_eq!(
+        (image.bytes.as_slice(), image.content_type.as_deref()),
+        (PNG, Some("image/png"))
+    );
+    p.delete_shared_resource_image(&sr, "logo").await.unwrap();
+    assert!(matches!(
+        p.shared_resource_image(&sr, "logo").await,
+        Err(Error::NotFound(_))
+    ));
+
+    p.delete_provider_share(&share_id).await.unwrap();
+    let open: Vec<_> = p
+        .provider_shares(&ProviderShareFilter::default())
+        .try_collect()
+        .await
+        .unwrap();
+    assert!(open.is_empty(), "revoked shares are hidden by default");
+    let all: Vec<_> = p
+        .provider_shares(&ProviderShareFilter {
+            include_deleted: true,
+            ..Default::default()
+        })
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(
+        all[0].status.as_ref().unwrap().phase.as_str(),
+        "DEACTIVATED"
+    );
+    assert!(matches!(
+        p.resend_invite("ss-missing").await,
+        Err(Error::NotFound(_))
+    ));
+}
+
+#[tokio::test]
+async fn consumer_journey_list_inspect_redeem_once_network_images_delete() {
+    let sim = Simulator::start(SimConfig::default()).await;
+    let invite = sim.seed_invite("jane.doe@example.com", &["orders"], &["orders-value"]);
+    let c = consumer(&sim);
+    let token = ShareToken::new(&invite.token).unwrap();
+
+    let offered: Vec<_> = c
+        .consumer_shares(&ConsumerShareFilter::default())
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(offered.len(), 1);
+    assert_eq!(
+        offered[0].status.as_ref().unwrap().phase.as_str(),
+        "INVITED"
+    );
+
+    let resources = c.inspect_token(&token).await.unwrap();
+    assert!(!resources.is_empty());
+    assert_eq!(
+        body(&sim, "resourcesCdxV1SharedToken"),
+        json!({"token": invite.token})
+    );
+
+    let redemption = c.redeem(&token, None).await.unwrap();
+    assert_eq!(
+        body(&sim, "redeemCdxV1SharedToken"),
+        json!({"token": invite.token}),
+        "public redeem sends the token alone"
+    );
+    assert!(!redemption.bootstrap_server().to_string().contains("://"));
+    assert_eq!(redemption.topics(), ["orders"]);
+    assert_eq!(redemption.subjects(), ["orders-value"]);
+    assert!(
+        redemption
+            .group_prefix()
+            .unwrap()
+            .starts_with("stream-share.")
+    );
+    assert!(redemption.schema_registry().is_some());
+
+    let again = c.redeem(&token, None).await.unwrap_err();
+    assert!(matches!(again, Error::Conflict(_)), "{again}");
+    assert!(
+        again.to_string().contains("already been redeemed"),
+        "{again}"
+    );
+    assert_eq!(
+        sim.count("redeemCdxV1SharedToken"),
+        2,
+        "a 409 is not retried"
+    );
+
+    let share = c.get_consumer_share(redemption.share_id()).await.unwrap();
+    assert_eq!(share.status.unwrap().phase.as_str(), "ACTIVE");
+    let filter = ConsumerSharedResourceFilter {
+        stream_share: Some(redemption.share_id().into()),
+        include_deleted: false,
+    };
+    let mine: Vec<_> = c
+        .consumer_shared_resources(&filter)
+        .try_collect()
+        .await
+        .unwrap();
+    let sr = mine[0].id.clone().unwrap();
+    assert_eq!(
+        c.get_consumer_shared_resource(&sr)
+            .await
+            .unwrap()
+            .id
+            .as_deref(),
+        Some(sr.as_str())
+    );
+    let network = c.consumer_shared_resource_network(&sr).await.unwrap();
+    assert!(
+        network.cloud.is_none(),
+        "a public cluster has no private-link details"
+    );
+    assert!(matches!(
+        c.consumer_shared_resource_image(&sr, "logo").await,
+        Err(Error::NotFound(_))
+    ));
+
+    c.delete_consumer_share(redemption.share_id())
+        .await
+        .unwrap();
+    let active: Vec<_> = c
+        .consumer_shares(&ConsumerShareFilter::default())
+        .try_collect()
+        .await
+        .unwrap();
+    assert!(
+        active
+            .iter()
+            .all(|s| s.id.as_deref() != Some(redemption.share_id()))
+    );
+    let unknown = ShareToken::new("no-such-token").unwrap();
+    let err = c.redeem(&unknown, None).await.unwrap_err();
+    assert!(
+        matches!(err, Error::NotFound(_)) && err.to_string().contains("token was not found"),
+        "{err}"
+    );
+}
+
+#[tokio::test]
+async fn private_link_redeem_sends_exactly_one_account_and_shows_the_network() {
+    for (cloud, account, field, kind) in [
+        ("AWS", "aws:000000000000", "aws_account", "AwsNetwork"),
+        (
+            "AZURE",
+            "azure:00000000-0000-0000-0000-000000000000",
+            "azure_subscription",
+            "AzureNetwork",
+        ),
+        ("GCP", "gcp:my-project-123", "gcp_project", "GcpNetwork"),
+    ] {
+        let sim = Simulator::start(SimConfig::default()).await;
+        let invite = sim.seed_invite("jane.doe@example.com", &["orders"], &[]);
+        sim.set_network(&invite.shared_resource_id, cloud);
+        let c = consumer(&sim);
+        let account: PrivateLinkAccount = account.parse().unwrap();
+        let redemption = c
+            .redeem(&ShareToken::new(&invite.token).unwrap(), Some(&account))
+            .await
+            .unwrap();
+        let sent = body(&sim, "redeemCdxV1SharedToken");
+        assert_eq!(
+            sent,
+            json!({"token": invite.token, field: account.id()}),
+            "{cloud}: the token and exactly one account field"
+        );
+
+        let filter = ConsumerSharedResourceFilter {
+            stream_share: Some(redemption.share_id().into()),
+            include_deleted: false,
+        };
+        let sr = c
+            .list_consumer_shared_resources(&filter, None)
+            .await
+            .unwrap()
+            .items[0]
+            .id
+            .clone()
+            .unwrap();
+        let network = c.consumer_shared_resource_network(&sr).await.unwrap();
+        assert_eq!(
+            network.cloud.as_ref().and_then(|n| n.kind()),
+            Some(kind),
+            "{cloud}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn invalid_input_is_rejected_before_anything_is_sent() {
+    let sim = Simulator::start(SimConfig::default()).await;
+    let c = consumer(&sim);
+    let p = provider(&sim);
+    for bad in [
+        "aws:12345",
+        "azure:not-a-uuid",
+        "gcp:Bad_Project",
+        "oracle:1",
+    ] {
+        assert!(bad.parse::<PrivateLinkAccount>().is_err(), "{bad}");
+    }
+    assert!(ShareToken::new("  ").is_err());
+    assert!(matches!(
+        c.get_consumer_share("").await,
+        Err(Error::InvalidInput(_))
+    ));
+    assert!(matches!(
+        c.consumer_shared_resource_network(" ").await,
+        Err(Error::InvalidInput(_))
+    ));
+    assert!(matches!(
+        p.invite("not-an-email", &[TOPIC]).await,
+        Err(Error::InvalidInput(_))
+    ));
+    assert!(matches!(
+        p.invite("a@example.com", &["orders"]).await,
+        Err(Error::InvalidInput(_))
+    ));
+    assert!(matches!(
+        p.invite("a@example.com", &[] as &[&str]).await,
+        Err(Error::InvalidInput(_))
+    ));
+    assert!(matches!(
+        p.upload_shared_resource_image("sr-1", "logo", b"not an image".to_vec())
+            .await,
+        Err(Error::InvalidInput(_))
+    ));
+    assert!(matches!(
+        p.update_provider_shared_resource("sr-1", &SharedResourceUpdate::default())
+            .await,
+        Err(Error::InvalidInput(_))
+    ));
+    assert!(matches!(
+        c.list_consumer_shares(&ConsumerShareFilter::default(), Some(&"x".repeat(300)))
+            .await,
+        Err(Error::InvalidInput(_))
+    ));
+    assert!(
+        sim.requests().is_empty(),
+        "nothing reached the server: {:?}",
+        sim.requests().len()
+    );
+}
+
+#[tokio::test]
+async fn authentication_failures_are_typed_and_explained() {
+    let sim = Simulator::start(SimConfig::default()).await;
+    let wrong = cdx_tests::clients::consumer_builder(&sim)
+        .cloud_api_key("CONSUMERKEY", "wrong-secret")
+        .build()
+        .unwrap();
+    let err = wrong
+        .list_consumer_shares(&ConsumerShareFilter::default(), None)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Unauthenticated(_)), "{err}");
+    let text = err.to_string();
+    assert!(
+        text.contains("CONFLUENT_CLOUD_API_KEY")
+            && text.contains("The API Key is invalid")
+            && text.contains("request id"),
+        "{text}"
+    );
+    assert!(!text.contains("wrong-secret"));
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(401));
+    assert!(err.request_id().is_some());
+
+    // Bearer tokens are accepted on provider operations.
+    let bearer = cdx_ext::Client::builder()
+        .access_token("provider-access-token")
+        .base_url(sim.base_url())
+        .build()
+        .unwrap();
+    bearer.opt_in().await.unwrap();
+}

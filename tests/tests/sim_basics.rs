@@ -1,0 +1,990 @@
+//! The simulator over plain HTTP (reqwest): authentication, the provider and consumer journeys,
+//! private networking, pagination, rate limits and the `cdx-sim` binary.
+
+use std::io::BufRead as _;
+use std::time::Duration;
+
+use cdx_tests::sim::{RateLimit, SimConfig, Simulator};
+use reqwest::{Method, Response, StatusCode};
+use serde_json::{Value, json};
+
+const SUBJECT_CRN: &str = "crn://confluent.cloud/organization=org-acme/environment=env-7/schema-registry=lsrc-1/subject=orders-value";
+
+fn topic_crn(topic: &str) -> String {
+    format!(
+        "crn://confluent.cloud/organization=org-acme/environment=env-7/schema-registry=lsrc-1/kafka=lkc-7/topic={topic}"
+    )
+}
+
+/// Who sends a request.
+#[derive(Clone, Copy)]
+enum As {
+    Provider,
+    Consumer,
+    Bearer(&'static str),
+    Nobody,
+}
+
+struct Api {
+    sim: Simulator,
+    http: reqwest::Client,
+}
+
+impl Api {
+    async fn start(config: SimConfig) -> Api {
+        Api {
+            sim: Simulator::start(config).await,
+            http: reqwest::Client::new(),
+        }
+    }
+
+    fn request(&self, who: As, method: Method, path: &str) -> reqwest::RequestBuilder {
+        let url = if path.starts_with("http") {
+            path.to_string()
+        } else {
+            format!("{}{path}", self.sim.base_url())
+        };
+        let rb = self.http.request(method, url);
+        let cfg = self.sim.config();
+        match who {
+            As::Provider => rb.basic_auth(&cfg.provider_key.0, Some(&cfg.provider_key.1)),
+            As::Consumer => rb.basic_auth(&cfg.consumer_key.0, Some(&cfg.consumer_key.1)),
+            As::Bearer(t) => rb.bearer_auth(t),
+            As::Nobody => rb,
+        }
+    }
+
+    async fn get(&self, who: As, path: &str) -> Response {
+        self.request(who, Method::GET, path).send().await.unwrap()
+    }
+
+    async fn post(&self, who: As, path: &str, body: Value) -> Response {
+        self.request(who, Method::POST, path)
+            .json(&body)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    async fn patch(&self, who: As, path: &str, body: Value) -> Response {
+        self.request(who, Method::PATCH, path)
+            .json(&body)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    async fn delete(&self, who: As, path: &str) -> Response {
+        self.request(who, Method::DELETE, path)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// GET that must answer 200; its JSON.
+    async fn ok(&self, who: As, path: &str) -> Value {
+        json_of(self.get(who, path).await, 200).await
+    }
+
+    async fn opt_in(&self) {
+        let r = self
+            .patch(
+                As::Provider,
+                "/cdx/v1/opt-in",
+                json!({"stream_share_enabled": true}),
+            )
+            .await;
+        assert_eq!(r.status(), 200);
+    }
+
+    async fn invite(&self, email: &str, resources: &[String]) -> Response {
+        self.post(
+            As::Provider,
+            "/cdx/v1/provider-shares",
+            json!({
+                "consumer_restriction": {"kind": "Email", "email": email},
+                "delivery_method": "Email",
+                "resources": resources,
+            }),
+        )
+        .await
+    }
+}
+
+fn header<'a>(r: &'a Response, name: &str) -> Option<&'a str> {
+    r.headers().get(name).and_then(|v| v.to_str().ok())
+}
+
+/// Asserts the status and returns the JSON body.
+async fn json_of(r: Response, status: u16) -> Value {
+    let got = r.status();
+    let text = r.text().await.unwrap();
+    assert_eq!(got.as_u16(), status, "{text}");
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("not JSON ({e}): {text}"))
+}
+
+/// Asserts an error status and returns its first `errors` item.
+async fn error_of(r: Response, status: u16) -> Value {
+    assert!(header(&r, "x-request-id").is_some());
+    let body = json_of(r, status).await;
+    let e = body["errors"][0].clone();
+    assert_eq!(e["status"], status.to_string(), "{body}");
+    assert!(e["detail"].as_str().is_some_and(|d| !d.is_empty()));
+    e
+}
+
+#[tokio::test]
+async fn authentication_failures_are_401_with_a_challenge() {
+    let api = Api::start(SimConfig::default()).await;
+    let r = api.get(As::Nobody, "/cdx/v1/consumer-shares").await;
+    assert_eq!(
+        header(&r, "www-authenticate"),
+        Some(r#"Basic error="invalid_key", error_description="The API Key is invalid""#)
+    );
+    let e = error_of(r, 401).await;
+    assert_eq!(e["code"], "user_unauthenticated");
+
+    let r = api
+        .request(As::Nobody, Method::GET, "/cdx/v1/provider-shares")
+        .basic_auth("PROVIDERKEY", Some("wrong"))
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        header(&r, "www-authenticate")
+            .unwrap()
+            .starts_with("Basic ")
+    );
+    error_of(r, 401).await;
+
+    // Bearer tokens: provider operations only.
+    let r = api
+        .get(
+            As::Bearer("provider-access-token"),
+            "/cdx/v1/provider-shares",
+        )
+        .await;
+    assert_eq!(r.status(), 200);
+    let r = api
+        .get(As::Bearer("provider-access-token"), "/cdx/v1/opt-in")
+        .await;
+    assert_eq!(r.status(), 200);
+    let r = api
+        .get(
+            As::Bearer("provider-access-token"),
+            "/cdx/v1/consumer-shares",
+        )
+        .await;
+    error_of(r, 401).await;
+    let r = api
+        .post(
+            As::Bearer("provider-access-token"),
+            "/cdx/v1/shared-tokens:redeem",
+            json!({"token": "x"}),
+        )
+        .await;
+    error_of(r, 401).await;
+    let r = api
+        .get(As::Bearer("forged"), "/cdx/v1/provider-shares")
+        .await;
+    assert!(
+        header(&r, "www-authenticate")
+            .unwrap()
+            .starts_with("Bearer ")
+    );
+    error_of(r, 401).await;
+
+    // Auth comes before everything else, even a 404.
+    let r = api
+        .get(As::Nobody, "/cdx/v1/provider-shares/ss-99999")
+        .await;
+    error_of(r, 401).await;
+    // The request log redacts credentials.
+    let log = api.sim.requests();
+    assert!(log.iter().all(|r| {
+        r.headers
+            .iter()
+            .all(|(k, v)| k != "authorization" || v == "<redacted>")
+    }));
+    assert_eq!(
+        log[0].operation_id.as_deref(),
+        Some("listCdxV1ConsumerShares")
+    );
+}
+
+#[tokio::test]
+async fn routing_errors_and_request_ids() {
+    let api = Api::start(SimConfig::default()).await;
+    let r = api.get(As::Provider, "/cdx/v1/nothing-here").await;
+    error_of(r, 404).await;
+    let r = api
+        .request(As::Provider, Method::PUT, "/cdx/v1/opt-in")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(header(&r, "allow"), Some("GET, PATCH"));
+    error_of(r, 405).await;
+    let a = api.get(As::Provider, "/cdx/v1/opt-in").await;
+    let b = api.get(As::Provider, "/cdx/v1/opt-in").await;
+    assert_ne!(header(&a, "x-request-id"), header(&b, "x-request-id"));
+    for r in [&a, &b] {
+        for h in [
+            "x-ratelimit-limit",
+            "x-ratelimit-remaining",
+            "x-ratelimit-reset",
+        ] {
+            assert!(header(r, h).unwrap().parse::<u64>().is_ok(), "{h}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn provider_journey_opt_in_invite_list_resend_revoke() {
+    let api = Api::start(SimConfig::default()).await;
+    let email = "consumer@partner.example";
+    let resources = vec![topic_crn("orders"), SUBJECT_CRN.to_string()];
+
+    assert_eq!(
+        api.ok(As::Provider, "/cdx/v1/opt-in").await,
+        json!({"api_version": "cdx/v1", "kind": "OptIn", "stream_share_enabled": false})
+    );
+    // Not opted in yet.
+    let e = error_of(api.invite(email, &resources).await, 403).await;
+    assert_eq!(e["code"], "user_unauthorized");
+    api.opt_in().await;
+
+    // Bad bodies.
+    let r = api
+        .request(As::Provider, Method::POST, "/cdx/v1/provider-shares")
+        .header("content-type", "application/json")
+        .body("{not json")
+        .send()
+        .await
+        .unwrap();
+    let e = error_of(r, 400).await;
+    assert_eq!(e["source"]["pointer"], "");
+    let r = api
+        .post(
+            As::Provider,
+            "/cdx/v1/provider-shares",
+            json!({"delivery_method": "EMAIL", "resources": resources}),
+        )
+        .await;
+    assert_eq!(
+        error_of(r, 400).await["source"]["pointer"],
+        "/consumer_restriction"
+    );
+    let r = api
+        .post(
+            As::Provider,
+            "/cdx/v1/provider-shares",
+            json!({"consumer_restriction": {"kind": "Email", "email": email}, "delivery_method": 7, "resources": resources}),
+        )
+        .await;
+    assert_eq!(
+        error_of(r, 400).await["source"]["pointer"],
+        "/delivery_method"
+    );
+    let r = api
+        .invite(email, &["crn://confluent.cloud/kafka=lkc-1".to_string()])
+        .await;
+    assert_eq!(error_of(r, 422).await["source"]["pointer"], "/resources/0");
+    let r = api.invite("not-an-email", &resources).await;
+    assert_eq!(
+        error_of(r, 400).await["source"]["pointer"],
+        "/consumer_restriction/email"
+    );
+
+    // Invite.
+    let r = api.invite(email, &resources).await;
+    let location = header(&r, "location").unwrap().to_string();
+    let share = json_of(r, 201).await;
+    let id = share["id"].as_str().unwrap().to_string();
+    assert_eq!(id, "ss-00001");
+    assert_eq!(
+        location,
+        format!("{}/cdx/v1/provider-shares/{id}", api.sim.base_url())
+    );
+    assert_eq!(share["status"]["phase"], "INVITED");
+    assert_eq!(share["delivery_method"], "EMAIL");
+    assert_eq!(
+        share["consumer_restriction"],
+        json!({"kind": "Email", "email": email})
+    );
+    assert_eq!(share["cloud_cluster"]["id"], "lkc-7");
+    assert_eq!(share["cloud_cluster"]["environment"], "env-7");
+    assert_eq!(api.sim.mailbox(email).len(), 1);
+    assert_eq!(api.sim.mailbox(email)[0].len(), 120);
+
+    // The shared resource it created.
+    let list = api
+        .ok(As::Provider, "/cdx/v1/provider-shared-resources")
+        .await;
+    assert_eq!(list["kind"], "ProviderSharedResourceList");
+    assert_eq!(list["metadata"]["total_size"], 1);
+    let sr = &list["data"][0];
+    assert_eq!(sr["id"], "sr-00001");
+    assert_eq!(sr["display_name"], "orders");
+    assert_eq!(sr["resources"], json!(resources));
+    let filtered = api
+        .ok(
+            As::Provider,
+            &format!("/cdx/v1/provider-shared-resources?stream_share={id}"),
+        )
+        .await;
+    assert_eq!(filtered["metadata"]["total_size"], 1);
+
+    // A second invitation to the same address while one is pending.
+    let r = api.invite(email, &[topic_crn("payments")]).await;
+    assert_eq!(header(&r, "location"), Some(location.as_str()));
+    assert_eq!(error_of(r, 409).await["code"], "resource_already_exists");
+
+    // List, get.
+    let list = api.ok(As::Provider, "/cdx/v1/provider-shares").await;
+    assert_eq!(list["kind"], "ProviderShareList");
+    assert_eq!(list["data"][0]["id"], id.as_str());
+    assert!(list["metadata"].get("next").is_none());
+    let got = api
+        .ok(As::Provider, &format!("/cdx/v1/provider-shares/{id}"))
+        .await;
+    assert_eq!(got, share);
+
+    // Resend: 204, and the same token is mailed again.
+    let r = api
+        .request(
+            As::Provider,
+            Method::POST,
+            &format!("/cdx/v1/provider-shares/{id}:resend"),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 204);
+    assert!(header(&r, "x-ratelimit-limit").is_some());
+    let mail = api.sim.mailbox(email);
+    assert_eq!(mail.len(), 2);
+    assert_eq!(mail[0], mail[1]);
+
+    // PATCH the shared resource.
+    let r = api
+        .patch(
+            As::Provider,
+            "/cdx/v1/provider-shared-resources/sr-00001",
+            json!({"display_name": "Orders", "organization_contact": "data@acme.example"}),
+        )
+        .await;
+    let sr = json_of(r, 200).await;
+    assert_eq!(sr["display_name"], "Orders");
+    assert_eq!(sr["organization_contact"], "data@acme.example");
+    let r = api
+        .patch(
+            As::Provider,
+            "/cdx/v1/provider-shared-resources/sr-00001",
+            json!({"organization_contact": "nobody"}),
+        )
+        .await;
+    assert_eq!(
+        error_of(r, 422).await["source"]["pointer"],
+        "/organization_contact"
+    );
+
+    // Revoke.
+    let r = api
+        .delete(As::Provider, &format!("/cdx/v1/provider-shares/{id}"))
+        .await;
+    assert_eq!(r.status(), 204);
+    error_of(
+        api.get(As::Provider, &format!("/cdx/v1/provider-shares/{id}"))
+            .await,
+        404,
+    )
+    .await;
+    let list = api.ok(As::Provider, "/cdx/v1/provider-shares").await;
+    assert_eq!(list["metadata"]["total_size"], 0);
+    let list = api
+        .ok(As::Provider, "/cdx/v1/provider-shares?include_deleted=true")
+        .await;
+    assert_eq!(list["data"][0]["status"]["phase"], "DEACTIVATED");
+    assert!(list["data"][0]["metadata"]["deleted_at"].is_string());
+    // Its token is dead.
+    let token = &api.sim.mailbox(email)[0];
+    let r = api
+        .post(
+            As::Consumer,
+            "/cdx/v1/shared-tokens:resources",
+            json!({"token": token}),
+        )
+        .await;
+    error_of(r, 404).await;
+    // A revoked invitation can be sent again.
+    let r = api.invite(email, &resources).await;
+    assert_eq!(json_of(r, 201).await["id"], "ss-00002");
+}
+
+#[tokio::test]
+async fn consumer_journey_list_inspect_redeem_twice() {
+    let config = SimConfig {
+        fixed_now: Some("2024-05-01T12:00:00Z".parse().unwrap()),
+        ..SimConfig::default()
+    };
+    let api = Api::start(config.clone()).await;
+    let invite = api
+        .sim
+        .seed_invite(&config.consumer_email, &["orders"], &["orders-value"]);
+    assert_eq!(invite.provider_share_id, "ss-00001");
+    assert_eq!(invite.shared_resource_id, "sr-00001");
+
+    let list = api.ok(As::Consumer, "/cdx/v1/consumer-shares").await;
+    assert_eq!(list["kind"], "ConsumerShareList");
+    assert_eq!(list["metadata"]["total_size"], 1);
+    let share = &list["data"][0];
+    assert_eq!(share["id"], "ss-00001");
+    assert_eq!(share["status"]["phase"], "INVITED");
+    assert_eq!(share["invite_expires_at"], "2024-05-08T12:00:00Z");
+    // Invitations to other addresses are not the consumer's business.
+    api.sim
+        .seed_invite("someone@else.example", &["orders"], &[]);
+    let list = api.ok(As::Consumer, "/cdx/v1/consumer-shares").await;
+    assert_eq!(list["metadata"]["total_size"], 1);
+
+    // Inspect: no state change.
+    let r = api
+        .post(
+            As::Consumer,
+            "/cdx/v1/shared-tokens:resources",
+            json!({"token": invite.token}),
+        )
+        .await;
+    let inspected = json_of(r, 200).await;
+    let csr = &inspected["consumer_shared_resources"][0];
+    assert_eq!(csr["id"], "sr-00001");
+    assert_eq!(csr["display_name"], "orders");
+    assert_eq!(csr["cloud"], "AWS");
+    assert_eq!(csr["network_connection_types"], json!([]));
+    assert_eq!(csr["schemas"][0]["subject"], "orders-value");
+
+    // Bad bodies and unknown tokens.
+    let r = api
+        .post(As::Consumer, "/cdx/v1/shared-tokens:redeem", json!({}))
+        .await;
+    assert_eq!(error_of(r, 400).await["source"]["pointer"], "/token");
+    let r = api
+        .post(
+            As::Consumer,
+            "/cdx/v1/shared-tokens:redeem",
+            json!({"token": 5}),
+        )
+        .await;
+    assert_eq!(error_of(r, 400).await["source"]["pointer"], "/token");
+    let r = api
+        .post(
+            As::Consumer,
+            "/cdx/v1/shared-tokens:redeem",
+            json!({"token": "nope"}),
+        )
+        .await;
+    error_of(r, 404).await;
+    let r = api
+        .post(
+            As::Consumer,
+            "/cdx/v1/shared-tokens:redeem",
+            json!({"token": invite.token, "aws_account": "000000000000", "gcp_project": "p"}),
+        )
+        .await;
+    error_of(r, 400).await;
+    let r = api
+        .post(
+            As::Consumer,
+            "/cdx/v1/shared-tokens:redeem",
+            json!({"token": invite.token, "azure_subscription": ""}),
+        )
+        .await;
+    assert_eq!(
+        error_of(r, 400).await["source"]["pointer"],
+        "/azure_subscription"
+    );
+
+    // Redeem.
+    let r = api
+        .post(
+            As::Consumer,
+            "/cdx/v1/shared-tokens:redeem",
+            json!({"token": invite.token}),
+        )
+        .await;
+    let redeemed = json_of(r, 200).await;
+    assert_eq!(redeemed["kind"], "RedeemTokenResponse");
+    assert_eq!(redeemed["id"], "ss-00001");
+    assert_eq!(redeemed["api_key"], "SHAREKEY00000001");
+    assert_eq!(redeemed["secret"].as_str().unwrap().len(), 64);
+    assert_eq!(
+        redeemed["kafka_bootstrap_url"],
+        "SASL://pkc-00001.us-west-2.aws.confluent.cloud:9092"
+    );
+    assert!(
+        redeemed["schema_registry_url"]
+            .as_str()
+            .unwrap()
+            .starts_with("https://psrc-")
+    );
+    assert_eq!(
+        redeemed["resources"],
+        json!([
+            {"kind": "Topic", "topic": "orders"},
+            {"kind": "Group", "group_prefix": "stream-share.ss-00001"},
+            {"kind": "Subject", "subject": "orders-value"},
+        ])
+    );
+
+    // Second redeem: 409 pointing at the share.
+    let r = api
+        .post(
+            As::Consumer,
+            "/cdx/v1/shared-tokens:redeem",
+            json!({"token": invite.token}),
+        )
+        .await;
+    assert_eq!(
+        header(&r, "location"),
+        Some(format!("{}/cdx/v1/consumer-shares/ss-00001", api.sim.base_url()).as_str())
+    );
+    error_of(r, 409).await;
+    let r = api
+        .post(
+            As::Consumer,
+            "/cdx/v1/shared-tokens:resources",
+            json!({"token": invite.token}),
+        )
+        .await;
+    error_of(r, 409).await;
+    assert_eq!(api.sim.count("redeemCdxV1SharedToken"), 7);
+
+    // Both sides see it ACTIVE.
+    let share = api
+        .ok(As::Consumer, "/cdx/v1/consumer-shares/ss-00001")
+        .await;
+    assert_eq!(share["status"]["phase"], "ACTIVE");
+    assert_eq!(share["consumer_user"]["id"], "u-consumer1");
+    let provider = api
+        .ok(As::Provider, "/cdx/v1/provider-shares/ss-00001")
+        .await;
+    assert_eq!(provider["status"]["phase"], "ACTIVE");
+    assert_eq!(provider["redeemed_at"], "2024-05-01T12:00:00Z");
+    assert_eq!(provider["consumer_user_name"], "Jane Doe");
+    assert_eq!(provider["service_account"]["id"], "sa-00001");
+    let csrs = api
+        .ok(
+            As::Consumer,
+            "/cdx/v1/consumer-shared-resources?stream_share=ss-00001",
+        )
+        .await;
+    assert_eq!(csrs["data"][0]["id"], "sr-00001");
+    let network = api
+        .ok(
+            As::Consumer,
+            "/cdx/v1/consumer-shared-resources/sr-00001:network",
+        )
+        .await;
+    assert_eq!(network["kind"], "Network");
+    assert!(network.get("cloud").is_none(), "{network}");
+    assert_eq!(network["zones"].as_array().unwrap().len(), 3);
+
+    // Expired tokens are 404.
+    let late = api.sim.seed_invite(&config.consumer_email, &["late"], &[]);
+    api.sim.expire_token(&late.token);
+    let r = api
+        .post(
+            As::Consumer,
+            "/cdx/v1/shared-tokens:redeem",
+            json!({"token": late.token}),
+        )
+        .await;
+    error_of(r, 404).await;
+    let expired = api
+        .ok(
+            As::Consumer,
+            &format!("/cdx/v1/consumer-shares/{}", late.provider_share_id),
+        )
+        .await;
+    assert_eq!(expired["status"]["phase"], "EXPIRED");
+
+    // Leaving the share.
+    let r = api
+        .delete(As::Consumer, "/cdx/v1/consumer-shares/ss-00001")
+        .await;
+    assert_eq!(r.status(), 204);
+    error_of(
+        api.get(As::Consumer, "/cdx/v1/consumer-shares/ss-00001")
+            .await,
+        404,
+    )
+    .await;
+    let list = api.ok(As::Consumer, "/cdx/v1/consumer-shares").await;
+    assert!(
+        list["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|s| s["id"] != "ss-00001")
+    );
+    let list = api
+        .ok(As::Consumer, "/cdx/v1/consumer-shares?include_deleted=true")
+        .await;
+    let gone = list["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["id"] == "ss-00001")
+        .unwrap();
+    assert_eq!(gone["status"]["phase"], "DEACTIVATED");
+    let provider = api
+        .ok(As::Provider, "/cdx/v1/provider-shares?include_deleted=true")
+        .await;
+    assert_eq!(provider["data"][0]["status"]["phase"], "DEACTIVATED");
+}
+
+#[tokio::test]
+async fn private_link_redeem_on_each_cloud() {
+    let api = Api::start(SimConfig {
+        bootstrap_sasl_prefix: false,
+        ..SimConfig::default()
+    })
+    .await;
+    let email = api.sim.config().consumer_email.clone();
+    for (cloud, field, account, kind, key) in [
+        (
+            "AWS",
+            "aws_account",
+            "000000000000",
+            "AwsNetwork",
+            "private_link_endpoint_service",
+        ),
+        (
+            "AZURE",
+            "azure_subscription",
+            "00000000-0000-0000-0000-000000000000",
+            "AzureNetwork",
+            "private_link_service_aliases",
+        ),
+        (
+            "GCP",
+            "gcp_project",
+            "my-project",
+            "GcpNetwork",
+            "private_service_connect_service_attachments",
+        ),
+    ] {
+        let invite = api
+            .sim
+            .seed_invite(&email, &[&format!("topic-{cloud}")], &[]);
+        let sr = invite.shared_resource_id.clone();
+        api.sim.set_network(&sr, cloud);
+        let csr = api
+            .ok(
+                As::Consumer,
+                &format!("/cdx/v1/consumer-shared-resources/{sr}"),
+            )
+            .await;
+        assert_eq!(csr["cloud"], cloud);
+        assert_eq!(csr["network_connection_types"], json!(["PRIVATELINK"]));
+
+        // An account on another cloud does not fit.
+        let wrong = if cloud == "GCP" {
+            "aws_account"
+        } else {
+            "gcp_project"
+        };
+        let r = api
+            .post(
+                As::Consumer,
+                "/cdx/v1/shared-tokens:redeem",
+                json!({"token": invite.token, wrong: "x"}),
+            )
+            .await;
+        assert_eq!(
+            error_of(r, 400).await["source"]["pointer"],
+            format!("/{wrong}")
+        );
+
+        // Before redeeming, the network has no cloud details.
+        let network = api
+            .ok(
+                As::Consumer,
+                &format!("/cdx/v1/consumer-shared-resources/{sr}:network"),
+            )
+            .await;
+        assert!(network.get("cloud").is_none());
+
+        let r = api
+            .post(
+                As::Consumer,
+                "/cdx/v1/shared-tokens:redeem",
+                json!({"token": invite.token, field: account}),
+            )
+            .await;
+        let redeemed = json_of(r, 200).await;
+        let bootstrap = redeemed["kafka_bootstrap_url"].as_str().unwrap();
+        assert!(
+            !bootstrap.contains("://") && bootstrap.ends_with(":9092"),
+            "{bootstrap}"
+        );
+
+        let network = api
+            .ok(
+                As::Consumer,
+                &format!("/cdx/v1/consumer-shared-resources/{sr}:network"),
+            )
+            .await;
+        assert_eq!(network["cloud"]["kind"], kind, "{network}");
+        assert!(!network["cloud"][key].is_null(), "{network}");
+        let zones: Vec<&str> = network["zones"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|z| z.as_str().unwrap())
+            .collect();
+        assert_eq!(zones.len(), 3);
+        assert!(
+            network["dns_domain"]
+                .as_str()
+                .unwrap()
+                .ends_with("confluent.cloud")
+        );
+        for z in &zones {
+            assert!(network["zonal_subdomains"][z].is_string(), "{network}");
+            if kind != "AwsNetwork" {
+                assert!(network["cloud"][key][z].is_string(), "{network}");
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn images_round_trip_and_reach_the_consumer() {
+    let api = Api::start(SimConfig::default()).await;
+    let invite = api
+        .sim
+        .seed_invite("jane.doe@example.com", &["orders"], &[]);
+    let path = format!(
+        "/cdx/v1/provider-shared-resources/{}/images/logo",
+        invite.shared_resource_id
+    );
+    let png = b"\x89PNG\r\n\x1a\n-not-really-a-png".to_vec();
+    let r = api
+        .request(As::Provider, Method::POST, &path)
+        .header("content-type", "text/plain")
+        .body(png.clone())
+        .send()
+        .await
+        .unwrap();
+    error_of(r, 400).await;
+    error_of(api.get(As::Provider, &path).await, 404).await;
+    let r = api
+        .request(As::Provider, Method::POST, &path)
+        .header("content-type", "image/png")
+        .body(png.clone())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201);
+    assert_eq!(
+        header(&r, "location"),
+        Some(format!("{}{path}", api.sim.base_url()).as_str())
+    );
+    let r = api.get(As::Provider, &path).await;
+    assert_eq!(header(&r, "content-type"), Some("image/png"));
+    assert_eq!(r.bytes().await.unwrap().to_vec(), png);
+    let sr = api
+        .ok(
+            As::Provider,
+            &format!(
+                "/cdx/v1/provider-shared-resources/{}",
+                invite.shared_resource_id
+            ),
+        )
+        .await;
+    assert!(sr["logo_url"].as_str().unwrap().ends_with("/images/logo"));
+    let r = api
+        .get(
+            As::Consumer,
+            &format!(
+                "/cdx/v1/consumer-shared-resources/{}/images/logo",
+                invite.shared_resource_id
+            ),
+        )
+        .await;
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.bytes().await.unwrap().to_vec(), png);
+    assert_eq!(api.delete(As::Provider, &path).await.status(), 204);
+    error_of(api.get(As::Provider, &path).await, 404).await;
+}
+
+#[tokio::test]
+async fn pagination_over_250_shares() {
+    let api = Api::start(SimConfig::default()).await;
+    api.sim.seed_consumer_shares(250);
+
+    // Default page size.
+    let first = api.ok(As::Consumer, "/cdx/v1/consumer-shares").await;
+    assert_eq!(first["data"].as_array().unwrap().len(), 10);
+    assert_eq!(first["metadata"]["total_size"], 250);
+
+    let mut seen = std::collections::BTreeSet::new();
+    let mut url = "/cdx/v1/consumer-shares?include_deleted=false&page_size=100".to_string();
+    let mut pages = 0;
+    loop {
+        let page = api.ok(As::Consumer, &url).await;
+        pages += 1;
+        assert_eq!(page["metadata"]["total_size"], 250);
+        for s in page["data"].as_array().unwrap() {
+            assert!(
+                seen.insert(s["id"].as_str().unwrap().to_string()),
+                "{} twice",
+                s["id"]
+            );
+        }
+        match page["metadata"].get("next").and_then(Value::as_str) {
+            Some(next) => {
+                assert!(next.starts_with(&api.sim.base_url()), "{next}");
+                assert!(next.contains("include_deleted=false"), "{next}");
+                assert!(next.contains("page_size=100"), "{next}");
+                let token = next.split("page_token=").nth(1).unwrap();
+                assert!(
+                    token.parse::<u64>().is_err(),
+                    "page tokens are opaque: {token}"
+                );
+                url = next.to_string();
+            }
+            None => break,
+        }
+    }
+    assert_eq!(pages, 3);
+    assert_eq!(seen.len(), 250);
+    assert!(seen.contains("ss-00001") && seen.contains("ss-00250"));
+
+    // The same items per resource.
+    let csrs = api
+        .ok(
+            As::Consumer,
+            "/cdx/v1/consumer-shared-resources?page_size=100",
+        )
+        .await;
+    assert_eq!(csrs["metadata"]["total_size"], 250);
+
+    for bad in ["page_size=101", "page_size=0", "page_size=ten"] {
+        let r = api
+            .get(As::Consumer, &format!("/cdx/v1/consumer-shares?{bad}"))
+            .await;
+        assert_eq!(
+            error_of(r, 400).await["source"]["parameter"],
+            "page_size",
+            "{bad}"
+        );
+    }
+    let r = api
+        .get(As::Consumer, "/cdx/v1/consumer-shares?page_token=10")
+        .await;
+    assert_eq!(error_of(r, 400).await["source"]["parameter"], "page_token");
+    let r = api
+        .get(As::Consumer, "/cdx/v1/consumer-shares?colour=red")
+        .await;
+    assert_eq!(error_of(r, 400).await["source"]["parameter"], "colour");
+    let r = api
+        .get(
+            As::Consumer,
+            "/cdx/v1/consumer-shares?include_deleted=maybe",
+        )
+        .await;
+    assert_eq!(
+        error_of(r, 400).await["source"]["parameter"],
+        "include_deleted"
+    );
+    // The provider sees them all too.
+    let p = api
+        .ok(As::Provider, "/cdx/v1/provider-shares?page_size=1")
+        .await;
+    assert_eq!(p["metadata"]["total_size"], 250);
+}
+
+#[tokio::test]
+async fn rate_limit_answers_429_with_headers() {
+    let api = Api::start(SimConfig {
+        rate_limit: Some(RateLimit {
+            limit: 3,
+            window: Duration::from_millis(1500),
+        }),
+        ..SimConfig::default()
+    })
+    .await;
+    for remaining in ["2", "1", "0"] {
+        let r = api.get(As::Consumer, "/cdx/v1/consumer-shares").await;
+        assert_eq!(r.status(), 200);
+        assert_eq!(header(&r, "x-ratelimit-limit"), Some("3"));
+        assert_eq!(header(&r, "x-ratelimit-remaining"), Some(remaining));
+    }
+    let r = api.get(As::Consumer, "/cdx/v1/consumer-shares").await;
+    assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(header(&r, "x-request-id").is_some());
+    assert_eq!(header(&r, "x-ratelimit-limit"), Some("3"));
+    assert_eq!(header(&r, "x-ratelimit-remaining"), Some("0"));
+    let retry: u64 = header(&r, "retry-after").unwrap().parse().unwrap();
+    let reset: u64 = header(&r, "x-ratelimit-reset").unwrap().parse().unwrap();
+    assert!(
+        (1..=2).contains(&retry) && (1..=2).contains(&reset),
+        "{retry} {reset}"
+    );
+    assert!(r.bytes().await.unwrap().is_empty());
+    // Per key: the provider is not limited by the consumer's traffic.
+    assert_eq!(api.get(As::Provider, "/cdx/v1/opt-in").await.status(), 200);
+    // The window resets.
+    tokio::time::sleep(Duration::from_millis(1600)).await;
+    assert_eq!(
+        api.get(As::Consumer, "/cdx/v1/consumer-shares")
+            .await
+            .status(),
+        200
+    );
+}
+
+#[test]
+fn the_binary_prints_its_url_first() {
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_cdx-sim"))
+        .args(["--seed-demo", "--rate-limit", "100"])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = std::io::BufReader::new(child.stdout.take().unwrap()).lines();
+    let url = lines.next().unwrap().unwrap();
+    let rest: Vec<String> = lines.by_ref().take(7).map(Result::unwrap).collect();
+    let _ = child.kill();
+    let _ = child.wait();
+    let port = url.strip_prefix("http://127.0.0.1:").expect(&url);
+    assert!(port.parse::<u16>().unwrap() > 0);
+    assert!(
+        rest.iter()
+            .any(|l| l == "provider api key: PROVIDERKEY:provider-secret"),
+        "{rest:?}"
+    );
+    assert!(
+        rest.iter().any(|l| l.starts_with("invite token: ")),
+        "{rest:?}"
+    );
+}
+
+#[tokio::test]
+async fn the_binary_serves() {
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_cdx-sim"))
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = std::io::BufReader::new(child.stdout.take().unwrap()).lines();
+    let url = lines.next().unwrap().unwrap();
+    let r = reqwest::Client::new()
+        .get(format!("{url}/cdx/v1/opt-in"))
+        .basic_auth("PROVIDERKEY", Some("provider-secret"))
+        .send()
+        .await;
+    let _ = child.kill();
+    let _ = child.wait();
+    assert_eq!(r.unwrap().status(), 200);
+}
