@@ -142,7 +142,7 @@ pub struct RedeemArgs {
     #[arg(long, value_name = "ID", group = "private_link")]
     pub gcp_project: Option<String>,
     /// Where to save the redemption (credentials included), mode 0600. Default:
-    /// stream-share-<share id>.json in the working directory.
+    /// `stream-share-<share id>.json` in the working directory.
     #[arg(long, value_name = "PATH")]
     pub save: Option<PathBuf>,
     #[command(flatten)]

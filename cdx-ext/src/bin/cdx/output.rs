@@ -68,7 +68,8 @@ pub fn table(columns: &[&str], rows: &[Vec<String>]) -> String {
             .zip(&widths)
             .map(|(c, w)| format!("{c}{}", " ".repeat(w - width(c))))
             .collect();
-        format!("  {}\n", padded.join(" | ").trim_end())
+        // One space of padding each side of a cell, as the separator line assumes.
+        format!(" {}\n", padded.join(" | ").trim_end())
     };
     let mut out = line(columns.to_vec());
     out.push_str(&format!(

@@ -180,19 +180,25 @@ pub async fn run(ctx: &Context, args: RedeemArgs) -> Result<(), Failure> {
         &redemption,
         &files,
         network.as_ref(),
+        args.config.group_suffix.as_deref(),
         args.show_secrets,
     )
 }
+
+/// Shown as an example `group.id` when the user chose no suffix.
+const EXAMPLE_GROUP_SUFFIX: &str = ".my-app";
 
 fn summary(
     ctx: &Context,
     r: &Redemption,
     files: &[(&str, PathBuf)],
     network: Option<&Network>,
+    group_suffix: Option<&str>,
     show: bool,
 ) -> Result<(), Failure> {
     let sr = r.schema_registry();
-    let example_group = r.group_id(".my-app");
+    let chosen_group = group_suffix.and_then(|s| r.group_id(s));
+    let example_group = r.group_id(group_suffix.unwrap_or(EXAMPLE_GROUP_SUFFIX));
     let machine = json!({
         "share_id": r.share_id(),
         "kafka_bootstrap_server": r.bootstrap_server().to_string(),
@@ -204,6 +210,7 @@ fn summary(
         "topics": r.topics(),
         "subjects": r.subjects(),
         "group_prefix": r.group_prefix(),
+        "group_id": chosen_group,
         "example_group_id": example_group,
         "files": files.iter().map(|(what, p)| json!({"kind": what.to_lowercase(), "path": p.display().to_string()})).collect::<Vec<_>>(),
         "network": network,
@@ -226,7 +233,10 @@ fn summary(
     rows.push(("Subjects", r.subjects().join(", ")));
     if let Some(prefix) = r.group_prefix() {
         rows.push(("Consumer Group Prefix", prefix.to_string()));
-        rows.push(("Example group.id", example_group.unwrap_or_default()));
+        match chosen_group {
+            Some(group) => rows.push(("group.id", group)),
+            None => rows.push(("Example group.id", example_group.unwrap_or_default())),
+        }
     }
     for (what, path) in files {
         rows.push((
