@@ -2,6 +2,8 @@
 
 use xtask::{codegen, setup};
 
+mod bench;
+
 use anyhow::Result;
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -26,6 +28,19 @@ enum Command {
         /// With --spec: write the generated Rust here.
         #[arg(long, hide = true)]
         out: Option<PathBuf>,
+    },
+    /// Play a provider and a consumer against the built-in simulator, offline; writes client
+    /// configuration files under target/demo.
+    Demo,
+    /// Benchmarks: call overhead, pagination, rendering, code generation and peak memory;
+    /// writes target/bench/summary.json (see BENCHMARKS.md).
+    Bench {
+        /// A short run (under about two minutes once built).
+        #[arg(long)]
+        quick: bool,
+        /// Internal: one peak-RSS measurement of `cdx consumer redeem` against `cdx-sim`.
+        #[arg(long, hide = true, num_args = 2, value_names = ["CDX", "SIM"])]
+        rss_probe: Option<Vec<PathBuf>>,
     },
     /// Install what the test suite needs (a Python virtualenv in target/py, a JDK).
     Setup,
@@ -73,7 +88,11 @@ fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
         Command::Codegen { check, .. } => codegen::run(&workspace_root(), check),
+        Command::Bench { quick, rss_probe } => {
+            bench::run(&workspace_root(), quick, rss_probe.as_deref())
+        }
         Command::Setup => setup::setup(&workspace_root()),
+        Command::Demo => setup::demo(&workspace_root()),
         Command::Test { args } => setup::test(&workspace_root(), &args),
     }
 }
