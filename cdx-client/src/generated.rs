@@ -23,6 +23,8 @@ pub mod types {
         ///VPC endpoint service to connect to over AWS PrivateLink, if available.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub private_link_endpoint_service: ::std::option::Option<::std::string::String>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
 
     ///Which cloud variant this is.
@@ -102,6 +104,8 @@ pub mod types {
             ::std::string::String,
             ::std::string::String,
         >,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
 
     ///Which cloud variant this is.
@@ -200,7 +204,6 @@ pub mod types {
         ::serde::Serialize,
         Clone,
         Debug,
-        Default,
         PartialEq,
         schemars::JsonSchema
     )]
@@ -238,6 +241,8 @@ pub mod types {
         pub provider_user_name: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub status: ::std::option::Option<CdxV1ConsumerShareStatus>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
 
     ///APIVersion defines the schema version of this representation of a resource.
@@ -365,12 +370,18 @@ pub mod types {
     )]
     pub struct CdxV1ConsumerShareList {
         ///APIVersion defines the schema version of this representation of a resource.
-        pub api_version: CdxV1ConsumerShareListApiVersion,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub api_version: ::std::option::Option<CdxV1ConsumerShareListApiVersion>,
         ///The items on this page.
-        pub data: ::std::vec::Vec<CdxV1ConsumerShare>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub data: ::std::option::Option<::std::vec::Vec<CdxV1ConsumerShare>>,
         ///Kind defines the object this REST resource represents.
-        pub kind: CdxV1ConsumerShareListKind,
-        pub metadata: ListMeta,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub kind: ::std::option::Option<CdxV1ConsumerShareListKind>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub metadata: ::std::option::Option<ListMeta>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
 
     ///APIVersion defines the schema version of this representation of a resource.
@@ -498,7 +509,10 @@ pub mod types {
     )]
     pub struct CdxV1ConsumerShareStatus {
         ///Current phase. New values may appear; treat unknown ones as opaque.
-        pub phase: crate::types::CdxV1ConsumerShareStatusPhase,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub phase: ::std::option::Option<crate::types::CdxV1ConsumerShareStatusPhase>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
 
     ///A data stream that another organization has shared with yours, as the consumer sees it. Every field is read-only.
@@ -507,7 +521,6 @@ pub mod types {
         ::serde::Serialize,
         Clone,
         Debug,
-        Default,
         PartialEq,
         schemars::JsonSchema
     )]
@@ -555,6 +568,8 @@ then the list will be empty
         ///list of tags
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub tags: ::std::vec::Vec<::std::string::String>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
 
     ///APIVersion defines the schema version of this representation of a resource.
@@ -683,12 +698,20 @@ then the list will be empty
     )]
     pub struct CdxV1ConsumerSharedResourceList {
         ///APIVersion defines the schema version of this representation of a resource.
-        pub api_version: CdxV1ConsumerSharedResourceListApiVersion,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub api_version: ::std::option::Option<
+            CdxV1ConsumerSharedResourceListApiVersion,
+        >,
         ///The items on this page.
-        pub data: ::std::vec::Vec<CdxV1ConsumerSharedResource>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub data: ::std::option::Option<::std::vec::Vec<CdxV1ConsumerSharedResource>>,
         ///Kind defines the object this REST resource represents.
-        pub kind: CdxV1ConsumerSharedResourceListKind,
-        pub metadata: ListMeta,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub kind: ::std::option::Option<CdxV1ConsumerSharedResourceListKind>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub metadata: ::std::option::Option<ListMeta>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
 
     ///APIVersion defines the schema version of this representation of a resource.
@@ -912,9 +935,12 @@ then the list will be empty
     )]
     pub struct CdxV1EmailConsumerRestriction {
         ///Email address of the invited consumer.
-        pub email: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub email: ::std::option::Option<::std::string::String>,
         ///Type of restriction.
         pub kind: CdxV1EmailConsumerRestrictionKind,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
 
     ///Type of restriction.
@@ -995,6 +1021,8 @@ then the list will be empty
             ::std::string::String,
             ::std::string::String,
         >,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
 
     ///Which cloud variant this is.
@@ -1059,7 +1087,6 @@ then the list will be empty
         ::serde::Serialize,
         Clone,
         Debug,
-        Default,
         PartialEq,
         schemars::JsonSchema
     )]
@@ -1096,6 +1123,8 @@ then the list will be empty
         ///The three availability zones the network spans (AWS zone IDs, GCP zone names, or Confluent zone numbers on Azure).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub zones: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
 
     ///APIVersion defines the schema version of this representation of a resource.
@@ -1217,7 +1246,6 @@ then the list will be empty
         ::serde::Serialize,
         Clone,
         Debug,
-        Default,
         PartialEq,
         schemars::JsonSchema
     )]
@@ -1231,6 +1259,8 @@ then the list will be empty
         ///True when the organization has enabled Stream Sharing.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub stream_share_enabled: ::std::option::Option<bool>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
 
     ///APIVersion defines the schema version of this representation of a resource.
@@ -1352,7 +1382,6 @@ then the list will be empty
         ::serde::Serialize,
         Clone,
         Debug,
-        Default,
         PartialEq,
         schemars::JsonSchema
     )]
@@ -1411,6 +1440,8 @@ then the list will be empty
         pub service_account: ::std::option::Option<GlobalObjectReference>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub status: ::std::option::Option<CdxV1ProviderShareStatus>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
 
     ///APIVersion defines the schema version of this representation of a resource.
@@ -1538,12 +1569,18 @@ then the list will be empty
     )]
     pub struct CdxV1ProviderShareList {
         ///APIVersion defines the schema version of this representation of a resource.
-        pub api_version: CdxV1ProviderShareListApiVersion,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub api_version: ::std::option::Option<CdxV1ProviderShareListApiVersion>,
         ///The items on this page.
-        pub data: ::std::vec::Vec<CdxV1ProviderShare>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub data: ::std::option::Option<::std::vec::Vec<CdxV1ProviderShare>>,
         ///Kind defines the object this REST resource represents.
-        pub kind: CdxV1ProviderShareListKind,
-        pub metadata: ListMeta,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub kind: ::std::option::Option<CdxV1ProviderShareListKind>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub metadata: ::std::option::Option<ListMeta>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
 
     ///APIVersion defines the schema version of this representation of a resource.
@@ -1671,7 +1708,10 @@ then the list will be empty
     )]
     pub struct CdxV1ProviderShareStatus {
         ///Current phase. New values may appear; treat unknown ones as opaque.
-        pub phase: crate::types::CdxV1ProviderShareStatusPhase,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub phase: ::std::option::Option<crate::types::CdxV1ProviderShareStatusPhase>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
 
     ///A data stream (a Kafka topic, optionally with Schema Registry subjects) that the provider organization has made available through Stream Sharing.
@@ -1680,7 +1720,6 @@ then the list will be empty
         ::serde::Serialize,
         Clone,
         Debug,
-        Default,
         PartialEq,
         schemars::JsonSchema
     )]
@@ -1735,6 +1774,8 @@ then the list will be empty
         ///Labels attached to the shared data.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub tags: ::std::vec::Vec<::std::string::String>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
 
     ///APIVersion defines the schema version of this representation of a resource.
@@ -1863,12 +1904,20 @@ then the list will be empty
     )]
     pub struct CdxV1ProviderSharedResourceList {
         ///APIVersion defines the schema version of this representation of a resource.
-        pub api_version: CdxV1ProviderSharedResourceListApiVersion,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub api_version: ::std::option::Option<
+            CdxV1ProviderSharedResourceListApiVersion,
+        >,
         ///The items on this page.
-        pub data: ::std::vec::Vec<CdxV1ProviderSharedResource>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub data: ::std::option::Option<::std::vec::Vec<CdxV1ProviderSharedResource>>,
         ///Kind defines the object this REST resource represents.
-        pub kind: CdxV1ProviderSharedResourceListKind,
-        pub metadata: ListMeta,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub kind: ::std::option::Option<CdxV1ProviderSharedResourceListKind>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub metadata: ::std::option::Option<ListMeta>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
 
     ///APIVersion defines the schema version of this representation of a resource.
@@ -2109,7 +2158,7 @@ then the list will be empty
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub gcp_project: ::std::option::Option<CdxV1RedeemTokenRequestGcpProject>,
         ///The encrypted token
-        pub token: ::std::string::String,
+        pub token: crate::types::Secret,
     }
 
     ///Consumer's GCP project ID for Private Service Connect access.
@@ -2190,7 +2239,6 @@ then the list will be empty
         ::serde::Serialize,
         Clone,
         Debug,
-        Default,
         PartialEq,
         schemars::JsonSchema
     )]
@@ -2229,6 +2277,8 @@ then the list will be empty
         ///The api key secret
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub secret: ::std::option::Option<crate::types::Secret>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
 
     ///APIVersion defines the schema version of this representation of a resource.
@@ -2352,7 +2402,6 @@ then the list will be empty
         ::serde::Serialize,
         Clone,
         Debug,
-        Default,
         PartialEq,
         schemars::JsonSchema
     )]
@@ -2372,6 +2421,8 @@ then the list will be empty
         ///Version number
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub version: ::std::option::Option<i32>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
 
     ///The shared consumer group
@@ -2385,9 +2436,12 @@ then the list will be empty
     )]
     pub struct CdxV1SharedGroup {
         ///The consumer group prefix
-        pub group_prefix: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub group_prefix: ::std::option::Option<::std::string::String>,
         ///The resource kind
         pub kind: CdxV1SharedGroupKind,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
 
     ///The resource kind
@@ -2459,7 +2513,10 @@ then the list will be empty
         ///The shared resource kind
         pub kind: CdxV1SharedSubjectKind,
         ///The subject name
-        pub subject: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub subject: ::std::option::Option<::std::string::String>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
 
     ///The shared resource kind
@@ -2529,7 +2586,7 @@ then the list will be empty
     )]
     pub struct CdxV1SharedToken {
         ///The encrypted token
-        pub token: ::std::string::String,
+        pub token: crate::types::Secret,
     }
 
     ///The shared resource details
@@ -2545,7 +2602,10 @@ then the list will be empty
         ///The shared resource kind
         pub kind: CdxV1SharedTopicKind,
         ///The topic name
-        pub topic: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub topic: ::std::option::Option<::std::string::String>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
 
     ///The shared resource kind
@@ -2618,11 +2678,16 @@ then the list will be empty
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub environment: ::std::option::Option<::std::string::String>,
         ///ID of the referenced resource.
-        pub id: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<::std::string::String>,
         ///API URL of the referenced resource.
-        pub related: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub related: ::std::option::Option<::std::string::String>,
         ///CRN of the referenced resource.
-        pub resource_name: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub resource_name: ::std::option::Option<::std::string::String>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
 
     ///Describes a particular error encountered while performing an operation.
@@ -2631,7 +2696,6 @@ then the list will be empty
         ::serde::Serialize,
         Clone,
         Debug,
-        Default,
         PartialEq,
         schemars::JsonSchema
     )]
@@ -2657,6 +2721,8 @@ then the list will be empty
         ///A short, human-readable summary of the problem. It **SHOULD NOT** change from occurrence to occurrence of the problem, except for purposes of localization.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub title: ::std::option::Option<::std::string::String>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
 
     ///If this error was caused by a particular part of the API request, the source will point to the query string parameter or request body property that caused it.
@@ -2665,7 +2731,6 @@ then the list will be empty
         ::serde::Serialize,
         Clone,
         Debug,
-        Default,
         PartialEq,
         schemars::JsonSchema
     )]
@@ -2676,6 +2741,8 @@ then the list will be empty
         ///A JSON Pointer [RFC6901] to the associated entity in the request document [e.g. "/spec" for a spec object, or "/spec/title" for a specific field].
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub pointer: ::std::option::Option<::std::string::String>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
 
     ///Provides information about problems encountered while performing an operation.
@@ -2689,7 +2756,10 @@ then the list will be empty
     )]
     pub struct Failure {
         ///List of errors which caused this operation to fail
-        pub errors: ::std::vec::Vec<Error>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub errors: ::std::option::Option<::std::vec::Vec<Error>>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
 
     ///Reference to a resource that does not live in an environment, such as a user or a service account.
@@ -2703,11 +2773,16 @@ then the list will be empty
     )]
     pub struct GlobalObjectReference {
         ///ID of the referenced resource.
-        pub id: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<::std::string::String>,
         ///API URL of the referenced resource.
-        pub related: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub related: ::std::option::Option<::std::string::String>,
         ///CRN of the referenced resource.
-        pub resource_name: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub resource_name: ::std::option::Option<::std::string::String>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
 
     ///`ListCdxV1ConsumerSharedResourcesPageToken`
@@ -3004,7 +3079,6 @@ then the list will be empty
         ::serde::Serialize,
         Clone,
         Debug,
-        Default,
         PartialEq,
         schemars::JsonSchema
     )]
@@ -3024,6 +3098,8 @@ then the list will be empty
         ///Number of items in the whole collection, if known.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub total_size: ::std::option::Option<i32>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
 
     ///ObjectMeta is metadata that all persisted resources must have, which includes all objects users must create.
@@ -3046,11 +3122,13 @@ then the list will be empty
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub resource_name: ::std::option::Option<::std::string::String>,
         ///Self is a Uniform Resource Locator (URL) at which an object can be addressed. This URL encodes the service location, API version, and other particulars necessary to locate the resource at a point in time
-        #[serde(rename = "self")]
-        pub self_: ::std::string::String,
+        #[serde(rename = "self", skip_serializing_if = "::std::option::Option::is_none")]
+        pub self_: ::std::option::Option<::std::string::String>,
         ///The date and time at which this object was last updated. It is represented in RFC3339 format and is in UTC.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
 
     ///Reference to another resource, including its API version and kind.
@@ -3070,14 +3148,19 @@ then the list will be empty
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub environment: ::std::option::Option<::std::string::String>,
         ///ID of the referenced resource.
-        pub id: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<::std::string::String>,
         ///Kind of the referenced resource.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub kind: ::std::option::Option<::std::string::String>,
         ///API URL of the referenced resource.
-        pub related: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub related: ::std::option::Option<::std::string::String>,
         ///CRN of the referenced resource.
-        pub resource_name: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub resource_name: ::std::option::Option<::std::string::String>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
 
     ///`ResourcesCdxV1SharedTokenResponse`
@@ -3086,13 +3169,14 @@ then the list will be empty
         ::serde::Serialize,
         Clone,
         Debug,
-        Default,
         PartialEq,
         schemars::JsonSchema
     )]
     pub struct ResourcesCdxV1SharedTokenResponse {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub consumer_shared_resources: ::std::vec::Vec<CdxV1ConsumerSharedResource>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
 
     /// Error types.
@@ -4198,7 +4282,7 @@ Arguments:
     pub async fn list_cdx_v1_consumer_shared_resources<'a>(
         &'a self,
         include_deleted: Option<bool>,
-        page_size: Option<i64>,
+        page_size: Option<::std::num::NonZeroU64>,
         page_token: Option<&'a types::ListCdxV1ConsumerSharedResourcesPageToken>,
         stream_share: Option<&'a str>,
     ) -> Result<
@@ -4456,7 +4540,7 @@ Arguments:
     pub async fn list_cdx_v1_consumer_shares<'a>(
         &'a self,
         include_deleted: Option<bool>,
-        page_size: Option<i64>,
+        page_size: Option<::std::num::NonZeroU64>,
         page_token: Option<&'a types::ListCdxV1ConsumerSharesPageToken>,
         shared_resource: Option<&'a str>,
     ) -> Result<ResponseValue<types::CdxV1ConsumerShareList>, Error<types::Failure>> {
@@ -4775,7 +4859,7 @@ Arguments:
         &'a self,
         crn: Option<&'a str>,
         include_deleted: Option<bool>,
-        page_size: Option<i64>,
+        page_size: Option<::std::num::NonZeroU64>,
         page_token: Option<&'a types::ListCdxV1ProviderSharedResourcesPageToken>,
         stream_share: Option<&'a str>,
     ) -> Result<
@@ -5188,7 +5272,7 @@ Arguments:
         &'a self,
         crn: Option<&'a str>,
         include_deleted: Option<bool>,
-        page_size: Option<i64>,
+        page_size: Option<::std::num::NonZeroU64>,
         page_token: Option<&'a types::ListCdxV1ProviderSharesPageToken>,
         shared_resource: Option<&'a str>,
     ) -> Result<ResponseValue<types::CdxV1ProviderShareList>, Error<types::Failure>> {

@@ -1,35 +1,71 @@
-//! The generated types accept what a newer server sends: unknown fields, unknown values of open
-//! enums and unknown union kinds decode, and the raw values are kept.
+//! The generated types accept what a newer (or sloppier) server sends: unknown fields, unknown
+//! values of open enums and unknown union kinds decode and are kept raw; fields the spec marks
+//! required may be missing.
 
 use cdx_client::types::*;
 use serde_json::json;
 
 #[test]
-fn unknown_fields_are_ignored_everywhere() {
-    let share: CdxV1ConsumerShare = serde_json::from_value(json!({
+fn unknown_fields_are_kept_everywhere() {
+    let sent = json!({
         "id": "ss-1", "x_new_top_level": {"a": 1},
         "status": {"phase": "ACTIVE", "x_new_nested": true},
         "consumer_user": {"id": "u-1", "related": "https://x", "resource_name": "crn://x", "x_more": []},
-    }))
-    .unwrap();
+    });
+    let share: CdxV1ConsumerShare = serde_json::from_value(sent.clone()).unwrap();
     assert_eq!(share.id.as_deref(), Some("ss-1"));
-    assert_eq!(
-        share.status.unwrap().phase,
-        CdxV1ConsumerShareStatusPhase::Active
-    );
+    let status = share.status.as_ref().unwrap();
+    assert_eq!(status.phase, Some(CdxV1ConsumerShareStatusPhase::Active));
+    assert_eq!(status.extra["x_new_nested"], true);
+    assert_eq!(share.extra["x_new_top_level"], json!({"a": 1}));
+    // Serialising gives back what came, new fields included.
+    assert_eq!(serde_json::to_value(&share).unwrap(), sent);
 
     let failure: Failure = serde_json::from_value(json!({
         "errors": [{"status": "400", "code": "invalid_filter", "x_trace": "abc"}]
     }))
     .unwrap();
-    assert_eq!(failure.errors[0].code.as_deref(), Some("invalid_filter"));
+    let errors = failure.errors.unwrap();
+    assert_eq!(errors[0].code.as_deref(), Some("invalid_filter"));
+    assert_eq!(errors[0].extra["x_trace"], "abc");
+
+    let redeemed: CdxV1RedeemTokenResponse = serde_json::from_value(json!({
+        "id": "ss-1", "secret": "s", "kafka_rest_url": "https://pkc-1.example:443"
+    }))
+    .unwrap();
+    assert_eq!(
+        serde_json::to_value(&redeemed).unwrap()["kafka_rest_url"],
+        "https://pkc-1.example:443",
+        "a saved redemption keeps what a newer API adds"
+    );
+}
+
+#[test]
+fn fields_the_spec_requires_may_be_missing() {
+    // Confluent's own CLI mock leaves most of these out; a response must not be rejected whole.
+    let list: CdxV1ConsumerShareList = serde_json::from_value(
+        json!({"data": [{"id": "ss-1", "status": {}, "consumer_user": {"id": "u-1"}}]}),
+    )
+    .unwrap();
+    let share = &list.data.as_ref().unwrap()[0];
+    assert_eq!(share.status.as_ref().unwrap().phase, None);
+    assert_eq!(share.consumer_user.as_ref().unwrap().related, None);
+    assert!(list.metadata.is_none() && list.api_version.is_none() && list.kind.is_none());
+
+    let empty: CdxV1ConsumerShareList = serde_json::from_value(json!({})).unwrap();
+    assert!(empty.data.is_none());
+    let meta: ObjectMeta =
+        serde_json::from_value(json!({"created_at": "2026-11-30T10:00:00Z"})).unwrap();
+    assert!(meta.self_.is_none());
+    let failure: Failure = serde_json::from_value(json!({})).unwrap();
+    assert!(failure.errors.is_none());
 }
 
 #[test]
 fn unknown_enum_values_are_kept_raw() {
     let share: CdxV1ConsumerShare =
         serde_json::from_value(json!({"status": {"phase": "SUSPENDED"}})).unwrap();
-    let phase = share.status.unwrap().phase;
+    let phase = share.status.unwrap().phase.unwrap();
     assert_eq!(
         phase,
         CdxV1ConsumerShareStatusPhase::Unknown("SUSPENDED".into())
@@ -71,7 +107,7 @@ fn unknown_union_kinds_are_kept_raw() {
     }))
     .unwrap();
     assert!(
-        matches!(&redeemed.resources[0], CdxV1RedeemTokenResponseResourcesItem::Topic(t) if t.topic == "orders")
+        matches!(&redeemed.resources[0], CdxV1RedeemTokenResponseResourcesItem::Topic(t) if t.topic.as_deref() == Some("orders"))
     );
     let CdxV1RedeemTokenResponseResourcesItem::Unknown(raw) = &redeemed.resources[1] else {
         panic!("{:?}", redeemed.resources[1])
@@ -110,10 +146,30 @@ fn unknown_union_kinds_are_kept_raw() {
 #[test]
 fn a_known_kind_with_a_broken_body_is_an_error_not_a_silent_unknown() {
     let err = serde_json::from_value::<CdxV1RedeemTokenResponse>(
-        json!({"resources": [{"kind": "Topic"}]}),
+        json!({"resources": [{"kind": "Topic", "topic": 42}]}),
     )
     .unwrap_err();
     assert!(err.to_string().contains("kind Topic"), "{err}");
+}
+
+#[test]
+fn share_tokens_never_print_in_requests() {
+    let body = CdxV1RedeemTokenRequest {
+        token: Secret::new("tok-s3cret"),
+        aws_account: Some("000000000000".into()),
+        azure_subscription: None,
+        gcp_project: None,
+    };
+    assert!(!format!("{body:?} {body:#?}").contains("s3cret"));
+    assert_eq!(
+        serde_json::to_value(&body).unwrap(),
+        json!({"token": "tok-s3cret", "aws_account": "000000000000"}),
+        "the wire carries the token, and only the fields that are set"
+    );
+    let inspect = CdxV1SharedToken {
+        token: Secret::new("tok-s3cret"),
+    };
+    assert!(!format!("{inspect:?}").contains("s3cret"));
 }
 
 #[test]

@@ -316,8 +316,9 @@ impl Client {
         self.inner.baseurl()
     }
 
-    pub(crate) fn page_size(&self) -> u8 {
-        self.page_size
+    /// Items per page, as the generated client takes it (checked to be 1 to 100 on build).
+    pub(crate) fn page_size(&self) -> std::num::NonZeroU64 {
+        std::num::NonZeroU64::new(u64::from(self.page_size)).expect("checked on build: 1 to 100")
     }
 
     /// Sends one operation through the retry policy, with a tracing span per call and an event

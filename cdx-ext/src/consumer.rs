@@ -101,7 +101,7 @@ impl Client {
     ) -> Result<Page<ConsumerShare>> {
         let op = Operation::ListConsumerShares;
         let token: Option<types::ListCdxV1ConsumerSharesPageToken> = self::page_token(page_token)?;
-        let (token, size) = (&token, i64::from(self.page_size()));
+        let (token, size) = (&token, self.page_size());
         let list = self
             .call(op, move |c| {
                 c.list_cdx_v1_consumer_shares(
@@ -113,7 +113,7 @@ impl Client {
             })
             .await?
             .into_inner();
-        Page::new(op, list.data, &list.metadata)
+        Page::new(op, list.data.unwrap_or_default(), list.metadata.as_ref())
     }
 
     /// Every consumer share, across all pages.
@@ -156,7 +156,7 @@ impl Client {
         let op = Operation::ListConsumerSharedResources;
         let token: Option<types::ListCdxV1ConsumerSharedResourcesPageToken> =
             self::page_token(page_token)?;
-        let (token, size) = (&token, i64::from(self.page_size()));
+        let (token, size) = (&token, self.page_size());
         let list = self
             .call(op, move |c| {
                 c.list_cdx_v1_consumer_shared_resources(
@@ -168,7 +168,7 @@ impl Client {
             })
             .await?
             .into_inner();
-        Page::new(op, list.data, &list.metadata)
+        Page::new(op, list.data.unwrap_or_default(), list.metadata.as_ref())
     }
 
     /// Every consumer shared resource, across all pages.
@@ -224,7 +224,7 @@ impl Client {
     /// What a token shares (topics, subjects, provider), without spending it.
     pub async fn inspect_token(&self, token: &ShareToken) -> Result<Vec<ConsumerSharedResource>> {
         let body = types::CdxV1SharedToken {
-            token: token.expose_secret().to_string(),
+            token: crate::Secret::new(token.expose_secret()),
         };
         let body = &body;
         let response = self
@@ -249,7 +249,7 @@ impl Client {
         account: Option<&PrivateLinkAccount>,
     ) -> Result<Redemption> {
         let mut body = types::CdxV1RedeemTokenRequest {
-            token: token.expose_secret().to_string(),
+            token: crate::Secret::new(token.expose_secret()),
             aws_account: None,
             azure_subscription: None,
             gcp_project: None,

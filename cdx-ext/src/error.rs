@@ -567,14 +567,16 @@ impl ApiError {
             .map(|f| {
                 f.errors
                     .into_iter()
+                    .flatten()
                     .map(|e| {
-                        let source = e.source.unwrap_or_default();
+                        let (pointer, parameter) =
+                            e.source.map_or((None, None), |s| (s.pointer, s.parameter));
                         ApiErrorDetail {
                             code: e.code,
                             title: e.title,
                             detail: e.detail.or(e.message),
-                            pointer: source.pointer,
-                            parameter: source.parameter,
+                            pointer,
+                            parameter,
                             id: e.id,
                         }
                     })

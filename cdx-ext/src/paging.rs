@@ -23,11 +23,19 @@ pub struct Page<T> {
 }
 
 impl<T> Page<T> {
-    pub(crate) fn new(operation: Operation, items: Vec<T>, meta: &ListMeta) -> Result<Self> {
+    /// A page from a list response; no `metadata` means no further pages.
+    pub(crate) fn new(
+        operation: Operation,
+        items: Vec<T>,
+        meta: Option<&ListMeta>,
+    ) -> Result<Self> {
         Ok(Self {
             items,
-            next_page_token: next_page_token(operation, meta)?,
-            total_size: meta.total_size,
+            next_page_token: meta
+                .map(|m| next_page_token(operation, m))
+                .transpose()?
+                .flatten(),
+            total_size: meta.and_then(|m| m.total_size),
         })
     }
 }
@@ -126,10 +134,7 @@ mod tests {
     use futures::StreamExt as _;
 
     fn meta(next: Option<&str>) -> ListMeta {
-        ListMeta {
-            next: next.map(str::to_string),
-            ..Default::default()
-        }
+        serde_json::from_value(serde_json::json!({ "next": next })).unwrap()
     }
 
     #[test]

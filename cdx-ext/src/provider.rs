@@ -93,7 +93,7 @@ impl Client {
     ) -> Result<Page<ProviderShare>> {
         let op = Operation::ListProviderShares;
         let token: Option<types::ListCdxV1ProviderSharesPageToken> = self::page_token(page_token)?;
-        let (token, size) = (&token, i64::from(self.page_size()));
+        let (token, size) = (&token, self.page_size());
         let list = self
             .call(op, move |c| {
                 c.list_cdx_v1_provider_shares(
@@ -106,7 +106,7 @@ impl Client {
             })
             .await?
             .into_inner();
-        Page::new(op, list.data, &list.metadata)
+        Page::new(op, list.data.unwrap_or_default(), list.metadata.as_ref())
     }
 
     /// Every provider share, across all pages.
@@ -141,8 +141,9 @@ impl Client {
         let body = types::CdxV1CreateProviderShareRequest {
             consumer_restriction: types::CdxV1CreateProviderShareRequestConsumerRestriction::Email(
                 types::CdxV1EmailConsumerRestriction {
-                    email: email.to_string(),
+                    email: Some(email.to_string()),
                     kind: types::CdxV1EmailConsumerRestrictionKind::Email,
+                    extra: Default::default(),
                 },
             ),
             delivery_method: types::CdxV1CreateProviderShareRequestDeliveryMethod::Email,
@@ -186,7 +187,7 @@ impl Client {
         let op = Operation::ListProviderSharedResources;
         let token: Option<types::ListCdxV1ProviderSharedResourcesPageToken> =
             self::page_token(page_token)?;
-        let (token, size) = (&token, i64::from(self.page_size()));
+        let (token, size) = (&token, self.page_size());
         let list = self
             .call(op, move |c| {
                 c.list_cdx_v1_provider_shared_resources(
@@ -199,7 +200,7 @@ impl Client {
             })
             .await?
             .into_inner();
-        Page::new(op, list.data, &list.metadata)
+        Page::new(op, list.data.unwrap_or_default(), list.metadata.as_ref())
     }
 
     /// Every provider shared resource, across all pages.
@@ -329,6 +330,7 @@ impl Client {
             api_version: None,
             kind: None,
             stream_share_enabled: Some(enabled),
+            extra: Default::default(),
         };
         let body = &body;
         let opt_in = self

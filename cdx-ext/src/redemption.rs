@@ -213,7 +213,7 @@ impl Redemption {
         self.resources()
             .filter_map(|r| {
                 if let Resource::Topic(t) = r {
-                    Some(t.topic.as_str())
+                    t.topic.as_deref()
                 } else {
                     None
                 }
@@ -226,7 +226,7 @@ impl Redemption {
         self.resources()
             .filter_map(|r| {
                 if let Resource::Subject(s) = r {
-                    Some(s.subject.as_str())
+                    s.subject.as_deref()
                 } else {
                     None
                 }
@@ -238,7 +238,7 @@ impl Redemption {
     pub fn group_prefix(&self) -> Option<&str> {
         self.resources().find_map(|r| {
             if let Resource::Group(g) = r {
-                Some(g.group_prefix.as_str())
+                g.group_prefix.as_deref()
             } else {
                 None
             }

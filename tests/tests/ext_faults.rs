@@ -79,7 +79,7 @@ async fn after_a_reset_once_processed_the_share_exists_and_a_resend_would_confli
     assert!(shares.iter().any(|s| {
         s.status
             .as_ref()
-            .is_some_and(|st| st.phase.as_str() == "ACTIVE")
+            .is_some_and(|st| st.phase.as_ref().is_some_and(|p| p.as_str() == "ACTIVE"))
     }));
 }
 

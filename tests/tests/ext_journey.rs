@@ -70,6 +70,7 @@ async fn provider_journey_invite_list_resend_update_images_revoke() {
             .status
             .unwrap()
             .phase
+            .unwrap()
             .as_str(),
         "INVITED"
     );
@@ -152,7 +153,14 @@ async fn provider_journey_invite_list_resend_update_images_revoke() {
         .await
         .unwrap();
     assert_eq!(
-        all[0].status.as_ref().unwrap().phase.as_str(),
+        all[0]
+            .status
+            .as_ref()
+            .unwrap()
+            .phase
+            .as_ref()
+            .unwrap()
+            .as_str(),
         "DEACTIVATED"
     );
     assert!(matches!(
@@ -175,7 +183,14 @@ async fn consumer_journey_list_inspect_redeem_once_network_images_delete() {
         .unwrap();
     assert_eq!(offered.len(), 1);
     assert_eq!(
-        offered[0].status.as_ref().unwrap().phase.as_str(),
+        offered[0]
+            .status
+            .as_ref()
+            .unwrap()
+            .phase
+            .as_ref()
+            .unwrap()
+            .as_str(),
         "INVITED"
     );
 
@@ -216,7 +231,10 @@ async fn consumer_journey_list_inspect_redeem_once_network_images_delete() {
     );
 
     let share = c.get_consumer_share(redemption.share_id()).await.unwrap();
-    assert_eq!(share.status.unwrap().phase.as_str(), "ACTIVE");
+    assert_eq!(
+        share.status.unwrap().phase.as_ref().unwrap().as_str(),
+        "ACTIVE"
+    );
     let filter = ConsumerSharedResourceFilter {
         stream_share: Some(redemption.share_id().into()),
         include_deleted: false,

@@ -35,7 +35,7 @@ pub fn generate_doc(mut doc: serde_json::Value) -> Result<Vec<Output>> {
         .context("the normalised spec is not an OpenAPI 3.0 document openapiv3 accepts")?;
     let open = open_types::collect(&doc)?;
     let tokens = run_progenitor(&api, &open)?;
-    let file = format_rust(tokens, open_types::render(&open))?;
+    let file = format_rust(tokens, open_types::render(&open)?)?;
     Ok(vec![
         Output {
             path: NORMALISED,
@@ -75,13 +75,14 @@ fn run_progenitor(
     open: &open_types::OpenTypes,
 ) -> Result<proc_macro2::TokenStream> {
     let settings = settings(open);
+    // The default hook would print every panic (and a backtrace), including the probing ones
+    // of `find_culprit`; the error below says all there is to say.
     let previous_hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(|_| {}));
     let result = catch_unwind(AssertUnwindSafe(|| {
         Generator::new(&settings).generate_tokens(api)
     }));
-    std::panic::set_hook(previous_hook);
-    match result {
+    let outcome = match result {
         Ok(Ok(tokens)) => Ok(tokens),
         Ok(Err(e)) => Err(anyhow!("progenitor rejected the normalised spec: {e}")),
         Err(panic) => {
@@ -91,13 +92,38 @@ fn run_progenitor(
                 .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
                 .unwrap_or_else(|| "unknown panic".into());
             let culprit = find_culprit(api, &settings);
-            bail!("progenitor panicked while generating {culprit}: {message}")
+            Err(anyhow!(
+                "progenitor panicked while generating {culprit}: {message}"
+            ))
         }
-    }
+    };
+    std::panic::set_hook(previous_hook);
+    outcome
 }
 
-/// Regenerates one operation at a time to name the one that makes progenitor panic.
+fn panics(api: &openapiv3::OpenAPI, settings: &GenerationSettings) -> bool {
+    catch_unwind(AssertUnwindSafe(|| {
+        Generator::new(settings).generate_tokens(api)
+    }))
+    .is_err()
+}
+
+/// Regenerates one component schema, then one operation, at a time to name the one that makes
+/// progenitor panic.
 fn find_culprit(api: &openapiv3::OpenAPI, settings: &GenerationSettings) -> String {
+    if let Some(components) = &api.components {
+        for name in components.schemas.keys() {
+            let mut single = api.clone();
+            single.paths.paths.clear();
+            let kept = spec::schema_closure(components, name);
+            if let Some(c) = single.components.as_mut() {
+                c.schemas.retain(|n, _| kept.contains(n));
+            }
+            if panics(&single, settings) {
+                return format!("component schema `{name}`");
+            }
+        }
+    }
     for (path, item) in api.paths.paths.iter() {
         let openapiv3::ReferenceOr::Item(item) = item else {
             continue;
@@ -115,11 +141,7 @@ fn find_culprit(api: &openapiv3::OpenAPI, settings: &GenerationSettings) -> Stri
                 .paths
                 .paths
                 .insert(path.clone(), openapiv3::ReferenceOr::Item(only));
-            let ok = catch_unwind(AssertUnwindSafe(|| {
-                Generator::new(settings).generate_tokens(&single)
-            }))
-            .is_ok();
-            if !ok {
+            if panics(&single, settings) {
                 let id = op.operation_id.as_deref().unwrap_or("<no operationId>");
                 return format!("operation `{id}` ({} {path})", method.to_uppercase());
             }

@@ -22,11 +22,12 @@ enum Command {
         /// Do not write: fail with a diff when the committed code is stale.
         #[arg(long)]
         check: bool,
-        /// Generate from another spec file (for experiments); implies nothing is written.
-        #[arg(long, hide = true)]
+        /// Generate from another spec file (for experiments): the committed files are left
+        /// alone, and the output goes to --out.
+        #[arg(long, hide = true, requires = "out", conflicts_with = "check")]
         spec: Option<PathBuf>,
-        /// With --spec: write the generated Rust here.
-        #[arg(long, hide = true)]
+        /// With --spec: the directory to write the normalised spec and the generated Rust to.
+        #[arg(long, hide = true, requires = "spec")]
         out: Option<PathBuf>,
     },
     /// Play a provider and a consumer against the built-in simulator, offline; writes client
@@ -73,18 +74,15 @@ fn main() -> std::process::ExitCode {
 fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Codegen {
-            check,
             spec: Some(spec),
-            out,
+            out: Some(dir),
+            ..
         } => {
+            std::fs::create_dir_all(&dir)?;
             for o in codegen::generate(&spec)? {
-                if let Some(dir) = &out {
-                    std::fs::create_dir_all(dir)?;
-                    let name = std::path::Path::new(o.path).file_name().expect("file name");
-                    std::fs::write(dir.join(name), &o.content)?;
-                }
+                let name = std::path::Path::new(o.path).file_name().expect("file name");
+                std::fs::write(dir.join(name), &o.content)?;
             }
-            let _ = check;
             Ok(())
         }
         Command::Codegen { check, .. } => codegen::run(&workspace_root(), check),

@@ -40,16 +40,24 @@ pub const STEPS: &[Step] = &[
         apply: drop_bodiless_error_responses,
     },
     Step {
-        name: "allow_unknown_fields",
-        apply: allow_unknown_fields,
-    },
-    Step {
         name: "drop_read_only_from_requests",
         apply: drop_read_only_from_requests,
     },
     Step {
+        name: "require_request_bodies",
+        apply: require_request_bodies,
+    },
+    Step {
+        name: "bound_page_size",
+        apply: bound_page_size,
+    },
+    Step {
         name: "open_extensible_enums",
         apply: open_extensible_enums,
+    },
+    Step {
+        name: "redact_share_tokens",
+        apply: redact_share_tokens,
     },
     Step {
         name: "redact_secret_fields",
@@ -58,6 +66,14 @@ pub const STEPS: &[Step] = &[
     Step {
         name: "tolerate_unknown_union_kinds",
         apply: tolerate_unknown_union_kinds,
+    },
+    Step {
+        name: "optional_response_fields",
+        apply: optional_response_fields,
+    },
+    Step {
+        name: "keep_unknown_fields",
+        apply: keep_unknown_fields,
     },
     Step {
         name: "relax_response_constraints",
@@ -84,9 +100,10 @@ pub const OPEN_UNION: &str = "x-cdx-open-union";
 pub fn apply_all(doc: &mut Value) -> Result<Vec<&'static str>> {
     let mut changed = Vec::new();
     for step in STEPS {
-        let before = doc.clone();
+        // Compared as text: `Value` equality ignores key order, and reordering is a change.
+        let before = serde_json::to_string(doc)?;
         (step.apply)(doc);
-        if *doc != before {
+        if serde_json::to_string(doc)? != before {
             changed.push(step.name);
         }
     }
@@ -329,11 +346,156 @@ pub fn drop_bodiless_error_responses(doc: &mut Value) {
 
 /// Quirk: `Error` declares `additionalProperties: false`, which typify turns into
 /// `#[serde(deny_unknown_fields)]`: one new field from the server would turn a typed 400 into an
-/// undecodable response. Unknown fields are ignored instead.
-pub fn allow_unknown_fields(doc: &mut Value) {
-    for_each_schema_mut(doc, &mut |s, _| {
-        if s.get("additionalProperties") == Some(&Value::Bool(false)) {
-            s.remove("additionalProperties");
+/// undecodable response. And where nothing is declared, typify silently drops unknown fields, so
+/// a client that saves or prints what the API answered (a redemption, `-o json`) would lose the
+/// fields a newer API adds. Every object with declared properties that a response can carry gets
+/// `additionalProperties: {}`, which typify generates as a flattened `extra` map: unknown fields
+/// are kept and serialised back. Request-only objects just stop denying them.
+///
+/// Members of an `allOf` are left alone: they describe parts of one object (upstream's
+/// `metadata` overlay only adds examples to `ObjectMeta`), and typify would no longer merge them.
+pub fn keep_unknown_fields(doc: &mut Value) {
+    const MEMBER: &str = "x-cdx-all-of-member";
+    let request_only = request_only_components(doc);
+    // Parents are visited before their children: a parent marks its `allOf` members, which then
+    // skip themselves (and drop the mark).
+    let keep = &mut |s: &mut Map<String, Value>, _: Role| {
+        for member in s
+            .get_mut("allOf")
+            .and_then(Value::as_array_mut)
+            .into_iter()
+            .flatten()
+        {
+            if let Some(m) = member.as_object_mut() {
+                m.insert(MEMBER.into(), Value::Bool(true));
+            }
+        }
+        if s.remove(MEMBER).is_none() && s.contains_key("properties") {
+            s.insert("additionalProperties".into(), json!({}));
+        }
+    };
+    for (name, schema) in components_mut(doc).iter_mut() {
+        if request_only.contains(name) {
+            walk_schema(schema, Role::Component, &mut |s, _| {
+                if s.get("additionalProperties") == Some(&Value::Bool(false)) {
+                    s.remove("additionalProperties");
+                }
+            });
+        } else {
+            walk_schema(schema, Role::Component, keep);
+        }
+    }
+    for_each_schema_mut(doc, &mut |s, role| match role {
+        Role::Response => keep(s, role),
+        Role::Request | Role::Component => {
+            if s.get("additionalProperties") == Some(&Value::Bool(false)) {
+                s.remove("additionalProperties");
+            }
+        }
+    });
+}
+
+/// Quirk: besides the per-operation overlays (see [`collapse_required_overlays`]), components
+/// themselves mark fields required: the list wrappers' `api_version`, `kind` and `metadata`, the
+/// references' `related` and `resource_name`, `ObjectMeta.self`, a status's `phase`. typify makes
+/// them non-optional, so a response that leaves one out (Confluent's own CLI mock leaves most
+/// out) would be rejected whole — for a redeem, after the token is spent. Components that
+/// responses use lose their `required` lists; union members keep `kind`, which tags them.
+pub fn optional_response_fields(doc: &mut Value) {
+    let request_only = request_only_components(doc);
+    let comps = components(doc);
+    let union_members: BTreeSet<String> = comps
+        .values()
+        .filter(|s| s.get(OPEN_UNION) == Some(&Value::Bool(true)))
+        .flat_map(|s| {
+            s.get("oneOf")
+                .and_then(Value::as_array)
+                .cloned()
+                .unwrap_or_default()
+        })
+        .filter_map(|m| m.as_object().and_then(ref_name).map(str::to_string))
+        .collect();
+    for (name, schema) in components_mut(doc).iter_mut() {
+        if request_only.contains(name) {
+            continue;
+        }
+        let is_member = union_members.contains(name);
+        walk_schema(schema, Role::Component, &mut |s, _| {
+            let Some(required) = s.get_mut("required").and_then(Value::as_array_mut) else {
+                return;
+            };
+            required.retain(|r| is_member && r == "kind");
+            if required.is_empty() {
+                s.remove("required");
+            }
+        });
+    }
+    for_each_schema_mut(doc, &mut |s, role| {
+        if role == Role::Response {
+            s.remove("required");
+        }
+    });
+}
+
+/// Quirk: request bodies are not declared `required: true`, although every one of them has
+/// required fields and the operation cannot work without it; tools that read the spec (a
+/// conformance tester, a generator) then treat "no body" as valid. Every request body is
+/// marked required.
+pub fn require_request_bodies(doc: &mut Value) {
+    for_each_operation_mut(doc, &mut |_, _, op| {
+        if let Some(body) = op.get_mut("requestBody").and_then(Value::as_object_mut)
+            && body.contains_key("content")
+        {
+            body.insert("required".into(), Value::Bool(true));
+        }
+    });
+}
+
+/// Quirk: `page_size` declares `maximum: 100` but no minimum, so 0 and negative sizes are
+/// schema-valid; the API takes 1 to 100 and answers 400 otherwise. `minimum: 1` is added.
+pub fn bound_page_size(doc: &mut Value) {
+    for_each_operation_mut(doc, &mut |_, _, op| {
+        for p in op
+            .get_mut("parameters")
+            .and_then(Value::as_array_mut)
+            .into_iter()
+            .flatten()
+        {
+            if p.get("name") == Some(&json!("page_size"))
+                && p.get("in") == Some(&json!("query"))
+                && let Some(schema) = p.get_mut("schema").and_then(Value::as_object_mut)
+                && !schema.contains_key("minimum")
+            {
+                schema.insert("minimum".into(), json!(1));
+            }
+        }
+    });
+}
+
+/// Quirk: the spec marks the Kafka and Schema Registry secrets `x-redact`, but not the share
+/// token that `shared-tokens:resources` and `:redeem` send, though whoever holds it can redeem
+/// the share: the generated request types would print it in `Debug`. A `token` property of a
+/// request-only schema is marked `x-redact` too, so [`redact_secret_fields`] makes it a `Secret`.
+pub fn redact_share_tokens(doc: &mut Value) {
+    let request_only = request_only_components(doc);
+    let mark = &mut |s: &mut Map<String, Value>, _: Role| {
+        if let Some(token) = s
+            .get_mut("properties")
+            .and_then(|p| p.get_mut("token"))
+            .and_then(Value::as_object_mut)
+            && token.get("type") == Some(&json!("string"))
+        {
+            token.insert("x-redact".into(), Value::Bool(true));
+        }
+    };
+    for (name, schema) in components_mut(doc).iter_mut() {
+        if request_only.contains(name) {
+            walk_schema(schema, Role::Component, mark);
+        }
+    }
+    for_each_schema_mut(doc, &mut |s, role| {
+        if role == Role::Request {
+            mark(s, role);
         }
     });
 }

@@ -53,6 +53,50 @@ fn ident(name: &str) -> Ident {
     Ident::new(name, Span::call_site())
 }
 
+/// Rust variant names for API values: PascalCase, valid identifiers, distinct from each other
+/// and from the `Unknown` catch-all, whatever a spec update brings (`2ND_GEN`, `UNKNOWN`, `self`,
+/// or `AWS` beside `Aws`).
+fn variant_names<'a>(
+    values: impl IntoIterator<Item = &'a str>,
+    pascal: fn(&str) -> String,
+) -> Vec<String> {
+    let mut taken = std::collections::BTreeSet::from(["Unknown".to_string()]);
+    values
+        .into_iter()
+        .map(|value| {
+            let mut base = pascal(value);
+            if base.is_empty() {
+                base = "Value".into();
+            }
+            if base.starts_with(|c: char| c.is_ascii_digit()) {
+                base = format!("V{base}");
+            }
+            if base == "Unknown" {
+                base = "UnknownValue".into();
+            }
+            if syn::parse_str::<Ident>(&base).is_err() {
+                base.push('_');
+            }
+            let mut name = base.clone();
+            let mut n = 2;
+            while !taken.insert(name.clone()) {
+                name = format!("{base}{n}");
+                n += 1;
+            }
+            name
+        })
+        .collect()
+}
+
+/// `values` without repeats, in their first order (a spec may list a value twice).
+fn distinct(values: Vec<String>) -> Vec<String> {
+    let mut seen = std::collections::BTreeSet::new();
+    values
+        .into_iter()
+        .filter(|v| seen.insert(v.clone()))
+        .collect()
+}
+
 impl OpenTypes {
     /// (schema name as typify keys replacements, Rust type path, impls) for every generated type.
     pub fn replacements(&self) -> Vec<(String, String, bool)> {
@@ -112,7 +156,7 @@ pub fn collect(doc: &Value) -> Result<OpenTypes> {
             out.enums.push(OpenEnum {
                 rust_name: rust_name(name),
                 description: description(schema),
-                values,
+                values: distinct(values),
             });
         } else if schema.get(OPEN_UNION) == Some(&Value::Bool(true)) {
             let mut variants = Vec::new();
@@ -131,6 +175,9 @@ pub fn collect(doc: &Value) -> Result<OpenTypes> {
                     .with_context(|| {
                         format!("{name}: variant {target} has no single-value `kind` enum")
                     })?;
+                if variants.iter().any(|(k, _)| k == kind) {
+                    bail!("{name}: two variants have `kind` {kind:?}");
+                }
                 variants.push((kind.to_string(), rust_name(target)));
             }
             out.unions.push(OpenUnion {
@@ -146,7 +193,7 @@ pub fn collect(doc: &Value) -> Result<OpenTypes> {
 }
 
 /// The Rust items, to be placed in the generated `types` module.
-pub fn render(open: &OpenTypes) -> Vec<syn::Item> {
+pub fn render(open: &OpenTypes) -> Result<Vec<syn::Item>> {
     let mut tokens = TokenStream::new();
     for e in &open.enums {
         tokens.extend(render_enum(e));
@@ -157,8 +204,9 @@ pub fn render(open: &OpenTypes) -> Vec<syn::Item> {
     if open.secret {
         tokens.extend(render_secret());
     }
-    let file: syn::File = syn::parse2(tokens).expect("open types are valid Rust");
-    file.items
+    let file: syn::File =
+        syn::parse2(tokens).context("the open enums and unions did not render as Rust")?;
+    Ok(file.items)
 }
 
 fn doc_lines(description: &Option<String>, extra: &str) -> TokenStream {
@@ -179,11 +227,12 @@ fn render_enum(e: &OpenEnum) -> TokenStream {
         &e.description,
         "An open set: values this client does not know yet are kept in `Unknown`.",
     );
-    let variants: Vec<Ident> = e
-        .values
-        .iter()
-        .map(|v| ident(&v.to_lowercase().to_pascal_case()))
-        .collect();
+    let variants: Vec<Ident> = variant_names(e.values.iter().map(String::as_str), |v| {
+        v.to_lowercase().to_pascal_case()
+    })
+    .iter()
+    .map(|v| ident(v))
+    .collect();
     let values = &e.values;
     let value_docs: Vec<String> = values.iter().map(|v| format!("`{v}`")).collect();
     let schema_name = &e.rust_name;
@@ -260,11 +309,12 @@ fn render_union(u: &OpenUnion) -> TokenStream {
         "A union tagged by `kind`. Kinds this client does not know yet are kept in `Unknown`, raw.",
     );
     let kinds: Vec<&String> = u.variants.iter().map(|(k, _)| k).collect();
-    let variants: Vec<Ident> = u
-        .variants
-        .iter()
-        .map(|(k, _)| ident(&k.to_pascal_case()))
-        .collect();
+    let variants: Vec<Ident> = variant_names(u.variants.iter().map(|(k, _)| k.as_str()), |k| {
+        k.to_pascal_case()
+    })
+    .iter()
+    .map(|v| ident(v))
+    .collect();
     let types: Vec<Ident> = u.variants.iter().map(|(_, t)| ident(t)).collect();
     let variant_docs: Vec<String> = kinds.iter().map(|k| format!("`kind: {k}`")).collect();
     let schema_name = &u.rust_name;
@@ -375,5 +425,57 @@ fn render_secret() -> TokenStream {
                 .into()
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn enum_names(values: &[&str]) -> Vec<String> {
+        variant_names(values.iter().copied(), |v| {
+            v.to_lowercase().to_pascal_case()
+        })
+    }
+
+    #[test]
+    fn variant_names_are_valid_and_distinct_whatever_the_values() {
+        assert_eq!(
+            enum_names(&["INVITED", "PRIVATELINK", "TRANSIT_GATEWAY"]),
+            ["Invited", "Privatelink", "TransitGateway"]
+        );
+        assert_eq!(enum_names(&["2ND_GEN"]), ["V2ndGen"]);
+        assert_eq!(enum_names(&["UNKNOWN"]), ["UnknownValue"]);
+        assert_eq!(enum_names(&["AWS", "Aws", "aws"]), ["Aws", "Aws2", "Aws3"]);
+        assert_eq!(
+            enum_names(&["self", "", "--"]),
+            ["Self_", "Value", "Value2"]
+        );
+    }
+
+    #[test]
+    fn a_spec_with_awkward_enum_values_renders_to_rust() {
+        let doc = serde_json::json!({"components": {"schemas": {
+            "cdx.v1.Cloud": {"type": "string", "x-extensible-enum":
+                ["AWS", "Aws", "2ND_GEN", "UNKNOWN", "self", "AWS"]}
+        }}});
+        let open = collect(&doc).unwrap();
+        let items = render(&open).expect("valid Rust");
+        let text = quote!(#(#items)*).to_string();
+        for variant in [
+            "Aws ,",
+            "Aws2 ,",
+            "V2ndGen ,",
+            "UnknownValue ,",
+            "Self_ ,",
+            "Unknown (:: std :: string :: String)",
+        ] {
+            assert!(text.contains(variant), "{variant} missing:\n{text}");
+        }
+        assert_eq!(
+            text.matches("\"AWS\" => Self :: Aws ,").count(),
+            1,
+            "a repeated value is listed once"
+        );
     }
 }

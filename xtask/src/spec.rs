@@ -146,3 +146,27 @@ pub fn ref_name(schema: &Map<String, Value>) -> Option<&str> {
         .as_str()?
         .strip_prefix("#/components/schemas/")
 }
+
+/// `name` and every component schema it refers to, transitively.
+pub fn schema_closure(
+    components: &openapiv3::Components,
+    name: &str,
+) -> std::collections::BTreeSet<String> {
+    let mut seen = std::collections::BTreeSet::new();
+    let mut todo = vec![name.to_string()];
+    while let Some(next) = todo.pop() {
+        if !seen.insert(next.clone()) {
+            continue;
+        }
+        let Some(schema) = components.schemas.get(&next) else {
+            continue;
+        };
+        let mut value = serde_json::to_value(schema).unwrap_or_default();
+        walk_schema(&mut value, Role::Component, &mut |s, _| {
+            if let Some(r) = ref_name(s) {
+                todo.push(r.to_string());
+            }
+        });
+    }
+    seen
+}

@@ -220,6 +220,7 @@ fn tidy(text: &str) -> String {
         "::std::string::",
         "::std::vec::",
         "::std::collections::",
+        "::std::num::",
         "::chrono::offset::",
         "::chrono::",
         "::serde_json::",
@@ -229,5 +230,7 @@ fn tidy(text: &str) -> String {
     ] {
         s = s.replace(prefix, "");
     }
-    s
+    // Commas as written by hand: none before a closing `>`, one space after.
+    let s = s.replace(" ,", ",").replace(",>", ">").replace(", ", ",");
+    s.replace(',', ", ")
 }

@@ -147,7 +147,7 @@ pub async fn call(c: &Clients, op: Op, variant: Variant) {
             }
             (Variant::Generated, Op::Redeem) => {
                 let body = types::CdxV1RedeemTokenRequest {
-                    token: token.to_string(),
+                    token: cdx_ext::Secret::new(token),
                     aws_account: None,
                     azure_subscription: None,
                     gcp_project: None,
@@ -157,7 +157,7 @@ pub async fn call(c: &Clients, op: Op, variant: Variant) {
             }
             (Variant::Generated, Op::Inspect) => {
                 let body = types::CdxV1SharedToken {
-                    token: token.to_string(),
+                    token: cdx_ext::Secret::new(token),
                 };
                 let r = c
                     .cdx
@@ -203,13 +203,13 @@ pub fn future_bytes(c: &Clients) -> Value {
     }
     let token = c.token.expose_secret();
     let redeem_body = types::CdxV1RedeemTokenRequest {
-        token: token.to_string(),
+        token: cdx_ext::Secret::new(token),
         aws_account: None,
         azure_subscription: None,
         gcp_project: None,
     };
     let inspect_body = types::CdxV1SharedToken {
-        token: token.to_string(),
+        token: cdx_ext::Secret::new(token),
     };
     let g = c.cdx.generated();
     json!({

@@ -43,8 +43,11 @@ fn token_of(next: &str) -> Result<String, BoxError> {
         .ok_or_else(|| format!("no page_token in {next}").into())
 }
 
-fn next_of(meta: &types::ListMeta) -> Option<&str> {
-    meta.next.as_deref().filter(|n| !n.trim().is_empty())
+fn next_of(meta: &Option<types::ListMeta>) -> Option<&str> {
+    meta.as_ref()?
+        .next
+        .as_deref()
+        .filter(|n| !n.trim().is_empty())
 }
 
 /// The hand-written loop: GET a page, decode, keep the items, follow `metadata.next`.
@@ -63,7 +66,7 @@ async fn raw(c: &Clients) -> Result<Vec<cdx_ext::ConsumerShare>, BoxError> {
             return Err(format!("HTTP {}", response.status()).into());
         }
         let page: types::CdxV1ConsumerShareList = response.json().await?;
-        all.extend(page.data);
+        all.extend(page.data.unwrap_or_default());
         match next_of(&page.metadata) {
             Some(next) => token = Some(token_of(next)?),
             None => return Ok(all),
@@ -80,10 +83,15 @@ async fn generated(c: &Clients) -> Result<Vec<cdx_ext::ConsumerShare>, BoxError>
         let page = c
             .cdx
             .generated()
-            .list_cdx_v1_consumer_shares(None, Some(PAGE_SIZE as i64), token.as_ref(), None)
+            .list_cdx_v1_consumer_shares(
+                None,
+                std::num::NonZeroU64::new(PAGE_SIZE as u64),
+                token.as_ref(),
+                None,
+            )
             .await?
             .into_inner();
-        all.extend(page.data);
+        all.extend(page.data.unwrap_or_default());
         match next_of(&page.metadata) {
             Some(next) => token = Some(token_of(next)?.parse()?),
             None => return Ok(all),

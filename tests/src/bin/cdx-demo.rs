@@ -38,7 +38,8 @@ async fn main() -> Result<()> {
     let phase = share
         .status
         .as_ref()
-        .map(|s| s.phase.to_string())
+        .and_then(|s| s.phase.as_ref())
+        .map(ToString::to_string)
         .unwrap_or_default();
     println!(
         "  2. invited {email} to topic `orders` and subject `orders-value`: share {} ({phase})",
@@ -63,7 +64,8 @@ async fn main() -> Result<()> {
         let status = s
             .status
             .as_ref()
-            .map(|st| st.phase.to_string())
+            .and_then(|st| st.phase.as_ref())
+            .map(ToString::to_string)
             .unwrap_or_default();
         println!(
             "  3. share offered: {} from {} ({status})",

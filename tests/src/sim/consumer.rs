@@ -184,7 +184,7 @@ fn share_for_token(ctx: &Ctx<'_>, token: &str) -> Result<String, ApiError> {
 
 /// Shows what a token shares, without redeeming it.
 pub(crate) fn token_resources(ctx: &mut Ctx<'_>) -> Result<Out, ApiError> {
-    let body = http::json_object(ctx.headers, ctx.body)?.unwrap_or_default();
+    let body = http::json_object(ctx.headers, ctx.body)?;
     let token = http::req_str(&body, "token")?;
     let id = share_for_token(ctx, token)?;
     let sr = &ctx.st.resources[&ctx.st.shares[&id].sr];
@@ -215,7 +215,7 @@ fn pseudo_secret(seed: u64, len: usize) -> String {
 /// Redeems a token for read-only credentials. Body shape (400) → token (404/409) → private-link
 /// account (400: at most one, not empty, on the cluster's cloud if it is private).
 pub(crate) fn redeem(ctx: &mut Ctx<'_>) -> Result<Out, ApiError> {
-    let body = http::json_object(ctx.headers, ctx.body)?.unwrap_or_default();
+    let body = http::json_object(ctx.headers, ctx.body)?;
     let token = http::req_str(&body, "token")?.to_string();
     let mut given = Vec::new();
     for cloud in [Cloud::Aws, Cloud::Azure, Cloud::Gcp] {

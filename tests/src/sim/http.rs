@@ -275,14 +275,14 @@ pub(crate) fn render(
     r
 }
 
-/// The request body as a JSON object. `Ok(None)`: no body at all (every request body of this
-/// API is optional in the spec; callers decide what a missing one means).
+/// The request body as a JSON object. Every request body of this API is required (the
+/// normalised spec says so): a missing one is a 400.
 pub(crate) fn json_object(
     headers: &HeaderMap,
     body: &[u8],
-) -> Result<Option<Map<String, Value>>, ApiError> {
+) -> Result<Map<String, Value>, ApiError> {
     if body.iter().all(u8::is_ascii_whitespace) {
-        return Ok(None);
+        return Err(ApiError::body("", "A request body is required"));
     }
     if let Some(ct) = headers.get(header::CONTENT_TYPE) {
         let ct = ct.to_str().unwrap_or("").to_ascii_lowercase();
@@ -297,7 +297,7 @@ pub(crate) fn json_object(
         }
     }
     match serde_json::from_slice::<Value>(body) {
-        Ok(Value::Object(map)) => Ok(Some(map)),
+        Ok(Value::Object(map)) => Ok(map),
         Ok(_) => Err(ApiError::body("", "The request body must be a JSON object")),
         Err(e) => Err(ApiError::body(
             "",

@@ -107,7 +107,7 @@ fn check_crns(crns: &[String], pointer: &str) -> Result<(), ApiError> {
 /// Merge-patch of the writable fields (`resources`, `display_name`, `organization_description`,
 /// `organization_contact`); read-only and unknown fields are ignored.
 pub(crate) fn update_shared_resource(ctx: &mut Ctx<'_>) -> Result<Out, ApiError> {
-    let body = http::json_object(ctx.headers, ctx.body)?.unwrap_or_default();
+    let body = http::json_object(ctx.headers, ctx.body)?;
     let resources = http::opt_crns(&body, "resources")?;
     let contact = http::opt_str(&body, "organization_contact")?.map(str::to_owned);
     let description = http::opt_str(&body, "organization_description")?.map(str::to_owned);
@@ -288,7 +288,7 @@ pub(crate) fn list_shares(ctx: &mut Ctx<'_>) -> Result<Out, ApiError> {
 /// Checks the body's shape (400s), then the opt-in (403), then its meaning (422), then
 /// uniqueness (409).
 pub(crate) fn create_share(ctx: &mut Ctx<'_>) -> Result<Out, ApiError> {
-    let body = http::json_object(ctx.headers, ctx.body)?.unwrap_or_default();
+    let body = http::json_object(ctx.headers, ctx.body)?;
     let email = consumer_email(&body)?;
     let delivery = http::req_str(&body, "delivery_method")?.to_string();
     let resources = http::opt_crns(&body, "resources")?
@@ -434,7 +434,7 @@ pub(crate) fn get_opt_in(ctx: &mut Ctx<'_>) -> Result<Out, ApiError> {
 }
 
 pub(crate) fn update_opt_in(ctx: &mut Ctx<'_>) -> Result<Out, ApiError> {
-    let body = http::json_object(ctx.headers, ctx.body)?.unwrap_or_default();
+    let body = http::json_object(ctx.headers, ctx.body)?;
     let enabled = match body.get("stream_share_enabled") {
         None => None,
         Some(Value::Bool(b)) => Some(*b),

@@ -216,25 +216,205 @@ paths:
 }
 
 #[test]
-fn allow_unknown_fields_removes_additional_properties_false() {
+fn keep_unknown_fields_opens_response_objects_and_stops_denying_in_requests() {
     let mut d = doc(&format!(
         r#"{OP_HEAD}
-paths: {{}}
+paths:
+  /x:
+    post:
+      operationId: x
+      requestBody:
+        content:
+          application/json:
+            schema: {{ $ref: '#/components/schemas/Req' }}
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema: {{ $ref: '#/components/schemas/Thing' }}
+        '400':
+          description: bad
+          content:
+            application/json:
+              schema: {{ type: object, additionalProperties: false, properties: {{ code: {{ type: string }} }} }}
 components:
   schemas:
-    Error: {{ type: object, additionalProperties: false, properties: {{ code: {{ type: string }} }} }}
-    Map: {{ type: object, additionalProperties: {{ type: string }} }}
+    Req: {{ type: object, additionalProperties: false, properties: {{ token: {{ type: string }} }} }}
+    Thing:
+      type: object
+      properties:
+        inner: {{ type: object, properties: {{ a: {{ type: string }} }} }}
+        map: {{ type: object, additionalProperties: {{ type: string }} }}
+        metadata:
+          allOf:
+            - {{ $ref: '#/components/schemas/Meta' }}
+            - {{ properties: {{ self: {{ example: 'https://x' }} }} }}
+    Meta: {{ type: object, properties: {{ self: {{ type: string }} }} }}
 "#
     ));
-    allow_unknown_fields(&mut d);
-    assert!(
-        d["components"]["schemas"]["Error"]
-            .get("additionalProperties")
-            .is_none()
+    keep_unknown_fields(&mut d);
+    assert_eq!(
+        d["components"]["schemas"]["Thing"]["properties"]["metadata"]["allOf"][1],
+        json!({"properties": {"self": {"example": "https://x"}}}),
+        "an allOf member is left as it was (no extra map, no marker)"
     );
     assert_eq!(
-        d["components"]["schemas"]["Map"]["additionalProperties"],
-        json!({"type": "string"})
+        d["components"]["schemas"]["Meta"]["additionalProperties"],
+        json!({})
+    );
+    let comps = &d["components"]["schemas"];
+    assert!(
+        comps["Req"].get("additionalProperties").is_none(),
+        "a request-only object stops denying unknown fields, and gets no extra map"
+    );
+    assert_eq!(comps["Thing"]["additionalProperties"], json!({}));
+    assert_eq!(
+        comps["Thing"]["properties"]["inner"]["additionalProperties"],
+        json!({}),
+        "nested objects keep their unknown fields too"
+    );
+    assert_eq!(
+        comps["Thing"]["properties"]["map"]["additionalProperties"],
+        json!({"type": "string"}),
+        "a map without declared properties is left alone"
+    );
+    let bad =
+        &d["paths"]["/x"]["post"]["responses"]["400"]["content"]["application/json"]["schema"];
+    assert_eq!(bad["additionalProperties"], json!({}));
+}
+
+#[test]
+fn optional_response_fields_drops_required_except_union_kinds() {
+    let mut d = doc(&format!(
+        r#"{OP_HEAD}
+paths:
+  /x:
+    post:
+      operationId: x
+      requestBody:
+        content:
+          application/json:
+            schema: {{ $ref: '#/components/schemas/Req' }}
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema: {{ $ref: '#/components/schemas/List' }}
+components:
+  schemas:
+    Req: {{ type: object, required: [token], properties: {{ token: {{ type: string }} }} }}
+    List:
+      type: object
+      required: [kind, data]
+      properties:
+        kind: {{ type: string }}
+        data: {{ type: array, items: {{ $ref: '#/components/schemas/Item' }} }}
+    Item:
+      x-cdx-open-union: true
+      oneOf: [{{ $ref: '#/components/schemas/Topic' }}]
+      discriminator: {{ propertyName: kind }}
+    Topic:
+      type: object
+      required: [kind, topic]
+      properties:
+        kind: {{ type: string, enum: [Topic] }}
+        topic: {{ type: string }}
+"#
+    ));
+    optional_response_fields(&mut d);
+    let comps = &d["components"]["schemas"];
+    assert_eq!(
+        comps["Req"]["required"],
+        json!(["token"]),
+        "requests keep theirs"
+    );
+    assert!(comps["List"].get("required").is_none());
+    assert_eq!(
+        comps["Topic"]["required"],
+        json!(["kind"]),
+        "the tag stays required"
+    );
+}
+
+#[test]
+fn require_request_bodies_marks_every_body_required() {
+    let mut d = doc(&format!(
+        r#"{OP_HEAD}
+paths:
+  /x:
+    post:
+      operationId: x
+      requestBody:
+        content:
+          application/json:
+            schema: {{ type: object }}
+      responses: {{ '204': {{ description: ok }} }}
+"#
+    ));
+    require_request_bodies(&mut d);
+    assert_eq!(d["paths"]["/x"]["post"]["requestBody"]["required"], true);
+}
+
+#[test]
+fn bound_page_size_adds_the_minimum_the_api_enforces() {
+    let mut d = doc(&format!(
+        r#"{OP_HEAD}
+paths:
+  /x:
+    get:
+      operationId: x
+      parameters:
+        - {{ name: page_size, in: query, schema: {{ type: integer, maximum: 100, default: 10 }} }}
+        - {{ name: page_token, in: query, schema: {{ type: string, maxLength: 255 }} }}
+      responses: {{ '204': {{ description: ok }} }}
+"#
+    ));
+    bound_page_size(&mut d);
+    let params = &d["paths"]["/x"]["get"]["parameters"];
+    assert_eq!(
+        params[0]["schema"],
+        json!({"type": "integer", "maximum": 100, "default": 10, "minimum": 1})
+    );
+    assert!(params[1]["schema"].get("minimum").is_none());
+}
+
+#[test]
+fn redact_share_tokens_marks_request_tokens_only() {
+    let mut d = doc(&format!(
+        r#"{OP_HEAD}
+paths:
+  /x:
+    post:
+      operationId: x
+      requestBody:
+        content:
+          application/json:
+            schema: {{ $ref: '#/components/schemas/SharedToken' }}
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema: {{ $ref: '#/components/schemas/Page' }}
+components:
+  schemas:
+    SharedToken: {{ type: object, properties: {{ token: {{ type: string }} }} }}
+    Page: {{ type: object, properties: {{ token: {{ type: string }} }} }}
+"#
+    ));
+    redact_share_tokens(&mut d);
+    let comps = &d["components"]["schemas"];
+    assert_eq!(
+        comps["SharedToken"]["properties"]["token"]["x-redact"],
+        true
+    );
+    assert!(
+        comps["Page"]["properties"]["token"]
+            .get("x-redact")
+            .is_none(),
+        "a response field named token is not a share token"
     );
 }
 
@@ -505,7 +685,7 @@ components:
     Error: {{ type: object, additionalProperties: false }}
 "#
     ));
-    assert_eq!(apply_all(&mut d).unwrap(), ["allow_unknown_fields"]);
+    assert_eq!(apply_all(&mut d).unwrap(), ["keep_unknown_fields"]);
     assert!(
         apply_all(&mut d).unwrap().is_empty(),
         "a normalised spec is a fixed point"

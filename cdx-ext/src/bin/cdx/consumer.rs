@@ -33,10 +33,7 @@ fn share_row(s: &ConsumerShare) -> Vec<String> {
         opt(&s.id),
         opt(&s.provider_user_name),
         opt(&s.provider_organization_name),
-        s.status
-            .as_ref()
-            .map(|st| st.phase.to_string())
-            .unwrap_or_default(),
+        opt(&s.status.as_ref().and_then(|st| st.phase.as_ref())),
         time(&s.invite_expires_at),
     ]
 }

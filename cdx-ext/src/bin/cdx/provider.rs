@@ -33,10 +33,7 @@ fn share_row(s: &ProviderShare) -> Vec<String> {
         opt(&s.id),
         opt(&s.consumer_user_name),
         opt(&s.consumer_organization_name),
-        s.status
-            .as_ref()
-            .map(|st| st.phase.to_string())
-            .unwrap_or_default(),
+        opt(&s.status.as_ref().and_then(|st| st.phase.as_ref())),
         opt(&s.delivery_method),
         time(&s.redeemed_at),
         time(&s.invited_at),
