@@ -80,6 +80,7 @@ impl Case {
     fn options(&self) -> RenderOptions {
         RenderOptions {
             group_suffix: self.suffix.clone(),
+            ..Default::default()
         }
     }
 

@@ -34,6 +34,7 @@ fn no_suffix() -> RenderOptions {
 fn suffix() -> RenderOptions {
     RenderOptions {
         group_suffix: Some(".billing".into()),
+        ..Default::default()
     }
 }
 

@@ -17,7 +17,7 @@
 //!     "kafka_bootstrap_url": "SASL_SSL://pkc-abc.us-west-2.aws.confluent.cloud:9092",
 //!     "resources": [{"kind": "Group", "group_prefix": "stream-share.ss-12345"}]
 //! }))?;
-//! let options = RenderOptions { group_suffix: Some(".billing".into()) };
+//! let options = RenderOptions { group_suffix: Some(".billing".into()), ..Default::default() };
 //! let text = render(&redemption, Format::Librdkafka, &options)?;
 //! assert!(text.contains("\ngroup.id=stream-share.ss-12345.billing\n"));
 //! # Ok::<(), Box<dyn std::error::Error>>(())
@@ -139,6 +139,9 @@ pub struct RenderOptions {
     /// Appended to the share's consumer group prefix to write an actual `group.id`
     /// (`<prefix><suffix>`, e.g. `.billing`); without it the file only explains the prefix rule.
     pub group_suffix: Option<String>,
+    /// The name the file is saved under, for the comments that show how to load it (the
+    /// `python` example opens it by name). Default: [`Format::default_file_name`].
+    pub file_name: Option<String>,
 }
 
 impl RenderOptions {
@@ -294,6 +297,7 @@ pub fn render(
     let input = Input {
         redemption,
         group_id,
+        file_name: options.file_name.as_deref(),
     };
     match format {
         Format::Java => java::render(&input),
@@ -308,6 +312,8 @@ pub fn render(
 struct Input<'a> {
     redemption: &'a Redemption,
     group_id: Option<Value<'a>>,
+    /// [`RenderOptions::file_name`].
+    file_name: Option<&'a str>,
 }
 
 /// `<prefix><suffix>` when a suffix was given, after checking the suffix.
@@ -500,6 +506,7 @@ mod tests {
                 Format::Java,
                 &RenderOptions {
                     group_suffix: Some(s.into()),
+                    ..Default::default()
                 },
             )
         };
@@ -521,6 +528,7 @@ mod tests {
         }
         let options = |s: &str| RenderOptions {
             group_suffix: Some(s.into()),
+            ..Default::default()
         };
         assert_eq!(
             options(" x").check(),
@@ -544,6 +552,7 @@ mod tests {
         let r: Redemption = serde_json::from_value(v).unwrap();
         let options = RenderOptions {
             group_suffix: Some(".app".into()),
+            ..Default::default()
         };
         for f in Format::ALL {
             assert_eq!(render(&r, f, &options), Err(RenderError::NoGroupPrefix));

@@ -1,9 +1,10 @@
 //! Java `.properties` writing, for readers that use `Properties.load(InputStream)` (ISO-8859-1
 //! with `\uXXXX` escapes, as Kafka's tools do) and for Spring Boot's loader.
 //!
-//! The output is pure ASCII: every character outside `0x20..=0x7E` is a `\uXXXX` escape of its
-//! UTF-16 code units (so U+1F600 is `\uD83D\uDE00`), which reads back the same whether the
-//! loader decodes the file as ISO-8859-1 or as UTF-8.
+//! Every key and value is pure ASCII: every character outside `0x20..=0x7E` is a `\uXXXX` escape
+//! of its UTF-16 code units (so U+1F600 is `\uD83D\uDE00`), which reads back the same whether
+//! the loader decodes the file as ISO-8859-1 or as UTF-8. Comments keep names (of topics,
+//! subjects) as UTF-8 for people to read; loaders skip comment lines whatever their bytes.
 
 use super::{Line, header};
 

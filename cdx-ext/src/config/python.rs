@@ -74,7 +74,11 @@ pub(super) fn render(input: &Input<'_>) -> Result<String, RenderError> {
         Line::comment("    config = configparser.ConfigParser(interpolation=None)"),
         Line::comment(format!(
             "    with open({}, encoding=\"utf-8\") as f:",
-            python_str(FORMAT.default_file_name())
+            python_str(
+                input
+                    .file_name
+                    .unwrap_or_else(|| FORMAT.default_file_name())
+            )
         )),
         Line::comment("        config.read_file(f)"),
     ]);
@@ -125,5 +129,18 @@ mod tests {
         assert_eq!(python_str("a.b"), "\"a.b\"");
         assert_eq!(python_str("a\"\\b"), "\"a\\\"\\\\b\"");
         assert_eq!(python_str("\n\u{2028}é"), "\"\\U0000000a\\U00002028é\"");
+    }
+
+    #[test]
+    fn the_example_opens_the_file_by_the_name_it_is_saved_under() {
+        let r = super::super::tests::redemption();
+        let default = super::super::render(&r, FORMAT, &Default::default()).unwrap();
+        assert!(default.contains("with open(\"client.ini\""), "{default}");
+        let options = super::super::RenderOptions {
+            file_name: Some("shared-orders.ini".into()),
+            ..Default::default()
+        };
+        let named = super::super::render(&r, FORMAT, &options).unwrap();
+        assert!(named.contains("with open(\"shared-orders.ini\""), "{named}");
     }
 }

@@ -22,6 +22,7 @@ pub fn run(plan: &Plan) -> Value {
         serde_json::from_value(super::bodies::redeem()).expect("canned redemption");
     let options = RenderOptions {
         group_suffix: Some(".billing".into()),
+        ..Default::default()
     };
     let started = Instant::now();
     let mut rates = vec![Vec::new(); FORMATS.len()];

@@ -103,6 +103,7 @@ async fn main() -> Result<()> {
     write_secret_file(&written[0].0, &json, Overwrite::Replace)?;
     let options = RenderOptions {
         group_suffix: Some(".demo".into()),
+        ..Default::default()
     };
     for (format, name) in [
         (Format::Java, "client.properties"),

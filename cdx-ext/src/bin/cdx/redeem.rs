@@ -96,6 +96,7 @@ pub async fn run(ctx: &Context, args: RedeemArgs) -> Result<(), Failure> {
     }
     let options = RenderOptions {
         group_suffix: args.config.group_suffix.clone(),
+        file_name: file_name(args.config.config_file.as_deref()),
     };
     options
         .check()
@@ -258,6 +259,11 @@ fn summary(
     Ok(())
 }
 
+/// The file name of a config path, for the comments that show how to load the file.
+fn file_name(path: Option<&Path>) -> Option<String> {
+    Some(path?.file_name()?.to_string_lossy().into_owned())
+}
+
 /// `cdx config render`: a saved redemption into a client configuration, offline.
 pub fn render_saved(from: &Path, config: &ConfigOutputArgs) -> Result<(), Failure> {
     let bytes = std::fs::read(from)
@@ -271,6 +277,7 @@ pub fn render_saved(from: &Path, config: &ConfigOutputArgs) -> Result<(), Failur
     })?;
     let options = RenderOptions {
         group_suffix: config.group_suffix.clone(),
+        file_name: file_name(config.config_file.as_deref()),
     };
     if let Some(path) = &config.config_file {
         check_writable(path, overwrite(config.force)).map_err(|e| {
