@@ -20,6 +20,7 @@ use std::io::BufRead as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
+use xtask::setup::run as run_cmd;
 
 /// Where the results go, relative to the workspace root.
 pub const OUT_DIR: &str = "target/bench";
@@ -35,15 +36,6 @@ fn target_dir(root: &Path) -> PathBuf {
         Some(d) => root.join(d),
         None => root.join("target"),
     }
-}
-
-fn run_cmd(cmd: &mut Command) -> Result<()> {
-    let shown = format!("{cmd:?}");
-    let status = cmd.status().with_context(|| format!("starting {shown}"))?;
-    if !status.success() {
-        bail!("{shown} failed with {status}");
-    }
-    Ok(())
 }
 
 /// Entry point: the whole benchmark, or (`rss_probe`) one memory measurement.

@@ -12,7 +12,8 @@ use std::process::Command;
 /// Where the test suite's virtualenv lives, relative to the workspace root.
 pub const VENV: &str = "target/py";
 
-fn run(cmd: &mut Command) -> Result<()> {
+/// Runs a command to completion; a non-zero exit is an error naming the command.
+pub fn run(cmd: &mut Command) -> Result<()> {
     let shown = format!("{cmd:?}");
     let status = cmd.status().with_context(|| format!("starting {shown}"))?;
     if !status.success() {
