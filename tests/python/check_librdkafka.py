@@ -11,13 +11,16 @@ and C# examples do); both must agree. The settings then go to a confluent-kafka 
 librdkafka's in-process mock cluster (test.mock.num.brokers=1, which also replaces the
 bootstrap servers and the security protocol, since the mock has no SASL), so librdkafka
 validates every key, and the Consumer must fetch metadata.
-    {"ok": true, "conf": {hex: hex}, "brokers": n}
+    {"ok": true, "kafka": {hex: hex}, "schema_registry": null, "sr_urls": null,
+     "sr_auth": null, "brokers": n}
 
 python: the Python code shown in the file's comments (the comment lines indented by four
 spaces) is run as it is, in the file's directory, with confluent_kafka.Consumer and
 confluent_kafka.schema_registry.SchemaRegistryClient wrapped so that the configurations handed
-to them are recorded. The Consumer gets the mock cluster as above; the SchemaRegistryClient is
-the real one (it rejects unknown keys; no request is sent).
+to them are recorded. The code must open exactly the file being checked (whatever its name),
+so the example in the comments is proven to load the very file it is written in. The Consumer
+gets the mock cluster as above; the SchemaRegistryClient is the real one (it rejects unknown
+keys; no request is sent).
     {"ok": true, "kafka": {hex: hex}, "schema_registry": {hex: hex} | null,
      "sr_urls": [hex] | null, "sr_auth": [hex, hex] | null, "brokers": n}
 
@@ -94,7 +97,14 @@ def check_librdkafka(path):
     untrimmed = read_without_trimming(path)
     if conf != untrimmed:
         raise AssertionError("a trimming and a non-trimming reader disagree")
-    return {"ok": True, "conf": hex_map(conf), "brokers": brokers_seen(conf)}
+    return {
+        "ok": True,
+        "kafka": hex_map(conf),
+        "schema_registry": None,
+        "sr_urls": None,
+        "sr_auth": None,
+        "brokers": brokers_seen(conf),
+    }
 
 
 def snippet(text):
@@ -103,11 +113,14 @@ def snippet(text):
 
 
 def check_python(path):
-    if os.path.basename(path) != "client.ini":
-        raise AssertionError("python files are checked under their default name, client.ini")
     with open(path, encoding="utf-8") as f:
         code = textwrap.dedent(snippet(f.read()))
     record = {"kafka": None, "schema_registry": None, "brokers": None, "client": None}
+    opened = []
+
+    def recording_open(file, *args, **kwargs):
+        opened.append(os.path.realpath(file))
+        return open(file, *args, **kwargs)
 
     def consumer(conf):
         record["kafka"] = dict(conf)
@@ -125,11 +138,15 @@ def check_python(path):
     confluent_kafka.schema_registry.SchemaRegistryClient = schema_registry_client
     try:
         os.chdir(os.path.dirname(os.path.abspath(path)))
-        exec(compile(code, path + " (comments)", "exec"), {"__name__": "__cdx_check__"})
+        # The code's global `open` is the recording one (globals come before builtins).
+        scope = {"__name__": "__cdx_check__", "open": recording_open}
+        exec(compile(code, path + " (comments)", "exec"), scope)
     finally:
         os.chdir(cwd)
         confluent_kafka.Consumer = REAL_CONSUMER
         confluent_kafka.schema_registry.SchemaRegistryClient = REAL_SCHEMA_REGISTRY_CLIENT
+    if opened != [os.path.realpath(path)]:
+        raise AssertionError(f"the comments' code opens {opened}, not the file itself")
     if record["kafka"] is None:
         raise AssertionError("the comments' code made no Consumer")
     out = {

@@ -16,17 +16,15 @@
 
 use cdx_ext::Redemption;
 use cdx_ext::config::{Field, Format, Problem, RenderError, RenderOptions, render};
-use cdx_tests::tools;
+use cdx_tests::parsers::{
+    ConfluentKafkaRead, JaasEntry, JavaRead, SchemaRegistryRead, confluent_kafka_read, java_read,
+};
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;
 use proptest::test_runner::TestRunner;
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
-use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::sync::OnceLock;
-use std::time::Instant;
 
 const BOOTSTRAP: &str = "pkc-abc123.us-central1.gcp.confluent.cloud:9092";
 const SR_URL: &str = "https://psrc-1a2xyz.us-central1.gcp.confluent.cloud";
@@ -249,8 +247,13 @@ fn must_refuse(case: &Case, format: Format) -> Option<(Vec<Field>, Vec<Problem>)
 
 /// Renders `case` to `format`: `Some(text)`, or `None` when it was refused as [`must_refuse`]
 /// says it must be (anything else fails the test).
-fn render_or_refuse(case: &Case, r: &Redemption, format: Format) -> Option<String> {
-    let result = render(r, format, &case.options());
+fn render_or_refuse(
+    case: &Case,
+    r: &Redemption,
+    format: Format,
+    options: &RenderOptions,
+) -> Option<String> {
+    let result = render(r, format, options);
     match (result, must_refuse(case, format)) {
         (Ok(text), None) => Some(text),
         (
@@ -286,140 +289,7 @@ fn render_or_refuse(case: &Case, r: &Redemption, format: Format) -> Option<Strin
 }
 
 // ---------------------------------------------------------------------------------------------
-// The checkers
-
-fn unhex(s: &str) -> String {
-    let bytes: Vec<u8> = (0..s.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).expect("hex"))
-        .collect();
-    String::from_utf8(bytes).expect("the checker read valid UTF-8 (no lone surrogates)")
-}
-
-fn unhex_map(v: &Value) -> BTreeMap<String, String> {
-    v.as_object()
-        .expect("a map")
-        .iter()
-        .map(|(k, v)| (unhex(k), unhex(v.as_str().expect("a hex string"))))
-        .collect()
-}
-
-/// Runs `program` with `input` on stdin; its stdout as JSON lines (one per job).
-fn run_batch(mut command: Command, input: String, jobs: usize, what: &str) -> Vec<Value> {
-    let started = Instant::now();
-    let mut child = command
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap_or_else(|e| panic!("starting {what}: {e}: run `cargo xtask setup`"));
-    let mut stdin = child.stdin.take().unwrap();
-    let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
-    let out = child.wait_with_output().expect("the checker runs");
-    writer.join().unwrap().expect("the checker reads its input");
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        out.status.success(),
-        "{what} failed ({}): {stderr}",
-        out.status
-    );
-    let lines: Vec<Value> = String::from_utf8(out.stdout)
-        .expect("UTF-8 output")
-        .lines()
-        .map(|l| serde_json::from_str(l).expect("a JSON line"))
-        .collect();
-    assert_eq!(
-        lines.len(),
-        jobs,
-        "{what} answered every job; stderr: {stderr}"
-    );
-    eprintln!("{what}: {jobs} files in {:.1?}", started.elapsed());
-    for (i, line) in lines.iter().enumerate() {
-        if line["ok"] != true {
-            panic!(
-                "{what}, file {i}: {}",
-                unhex(line["error"].as_str().unwrap_or(""))
-            );
-        }
-    }
-    lines
-}
-
-/// `tests/java/ConfigCheck.java`, compiled once per test run.
-fn java_classes() -> &'static Path {
-    static CLASSES: OnceLock<tempfile::TempDir> = OnceLock::new();
-    CLASSES
-        .get_or_init(|| {
-            let javac = tools::require_program("javac");
-            tools::require_program("java");
-            let dir = tempfile::tempdir().unwrap();
-            let source = tools::workspace_root().join("tests/java/ConfigCheck.java");
-            let out = Command::new(javac)
-                .args(["-Xlint:all", "-d"])
-                .arg(dir.path())
-                .arg(&source)
-                .output()
-                .expect("javac runs");
-            assert!(
-                out.status.success(),
-                "javac {}: {}",
-                source.display(),
-                String::from_utf8_lossy(&out.stderr)
-            );
-            dir
-        })
-        .path()
-}
-
-/// A JAAS entry as Java read it: `(module, control flag, options)`.
-type JaasEntry = (String, String, BTreeMap<String, String>);
-
-/// What Java read from one file.
-struct JavaRead {
-    props: BTreeMap<String, String>,
-    jaas: Option<Vec<JaasEntry>>,
-}
-
-fn java_read(paths: &[PathBuf]) -> Vec<JavaRead> {
-    let mut command = Command::new(tools::require_program("java"));
-    command
-        .args(["-Xshare:auto", "-XX:TieredStopAtLevel=1", "-cp"])
-        .arg(java_classes())
-        .arg("ConfigCheck");
-    let input: String = paths
-        .iter()
-        .map(|p| format!("{}\n", p.to_str().expect("UTF-8 temp paths")))
-        .collect();
-    run_batch(command, input, paths.len(), "java ConfigCheck")
-        .into_iter()
-        .map(|v| JavaRead {
-            props: unhex_map(&v["props"]),
-            jaas: v["jaas"].as_array().map(|entries| {
-                entries
-                    .iter()
-                    .map(|e| {
-                        (
-                            unhex(e["module"].as_str().unwrap()),
-                            e["flag"].as_str().unwrap().to_string(),
-                            unhex_map(&e["options"]),
-                        )
-                    })
-                    .collect()
-            }),
-        })
-        .collect()
-}
-
-fn python_check(jobs: &[(Format, PathBuf)]) -> Vec<Value> {
-    let checker = tools::workspace_root().join("tests/python/check_librdkafka.py");
-    let mut command = Command::new(tools::python());
-    command.arg(checker);
-    let input: String = jobs
-        .iter()
-        .map(|(format, path)| format!("{format}\t{}\n", path.to_str().unwrap()))
-        .collect();
-    run_batch(command, input, jobs.len(), "python check_librdkafka.py")
-}
+// The checks of what the real parsers read
 
 /// Checks what Java read from a `java` or `spring-boot` file rendered from `case`.
 fn assert_java_read(case: &Case, format: Format, read: &JavaRead, path: &Path) {
@@ -451,57 +321,48 @@ fn assert_java_read(case: &Case, format: Format, read: &JavaRead, path: &Path) {
     .into();
     assert_eq!(
         jaas,
-        &vec![(PLAIN.to_string(), "REQUIRED".to_string(), credentials)],
+        &vec![JaasEntry {
+            module: PLAIN.to_string(),
+            flag: "REQUIRED".to_string(),
+            options: credentials,
+        }],
         "{format} JAAS of {case:?} ({})",
         path.display()
     );
 }
 
-/// Checks what Python read from a `librdkafka` or `python` file rendered from `case`.
-fn assert_python_read(case: &Case, format: Format, read: &Value, path: &Path) {
+/// Checks what confluent-kafka read from a `librdkafka` or `python` file rendered from `case`.
+fn assert_confluent_kafka_read(
+    case: &Case,
+    format: Format,
+    read: &ConfluentKafkaRead,
+    path: &Path,
+) {
     let mut kafka = expected_librdkafka(case);
     assert_eq!(
-        read["brokers"],
+        read.brokers,
         1,
         "metadata from the mock cluster ({})",
         path.display()
     );
-    if format == Format::Librdkafka {
-        assert_eq!(
-            unhex_map(&read["conf"]),
-            kafka,
-            "{case:?} ({})",
-            path.display()
-        );
-        return;
-    }
-    if case.suffix.is_none() {
+    if format == Format::Python && case.suffix.is_none() {
         // The comments' example sets a group.id itself.
         kafka.insert("group.id".into(), format!("{PREFIX}.my-app"));
     }
-    assert_eq!(
-        unhex_map(&read["kafka"]),
-        kafka,
-        "{case:?} ({})",
-        path.display()
-    );
-    match case.sr() {
-        Some((k, s)) => {
-            let sr: BTreeMap<String, String> = [
+    assert_eq!(read.kafka, kafka, "{case:?} ({})", path.display());
+    let sr = case
+        .sr()
+        .filter(|_| format == Format::Python)
+        .map(|(k, s)| SchemaRegistryRead {
+            conf: [
                 ("url".to_string(), SR_URL.to_string()),
                 ("basic.auth.user.info".to_string(), format!("{k}:{s}")),
             ]
-            .into();
-            assert_eq!(unhex_map(&read["schema_registry"]), sr, "{case:?}");
-            assert_eq!(read["sr_urls"], json!([hex(SR_URL)]));
-            assert_eq!(read["sr_auth"], json!([hex(k), hex(s)]), "{case:?}");
-        }
-        None => assert_eq!(read["schema_registry"], Value::Null),
-    }
-}
-
-fn hex(s: &str) -> String {
-    s.bytes().map(|b| format!("{b:02x}")).collect()
+            .into(),
+            urls: vec![SR_URL.to_string()],
+            auth: Some((k.to_string(), s.to_string())),
+        });
+    assert_eq!(read.schema_registry, sr, "{case:?} ({})", path.display());
 }
 
 /// Checks the `json` format with a JSON parser (no other reader is needed).
@@ -710,18 +571,28 @@ fn generated_cases(count: usize, line_safe: bool) -> Vec<Case> {
 // The tests
 
 /// Renders every case to the formats, writes the files under `dir` and returns
-/// `(case index, format, path)` for those not refused.
+/// `(case index, format, path)` for those not refused. Every other `python` file is saved under
+/// a name of its own (with a quote and a space), which its comments' example must open.
 fn write_files(cases: &[Case], formats: &[Format], dir: &Path) -> Vec<(usize, Format, PathBuf)> {
     let mut files = Vec::new();
     for (i, case) in cases.iter().enumerate() {
         let Some(r) = case.redemption() else { continue };
         for &format in formats {
-            let Some(text) = render_or_refuse(case, &r, format) else {
+            let mut options = case.options();
+            let name = match format {
+                Format::Python if i % 2 == 1 => {
+                    let name = format!("Jane's shared \"{i}\".ini");
+                    options.file_name = Some(name.clone());
+                    name
+                }
+                _ => format.default_file_name().to_string(),
+            };
+            let Some(text) = render_or_refuse(case, &r, format, &options) else {
                 continue;
             };
             let case_dir = dir.join(format!("{i}-{format}"));
             std::fs::create_dir_all(&case_dir).unwrap();
-            let path = case_dir.join(format.default_file_name());
+            let path = case_dir.join(name);
             std::fs::write(&path, text).unwrap();
             files.push((i, format, path));
         }
@@ -748,8 +619,8 @@ fn confluent_kafka_loads_librdkafka_and_python_files() {
     let files = write_files(&cases, &[Format::Librdkafka, Format::Python], dir.path());
     assert!(files.len() >= 10, "the plain cases render");
     let jobs: Vec<(Format, PathBuf)> = files.iter().map(|f| (f.1, f.2.clone())).collect();
-    for ((i, format, path), read) in files.iter().zip(python_check(&jobs)) {
-        assert_python_read(&cases[*i], *format, &read, path);
+    for ((i, format, path), read) in files.iter().zip(confluent_kafka_read(&jobs)) {
+        assert_confluent_kafka_read(&cases[*i], *format, &read, path);
     }
 }
 
@@ -757,7 +628,7 @@ fn confluent_kafka_loads_librdkafka_and_python_files() {
 fn the_json_format_carries_every_value() {
     for case in fixed_cases().iter().chain(&generated_cases(500, false)) {
         let Some(r) = case.redemption() else { continue };
-        if let Some(text) = render_or_refuse(case, &r, Format::Json) {
+        if let Some(text) = render_or_refuse(case, &r, Format::Json, &case.options()) {
             assert_json(case, &text);
         }
     }
@@ -802,13 +673,13 @@ fn generated_secrets_read_back_through_confluent_kafka_or_are_refused() {
         .chain(any_files.iter().take(60))
         .map(|f| (f.1, f.2.clone()))
         .collect();
-    let reads = python_check(&jobs);
+    let reads = confluent_kafka_read(&jobs);
     let checked = files
         .iter()
         .map(|f| (&cases, f))
         .chain(any_files.iter().take(60).map(|f| (&any, f)));
     for ((cases, (i, format, path)), read) in checked.zip(reads) {
-        assert_python_read(&cases[*i], *format, &read, path);
+        assert_confluent_kafka_read(&cases[*i], *format, &read, path);
     }
 }
 
