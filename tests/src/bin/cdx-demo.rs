@@ -7,8 +7,20 @@ use cdx_ext::file::{Overwrite, write_secret_file};
 use cdx_ext::{ConsumerShareFilter, ShareToken};
 use cdx_tests::clients::{consumer, provider};
 use cdx_tests::sim::{SimConfig, Simulator};
+use clap::Parser;
 use futures::TryStreamExt as _;
 use std::path::PathBuf;
+
+/// Stream Sharing end to end, offline: a provider invites, a consumer redeems and gets client
+/// configuration files.
+#[derive(Parser)]
+#[command(name = "cdx-demo")]
+struct Args {
+    /// The directory the files are written to (created if missing). Files of an earlier demo
+    /// run there are replaced.
+    #[arg(default_value = "target/demo")]
+    out_dir: PathBuf,
+}
 
 const TOPIC: &str = "crn://confluent.cloud/organization=org-acme/environment=env-1/schema-registry=lsrc-1/kafka=lkc-1/topic=orders";
 const SUBJECT: &str = "crn://confluent.cloud/organization=org-acme/environment=env-1/schema-registry=lsrc-1/subject=orders-value";
@@ -17,11 +29,7 @@ type Result<T> = std::result::Result<T, Box<dyn std::error::Error>>;
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<()> {
-    let out = PathBuf::from(
-        std::env::args()
-            .nth(1)
-            .unwrap_or_else(|| "target/demo".into()),
-    );
+    let out = Args::parse().out_dir;
     std::fs::create_dir_all(&out)?;
     let sim = Simulator::start(SimConfig::default()).await;
     let email = sim.config().consumer_email.clone();
@@ -96,6 +104,8 @@ async fn main() -> Result<()> {
 
     let mut json = serde_json::to_vec_pretty(&redemption)?;
     json.push(b'\n');
+    // The directory is the demo's own output, and `cargo xtask demo` must be re-runnable: its
+    // files (holding the simulator's credentials, worthless anywhere else) are replaced.
     let mut written = vec![(
         out.join("redemption.json"),
         "the redemption, secrets included".to_string(),
@@ -105,12 +115,8 @@ async fn main() -> Result<()> {
         group_suffix: Some(".demo".into()),
         ..Default::default()
     };
-    for (format, name) in [
-        (Format::Java, "client.properties"),
-        (Format::Librdkafka, "client.config"),
-        (Format::Python, Format::Python.default_file_name()),
-    ] {
-        let path = out.join(name);
+    for format in [Format::Java, Format::Librdkafka, Format::Python] {
+        let path = out.join(format.default_file_name());
         write_secret_file(
             &path,
             render(&redemption, format, &options)?.as_bytes(),
