@@ -47,7 +47,8 @@ pub enum Error {
     InvalidResponse(Box<InvalidResponse>),
     /// No response within the client's timeout. The request may have reached the server.
     #[error(
-        "{operation} timed out: no response within the client's timeout; the request may still have reached the server{}",
+        "Timed out trying to {}: no response within the client's timeout; the request may still have reached the server.{}",
+        operation.action(),
         unknown_outcome_hint(*.operation)
     )]
     Timeout {
@@ -55,7 +56,12 @@ pub enum Error {
         operation: Operation,
     },
     /// The connection failed, or broke while the response was read.
-    #[error("{operation} failed: {message}{}", if *.not_sent { " (the request was not sent)".to_string() } else { unknown_outcome_hint(*.operation) })]
+    #[error(
+        "Could not {}: {message}{}.{}",
+        operation.action(),
+        if *.not_sent { " (the request was not sent)" } else { "" },
+        if *.not_sent { "" } else { unknown_outcome_hint(*.operation) }
+    )]
     Transport {
         /// The operation.
         operation: Operation,
@@ -216,6 +222,22 @@ impl Error {
         self.api().and_then(|a| a.retry_after)
     }
 
+    /// True when the request may or may not have been processed: a 5xx, a response that could
+    /// not be used (other than a redirect), a timeout, or a connection that broke after the
+    /// request was sent. After a redeem this means the token may be spent (the message says so);
+    /// look for the share in the consumer shares list before trying again.
+    pub fn outcome_unknown(&self) -> bool {
+        match self {
+            Self::Server(_)
+            | Self::Timeout { .. }
+            | Self::Transport {
+                not_sent: false, ..
+            } => true,
+            Self::InvalidResponse(r) => r.outcome_unknown(),
+            _ => false,
+        }
+    }
+
     /// True when the request provably never reached the server: a 429 (refused before
     /// processing) or a connection that could not be established.
     pub fn request_not_processed(&self) -> bool {
@@ -226,13 +248,22 @@ impl Error {
     }
 
     pub(crate) fn transport(operation: Operation, err: &reqwest::Error) -> Self {
+        // A connect failure (refused, unreachable, TLS set-up, connect timeout) comes before the
+        // request is written: checked first, so a connect timeout still counts as not sent.
+        if err.is_connect() {
+            return Self::Transport {
+                operation,
+                message: transport_message(err),
+                not_sent: true,
+            };
+        }
         if err.is_timeout() {
             return Self::Timeout { operation };
         }
         Self::Transport {
             operation,
             message: transport_message(err),
-            not_sent: err.is_connect(),
+            not_sent: false,
         }
     }
 
@@ -322,6 +353,24 @@ impl Error {
                 request_id: header(headers, "x-request-id"),
                 content_type: header(headers, "content-type"),
                 reason: "the API answered with a status this operation does not document".into(),
+                excerpt: None,
+            }));
+        }
+        if status.is_redirection() {
+            // Redirects are not followed (a 307/308 would resend credentials and a share token
+            // to wherever it points); a redirect usually means a wrong base URL.
+            let target = header(headers, "location")
+                .map(|l| format!(" to {}", without_query(&l)))
+                .unwrap_or_default();
+            return Self::InvalidResponse(Box::new(InvalidResponse {
+                operation,
+                status: Some(status),
+                request_id: header(headers, "x-request-id"),
+                content_type: header(headers, "content-type"),
+                reason: format!(
+                    "it redirects{target}, and redirects are not followed so that credentials and share tokens never go to another address; check the API base URL ({})",
+                    crate::client::ENV_API_URL
+                ),
                 excerpt: None,
             }));
         }
@@ -437,12 +486,13 @@ impl Error {
     }
 }
 
-/// For a redeem whose outcome is unknown: the token may be spent, and must not be resent blindly.
-fn unknown_outcome_hint(operation: Operation) -> String {
+/// For a redeem whose outcome is unknown ([`Error::outcome_unknown`]): the token may be spent,
+/// and must not be resent blindly. A line of its own, or nothing for other operations.
+fn unknown_outcome_hint(operation: Operation) -> &'static str {
     if operation == Operation::RedeemSharedToken {
-        ".\n  The token may have been redeemed: check the consumer shares list before trying again (a second redeem of a spent token fails with 409)".into()
+        "\n  The token may have been redeemed: check the consumer shares list before trying again (a second redeem of a spent token fails with 409)."
     } else {
-        String::new()
+        ""
     }
 }
 
@@ -462,6 +512,11 @@ fn transport_message(err: &reqwest::Error) -> String {
     message
 }
 
+/// A URL without its query and fragment, which may carry credentials.
+fn without_query(url: &str) -> &str {
+    url.split(['?', '#']).next().unwrap_or_default()
+}
+
 fn header(headers: &HeaderMap, name: &str) -> Option<String> {
     headers
         .get(name)
@@ -469,12 +524,20 @@ fn header(headers: &HeaderMap, name: &str) -> Option<String> {
         .map(str::to_string)
 }
 
+/// The longest wait a rate-limit header is taken to ask for. Larger values (a bug, or an epoch
+/// where seconds were meant) are capped; the retry budget then gives up with the error.
+const MAX_HEADER_WAIT: Duration = Duration::from_secs(24 * 60 * 60);
+
+/// A rate-limit header in whole seconds, capped at [`MAX_HEADER_WAIT`].
 fn seconds(headers: &HeaderMap, name: &str) -> Option<Duration> {
-    header(headers, name)?
-        .trim()
-        .parse::<u64>()
-        .ok()
-        .map(Duration::from_secs)
+    let text = header(headers, name)?;
+    let text = text.trim();
+    if text.is_empty() || !text.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    // All digits: a parse failure can only be overflow, which is past the cap anyway.
+    let secs = text.parse::<u64>().unwrap_or(u64::MAX);
+    Some(Duration::from_secs(secs).min(MAX_HEADER_WAIT))
 }
 
 /// The `error_description` of a `WWW-Authenticate` challenge, or the whole header.
@@ -626,6 +689,10 @@ impl ApiError {
 impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}.", self.sentence())?;
+        // A 5xx may come after the work was done (or half done): a redeem may have spent the token.
+        if self.status.is_server_error() {
+            f.write_str(unknown_outcome_hint(self.operation))?;
+        }
         if let Some(c) = &self.auth_challenge {
             write!(f, "\n  server: {c}")?;
         }
@@ -653,6 +720,15 @@ impl fmt::Display for ApiError {
     }
 }
 
+impl InvalidResponse {
+    /// Whether the server may have acted on the request. A success that could not be read
+    /// certainly did; an error page (a proxy's HTML 502) may come after the API did the work.
+    /// Only a redirect says the request was not handled here.
+    fn outcome_unknown(&self) -> bool {
+        !self.status.is_some_and(|s| s.is_redirection())
+    }
+}
+
 impl fmt::Display for InvalidResponse {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
@@ -661,12 +737,8 @@ impl fmt::Display for InvalidResponse {
             self.operation.action(),
             self.reason
         )?;
-        if self.status.is_some_and(|s| s.is_success()) {
-            write!(
-                f,
-                "{}",
-                unknown_outcome_hint(self.operation).trim_start_matches('.')
-            )?;
+        if self.outcome_unknown() {
+            f.write_str(unknown_outcome_hint(self.operation))?;
         }
         let mut facts = Vec::new();
         if let Some(s) = self.status {
@@ -700,6 +772,109 @@ mod tests {
         assert_eq!(e, "502 Bad Gateway nginx");
         let long = format!("<html><body>{}</body></html>", "word ".repeat(100));
         assert!(excerpt(long.as_bytes(), None).unwrap().chars().count() <= 201);
+    }
+
+    #[test]
+    fn rate_limit_headers_are_whole_seconds_capped_at_a_day() {
+        let wait = |value: &str| {
+            let mut h = HeaderMap::new();
+            h.insert("retry-after", value.parse().unwrap());
+            seconds(&h, "retry-after")
+        };
+        assert_eq!(wait(" 7 "), Some(Duration::from_secs(7)));
+        assert_eq!(wait("0"), Some(Duration::ZERO));
+        assert_eq!(wait("86401"), Some(MAX_HEADER_WAIT));
+        assert_eq!(wait("18446744073709551615"), Some(MAX_HEADER_WAIT));
+        assert_eq!(wait("99999999999999999999999999"), Some(MAX_HEADER_WAIT));
+        for bad in ["", "-1", "1.5", "soon", "Wed, 21 Oct 2015 07:28:00 GMT"] {
+            assert_eq!(wait(bad), None, "{bad:?}");
+        }
+    }
+
+    fn unexpected(
+        op: Operation,
+        status: u16,
+        headers: &[(&'static str, &str)],
+        body: &[u8],
+    ) -> Error {
+        let mut h = HeaderMap::new();
+        for (k, v) in headers {
+            h.insert(*k, v.parse().unwrap());
+        }
+        Error::from_unexpected(op, StatusCode::from_u16(status).unwrap(), &h, body)
+    }
+
+    #[test]
+    fn a_redeem_whose_outcome_is_unknown_says_the_token_may_be_spent() {
+        let redeem = Operation::RedeemSharedToken;
+        let html = b"<html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>";
+        let failure = br#"{"errors":[{"code":"internal_error","detail":"boom"}]}"#;
+        let unknown = [
+            unexpected(redeem, 500, &[], failure),
+            unexpected(redeem, 503, &[], b""),
+            unexpected(redeem, 502, &[("content-type", "text/html")], html),
+            unexpected(redeem, 404, &[("content-type", "text/plain")], b"no route"),
+            unexpected(redeem, 200, &[], b"{}"),
+            Error::Timeout { operation: redeem },
+            Error::Transport {
+                operation: redeem,
+                message: "connection reset".into(),
+                not_sent: false,
+            },
+        ];
+        for e in &unknown {
+            assert!(e.outcome_unknown(), "{e:?}");
+            let text = e.to_string();
+            assert!(text.contains("The token may have been redeemed"), "{text}");
+            assert_eq!(text.matches("may have been redeemed").count(), 1, "{text}");
+        }
+        let known = [
+            unexpected(redeem, 400, &[], failure),
+            unexpected(redeem, 404, &[], failure),
+            unexpected(redeem, 409, &[], failure),
+            unexpected(redeem, 429, &[("retry-after", "1")], b""),
+            unexpected(redeem, 307, &[("location", "http://elsewhere/")], b""),
+            Error::Transport {
+                operation: redeem,
+                message: "connection refused".into(),
+                not_sent: true,
+            },
+        ];
+        for e in &known {
+            assert!(!e.outcome_unknown(), "{e:?}");
+            assert!(!e.to_string().contains("may have been redeemed"), "{e}");
+        }
+        // Other operations state the failure without talking about tokens.
+        let list = unexpected(Operation::ListConsumerShares, 500, &[], failure);
+        assert!(
+            list.outcome_unknown() && !list.to_string().contains("token"),
+            "{list}"
+        );
+    }
+
+    #[test]
+    fn a_redirect_is_reported_with_its_target_but_not_its_query() {
+        let e = unexpected(
+            Operation::RedeemSharedToken,
+            308,
+            &[(
+                "location",
+                "https://evil.example/cdx/v1/shared-tokens:redeem?key=abc#frag",
+            )],
+            b"",
+        );
+        let Error::InvalidResponse(r) = &e else {
+            panic!("{e:?}")
+        };
+        assert_eq!(r.status, Some(StatusCode::PERMANENT_REDIRECT));
+        let text = e.to_string();
+        assert!(
+            text.contains("redirects to https://evil.example/cdx/v1/shared-tokens:redeem,")
+                && text.contains("CDX_API_URL")
+                && !text.contains("key=abc"),
+            "{text}"
+        );
+        assert!(!e.is_retryable());
     }
 
     #[test]

@@ -72,7 +72,11 @@ impl RetryPolicy {
             return None;
         }
         let wait = error.retry_after().unwrap_or_else(|| self.backoff(attempt));
-        (waited + wait <= self.max_total_wait).then_some(wait)
+        // Overflow (an absurd server-given wait) is simply over the budget.
+        waited
+            .checked_add(wait)
+            .is_some_and(|total| total <= self.max_total_wait)
+            .then_some(wait)
     }
 
     /// Exponential backoff with full jitter: uniform in `[0, min(max_delay, base * 2^(n-1))]`.
@@ -81,7 +85,10 @@ impl RetryPolicy {
             .base_delay
             .saturating_mul(1u32 << attempt.saturating_sub(1).min(16))
             .min(self.max_delay);
-        cap.mul_f64(jitter())
+        // `try_`: a cap near `Duration::MAX` would make `mul_f64` panic on rounding.
+        Duration::try_from_secs_f64(cap.as_secs_f64() * jitter())
+            .unwrap_or(cap)
+            .min(cap)
     }
 }
 
@@ -112,4 +119,101 @@ pub struct RetryNotice {
     pub rate_limited: bool,
     /// The failure's first line (no secrets).
     pub reason: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::ApiError;
+    use reqwest::StatusCode;
+
+    fn api(status: u16, retry_after: Option<Duration>) -> Box<ApiError> {
+        Box::new(ApiError {
+            operation: Operation::RedeemSharedToken,
+            status: StatusCode::from_u16(status).unwrap(),
+            request_id: None,
+            errors: Vec::new(),
+            auth_challenge: None,
+            retry_after,
+        })
+    }
+
+    #[test]
+    fn a_huge_server_wait_is_over_budget_not_a_panic() {
+        let policy = RetryPolicy::default();
+        let op = Operation::RedeemSharedToken;
+        let huge = Error::RateLimited(api(429, Some(Duration::from_secs(u64::MAX))));
+        assert_eq!(policy.next_wait(op, &huge, 1, Duration::ZERO), None);
+        assert_eq!(
+            policy.next_wait(op, &huge, 1, Duration::from_secs(59)),
+            None
+        );
+        let small = Error::RateLimited(api(429, Some(Duration::from_secs(2))));
+        assert_eq!(policy.next_wait(op, &small, 1, Duration::MAX), None);
+        assert_eq!(
+            policy.next_wait(op, &small, 1, Duration::from_secs(58)),
+            Some(Duration::from_secs(2)),
+            "exactly the budget is still allowed"
+        );
+        assert_eq!(
+            policy.next_wait(op, &small, 1, Duration::from_secs(59)),
+            None
+        );
+    }
+
+    #[test]
+    fn backoff_stays_within_its_bounds_even_with_extreme_settings() {
+        let policy = RetryPolicy {
+            base_delay: Duration::from_millis(100),
+            max_delay: Duration::from_millis(350),
+            ..RetryPolicy::default()
+        };
+        for attempt in 1..40 {
+            let cap =
+                Duration::from_millis(100 * (1u64 << (attempt - 1).min(16))).min(policy.max_delay);
+            for _ in 0..20 {
+                assert!(policy.backoff(attempt) <= cap, "attempt {attempt}");
+            }
+        }
+        let extreme = RetryPolicy {
+            base_delay: Duration::MAX,
+            max_delay: Duration::MAX,
+            ..RetryPolicy::default()
+        };
+        for attempt in [1, 2, 17, u32::MAX] {
+            let _ = extreme.backoff(attempt);
+        }
+    }
+
+    #[test]
+    fn only_requests_that_provably_were_not_processed_are_resent_when_not_idempotent() {
+        let redeem = Operation::RedeemSharedToken;
+        let list = Operation::ListConsumerShares;
+        let transport = |not_sent| Error::Transport {
+            operation: redeem,
+            message: "x".into(),
+            not_sent,
+        };
+        assert!(RetryPolicy::may_resend(
+            redeem,
+            &Error::RateLimited(api(429, None))
+        ));
+        assert!(RetryPolicy::may_resend(redeem, &transport(true)));
+        assert!(!RetryPolicy::may_resend(redeem, &transport(false)));
+        assert!(RetryPolicy::may_resend(list, &transport(false)));
+        for status in [500, 502, 503, 504] {
+            assert!(!RetryPolicy::may_resend(
+                redeem,
+                &Error::Server(api(status, None))
+            ));
+            assert_eq!(
+                RetryPolicy::may_resend(list, &Error::Server(api(status, None))),
+                status != 500,
+                "{status}"
+            );
+        }
+        let timeout = Error::Timeout { operation: redeem };
+        assert!(!RetryPolicy::may_resend(redeem, &timeout));
+        assert!(RetryPolicy::may_resend(list, &timeout));
+    }
 }
