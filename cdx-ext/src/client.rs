@@ -114,6 +114,7 @@ impl fmt::Debug for ClientBuilder {
             .field("base_url", &self.base_url)
             .field("credentials", &self.credentials)
             .field("timeout", &self.timeout)
+            .field("connect_timeout", &self.connect_timeout)
             .field("retry", &self.retry)
             .field("page_size", &self.page_size)
             .finish_non_exhaustive()
@@ -244,6 +245,9 @@ impl ClientBuilder {
             .default_headers(headers)
             .timeout(self.timeout)
             .connect_timeout(self.connect_timeout)
+            // Never follow redirects: a 307/308 would resend the credentials and a share token
+            // (spending it) to wherever it points. A redirect is reported as an error instead.
+            .redirect(reqwest::redirect::Policy::none())
             .build()
             .map_err(|e| InvalidInput::new("HTTP client", &e.to_string()))?;
         Ok(Client {
@@ -323,6 +327,11 @@ impl Client {
 
     /// Sends one operation through the retry policy, with a tracing span per call and an event
     /// per attempt. `send` is called once per attempt.
+    ///
+    /// The span (`cdx`) carries `operation` and `method`, and after each attempt `attempt`,
+    /// `status`, `request_id` and `elapsed_ms` (since the call began, waits included); the
+    /// events carry the same per attempt, with that attempt's own `elapsed_ms`. None of them
+    /// holds a secret: credentials travel in headers and bodies, never in paths.
     pub(crate) async fn call<'c, T, F, Fut>(
         &'c self,
         operation: Operation,
@@ -335,21 +344,38 @@ impl Client {
         >,
     {
         use tracing::Instrument as _;
+        use tracing::field::Empty;
         let span = tracing::debug_span!(
             "cdx",
             operation = operation.id(),
-            method = operation.method()
+            method = operation.method(),
+            attempt = Empty,
+            status = Empty,
+            request_id = Empty,
+            elapsed_ms = Empty,
         );
+        let call_span = span.clone();
         async move {
+            let call_started = Instant::now();
             let mut waited = Duration::ZERO;
             let mut attempt = 1;
             loop {
                 let started = Instant::now();
                 let (result, meta) = cdx_client::capture_response_meta(send(&self.inner)).await;
-                let elapsed_ms = started.elapsed().as_millis() as u64;
+                let elapsed_ms = millis(started.elapsed());
                 let status = meta.as_ref().map(|m| m.status.as_u16());
                 let request_id = meta.as_ref().and_then(|m| m.headers.get("x-request-id")).and_then(|v| v.to_str().ok()).map(str::to_string);
                 let path = meta.as_ref().map(|m| m.url.path().to_string());
+                // Recorded per attempt, so the span shows the last one; an attempt without a
+                // response leaves the previous status and request id in place.
+                call_span.record("attempt", attempt);
+                call_span.record("elapsed_ms", millis(call_started.elapsed()));
+                if let Some(status) = status {
+                    call_span.record("status", status);
+                }
+                if let Some(id) = &request_id {
+                    call_span.record("request_id", id.as_str());
+                }
                 tracing::debug!(attempt, status, request_id, path, elapsed_ms, "response");
                 let error = match result {
                     Ok(value) => return Ok(value),
@@ -366,7 +392,7 @@ impl Client {
                     rate_limited: matches!(error, Error::RateLimited(_)),
                     reason: first_line(&error),
                 };
-                tracing::info!(attempt, wait_ms = wait.as_millis() as u64, reason = %notice.reason, "retrying");
+                tracing::info!(attempt, wait_ms = millis(wait), reason = %notice.reason, "retrying");
                 if let Some(hook) = &self.on_retry {
                     hook(&notice);
                 }
@@ -380,6 +406,10 @@ impl Client {
     }
 }
 
+fn millis(d: Duration) -> u64 {
+    u64::try_from(d.as_millis()).unwrap_or(u64::MAX)
+}
+
 fn first_line(error: &Error) -> String {
     error
         .to_string()
@@ -387,4 +417,44 @@ fn first_line(error: &Error) -> String {
         .next()
         .unwrap_or_default()
         .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_authorization_header_is_sensitive_for_both_kinds_of_credentials() {
+        let basic = Credentials::CloudApiKey {
+            key: "KEY".into(),
+            secret: Secret::new("s3cret-value"),
+        };
+        let bearer = Credentials::AccessToken(Secret::new("access-t0ken"));
+        for (credentials, expected) in [
+            (&basic, "Basic S0VZOnMzY3JldC12YWx1ZQ=="),
+            (&bearer, "Bearer access-t0ken"),
+        ] {
+            let value = credentials.header();
+            assert!(value.is_sensitive(), "{credentials:?}");
+            assert_eq!(value.to_str().unwrap(), expected);
+            // http's Debug of a sensitive value is "Sensitive", never the value.
+            assert_eq!(format!("{value:?}"), "Sensitive");
+            let shown = format!("{credentials:?}");
+            assert!(
+                !shown.contains("s3cret") && !shown.contains("t0ken"),
+                "{shown}"
+            );
+        }
+    }
+
+    #[test]
+    fn builder_debug_shows_settings_not_secrets() {
+        let builder = Client::builder().cloud_api_key("KEY", "s3cret-value");
+        let shown = format!("{builder:?}");
+        assert!(
+            shown.contains("KEY") && shown.contains("connect_timeout"),
+            "{shown}"
+        );
+        assert!(!shown.contains("s3cret"), "{shown}");
+    }
 }

@@ -33,14 +33,19 @@
 //! ## Retries and single-use tokens
 //! See [`RetryPolicy`]: rate-limited requests wait as the server asks (`Retry-After`, else
 //! `X-RateLimit-Reset`); GET and DELETE also retry after 502/503/504 and broken connections. A
-//! redeem is resent only when it provably never reached the server: a share token is single-use.
+//! redeem is resent only when it provably never reached the server (a 429, a refused
+//! connection): a share token is single-use. When a redeem's outcome is unknown (a 5xx, an
+//! unreadable answer, a timeout, a connection broken after sending; see
+//! [`Error::outcome_unknown`]) the error says the token may be spent. Redirects are never
+//! followed, so credentials and tokens go only to the configured base URL.
 //!
 //! ## Secrets
 //! API secrets, Kafka and Schema Registry secrets and share tokens are [`Secret`] or
 //! [`ShareToken`]: their `Debug` and `Display` are redacted, errors and traces never hold them,
 //! and the `Authorization` header is marked sensitive. `expose_secret()` is the one way to read
-//! them. `tracing` spans (`cdx`, with the operation id) and events (attempt, status, request id,
-//! path, elapsed time) are safe to log at any level.
+//! them. `tracing` spans (`cdx`: operation id, method, and the attempt, status, request id and
+//! elapsed time of the latest attempt) and per-attempt events (the same, plus the path) are
+//! safe to log at any level.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
