@@ -224,7 +224,7 @@ impl Client {
     /// What a token shares (topics, subjects, provider), without spending it.
     pub async fn inspect_token(&self, token: &ShareToken) -> Result<Vec<ConsumerSharedResource>> {
         let body = types::CdxV1SharedToken {
-            token: crate::Secret::new(token.expose_secret()),
+            token: token.as_secret().clone(),
         };
         let body = &body;
         let response = self
@@ -249,7 +249,7 @@ impl Client {
         account: Option<&PrivateLinkAccount>,
     ) -> Result<Redemption> {
         let mut body = types::CdxV1RedeemTokenRequest {
-            token: crate::Secret::new(token.expose_secret()),
+            token: token.as_secret().clone(),
             aws_account: None,
             azure_subscription: None,
             gcp_project: None,

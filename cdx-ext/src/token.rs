@@ -1,5 +1,6 @@
 //! [`ShareToken`]: the single-use invitation token a provider's email carries.
 
+use crate::Secret;
 use crate::error::InvalidInput;
 use std::fmt;
 
@@ -8,7 +9,7 @@ use std::fmt;
 /// A token is a secret: whoever holds it can redeem the share, once. `Debug` and `Display`
 /// never show it; [`ShareToken::expose_secret`] does, and only the request body uses it.
 #[derive(Clone, PartialEq, Eq)]
-pub struct ShareToken(String);
+pub struct ShareToken(Secret);
 
 impl ShareToken {
     /// The longest token accepted. Real tokens are a few hundred characters; anything this long
@@ -37,11 +38,16 @@ impl ShareToken {
                 "it contains whitespace or control characters; pass the token alone, on one line",
             ));
         }
-        Ok(Self(token.to_string()))
+        Ok(Self(Secret::new(token)))
     }
 
     /// The token itself. Each call is a place where it could leak: keep them few.
     pub fn expose_secret(&self) -> &str {
+        self.0.expose_secret()
+    }
+
+    /// The token as the request bodies take it, without exposing it.
+    pub(crate) fn as_secret(&self) -> &Secret {
         &self.0
     }
 }
