@@ -1,7 +1,10 @@
-//! Every `FaultAction` is observable over HTTP, and faults are consumed first-in first-out.
+//! Every `FaultAction` is observable over HTTP, and faults are consumed first-in first-out; a
+//! body that breaks off is also shown to reach cdx-ext as a typed transport error.
 
 use std::time::{Duration, Instant};
 
+use cdx_ext::{ConsumerShareFilter, Error, ShareToken};
+use cdx_tests::clients::consumer;
 use cdx_tests::sim::{Fault, FaultAction, Invite, SimConfig, Simulator};
 use reqwest::Response;
 use serde_json::{Value, json};
@@ -179,6 +182,75 @@ async fn truncate_sends_half_the_body_with_a_matching_length() {
     let half = r.bytes().await.unwrap();
     assert_eq!(&half[..], &full[..full.len() / 2]);
     assert!(serde_json::from_slice::<Value>(&half).is_err());
+}
+
+#[tokio::test]
+async fn break_body_announces_the_whole_length_then_breaks_off() {
+    let api = Api::start().await;
+    let full = api.list().await.unwrap().bytes().await.unwrap();
+    api.fault(LIST_SHARES, FaultAction::BreakBody);
+    let mut r = api.list().await.unwrap();
+    assert_eq!(r.status(), 200);
+    assert!(header(&r, "x-request-id").is_some());
+    assert_eq!(r.content_length(), Some(full.len() as u64));
+    let mut received = Vec::new();
+    let err = loop {
+        match r.chunk().await {
+            Ok(Some(chunk)) => received.extend_from_slice(&chunk),
+            Ok(None) => panic!("the body ended normally after {} bytes", received.len()),
+            Err(e) => break e,
+        }
+    };
+    assert!(err.is_body() || err.is_decode(), "{err:?}");
+    // At most the first half arrived (the reset may discard what was not read yet).
+    assert!(received.len() <= full.len() / 2, "{} bytes", received.len());
+    assert!(full.starts_with(&received));
+
+    // The request was processed: a redeem whose answer broke off still happened.
+    api.fault(REDEEM, FaultAction::BreakBody);
+    let r = api.redeem(json!({})).await.unwrap();
+    assert_eq!(r.status(), 200);
+    assert!(r.bytes().await.is_err());
+    assert_eq!(api.phase().await, "ACTIVE");
+}
+
+#[tokio::test]
+async fn cdx_ext_reports_a_broken_body_as_a_transport_error_and_never_resends_a_redeem() {
+    let api = Api::start().await;
+    let token = ShareToken::new(&api.invite.token).unwrap();
+    api.fault(REDEEM, FaultAction::BreakBody);
+    let err = consumer(&api.sim).redeem(&token, None).await.unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::Transport {
+                not_sent: false,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    let message = err.to_string();
+    assert!(message.contains("broke off"), "{message}");
+    assert!(message.contains("may have been redeemed"), "{message}");
+    for secret in [api.invite.token.as_str(), "consumer-secret"] {
+        assert!(!message.contains(secret) && !format!("{err:?}").contains(secret));
+    }
+    assert_eq!(
+        api.sim.count(REDEEM),
+        1,
+        "it reached the server: not resent"
+    );
+    assert_eq!(api.phase().await, "ACTIVE");
+
+    // A read is safe to repeat: it is retried and succeeds.
+    api.fault(LIST_SHARES, FaultAction::BreakBody);
+    let page = consumer(&api.sim)
+        .list_consumer_shares(&ConsumerShareFilter::default(), None)
+        .await
+        .unwrap();
+    assert_eq!(page.items.len(), 1);
+    assert_eq!(api.sim.count(LIST_SHARES), 2);
 }
 
 #[tokio::test]

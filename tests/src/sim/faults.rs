@@ -46,9 +46,13 @@ pub enum FaultAction {
     /// That status with body `upstream connect error or disconnect/reset before headers`
     /// (`text/plain`). Not processed.
     NonJson(u16),
-    /// Processed normally; only the first half of the body is sent (with a matching
-    /// `Content-Length`).
+    /// Processed normally; only the first half of the body is sent, with a `Content-Length`
+    /// that matches the half: the client gets a complete, short body (e.g. cut-off JSON).
     Truncate,
+    /// Processed normally; `Content-Length` announces the whole body, the first half is sent,
+    /// then the connection is reset: the client has the status and headers, and reading the
+    /// body fails part-way.
+    BreakBody,
     /// Processed normally; the response is sent after the delay.
     Delay(Duration),
     /// The connection is reset without a response. Not processed.
@@ -80,6 +84,7 @@ pub(crate) enum Stage {
 
 pub(crate) enum After {
     Truncate,
+    BreakBody,
     Delay(Duration),
     Reset,
     Rewrite(fn(&mut Value)),
@@ -120,6 +125,7 @@ pub(crate) fn stage(action: FaultAction, request_id: &str, limit: u32) -> Stage 
         }
         FaultAction::Reset => Stage::ResetNow,
         FaultAction::Truncate => Stage::After(After::Truncate),
+        FaultAction::BreakBody => Stage::After(After::BreakBody),
         FaultAction::Delay(d) => Stage::After(After::Delay(d)),
         FaultAction::ResetAfterProcessing => Stage::After(After::Reset),
         FaultAction::UnknownFields => Stage::After(After::Rewrite(add_unknown_fields)),

@@ -340,6 +340,7 @@ pub(crate) async fn handle(
     };
     match after {
         Some(After::Truncate) => truncate(response).await,
+        Some(After::BreakBody) => break_body(response, conn).await,
         Some(After::Delay(d)) => {
             tokio::time::sleep(d).await;
             response
@@ -367,6 +368,33 @@ async fn truncate(response: Response<Body>) -> Response<Body> {
     let half = bytes.slice(..bytes.len() / 2);
     parts.headers.remove(axum::http::header::CONTENT_LENGTH);
     Response::from_parts(parts, Body::from(half))
+}
+
+/// Announces the whole body's length, sends its first half, then resets the connection.
+async fn break_body(response: Response<Body>, conn: ConnCtx) -> Response<Body> {
+    use axum::body::Bytes;
+    use futures::StreamExt as _;
+    let (mut parts, body) = response.into_parts();
+    let bytes = axum::body::to_bytes(body, usize::MAX)
+        .await
+        .unwrap_or_default();
+    // hyper sends a streamed body with the length given here (not chunked), so the client
+    // expects every byte.
+    parts.headers.insert(
+        axum::http::header::CONTENT_LENGTH,
+        axum::http::HeaderValue::from(bytes.len()),
+    );
+    let half = futures::stream::once(std::future::ready(Ok::<_, std::io::Error>(
+        bytes.slice(..bytes.len() / 2),
+    )));
+    let then_reset = futures::stream::once(async move {
+        // hyper writes and flushes the first half while it waits for the next chunk; the pause
+        // lets that reach the client before the reset.
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        conn.abort();
+        std::future::pending::<Result<Bytes, std::io::Error>>().await
+    });
+    Response::from_parts(parts, Body::from_stream(half.chain(then_reset)))
 }
 
 /// Authenticates, rate-limits and runs the operation.

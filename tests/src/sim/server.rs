@@ -22,8 +22,14 @@ pub(crate) struct ConnCtx {
 impl ConnCtx {
     /// Aborts the connection (TCP reset): the client gets no response. Never returns.
     pub(crate) async fn reset(&self) -> Response<Body> {
-        self.reset.notify_one();
+        self.abort();
         std::future::pending().await
+    }
+
+    /// Aborts the connection (TCP reset) now, whatever it is doing, e.g. in the middle of
+    /// sending a response body.
+    pub(crate) fn abort(&self) {
+        self.reset.notify_one();
     }
 }
 
