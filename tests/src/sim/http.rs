@@ -212,7 +212,11 @@ pub(crate) fn too_many_requests(
     r
 }
 
-/// Renders a [`Reply`]; `transform` rewrites JSON bodies (fault injection).
+/// Renders a [`Reply`]; `transform` rewrites JSON bodies (fault injection). Every answer to a
+/// request the rate limiter counted carries the `X-RateLimit-*` headers, errors included: an
+/// error spent part of the window too, and a client pacing itself must see that. (The spec
+/// declares them on successes and 429s; undeclared extra headers are allowed.) A 401 is not
+/// counted, since the caller's window is unknown until it authenticates.
 pub(crate) fn render(
     reply: Reply,
     request_id: &str,
@@ -224,11 +228,22 @@ pub(crate) fn render(
         }
         Reply::Done(result, rate) => (result, rate),
     };
-    let out = match result {
-        Ok(out) => out,
-        Err(err) => return error_response(&err, request_id, transform),
+    let mut r = match result {
+        Ok(out) => success_response(out, request_id, transform),
+        Err(err) => error_response(&err, request_id, transform),
     };
-    let mut r = match out {
+    if let Some(info) = rate {
+        rate_headers(r.headers_mut(), &info);
+    }
+    r
+}
+
+fn success_response(
+    out: Out,
+    request_id: &str,
+    transform: Option<&dyn Fn(&mut Value)>,
+) -> Response<Body> {
+    match out {
         Out::Json(status, mut value) => {
             if let Some(t) = transform {
                 t(&mut value);
@@ -268,11 +283,7 @@ pub(crate) fn render(
             set(r.headers_mut(), "x-request-id", request_id);
             r
         }
-    };
-    if let Some(info) = rate {
-        rate_headers(r.headers_mut(), &info);
     }
-    r
 }
 
 /// The request body as a JSON object. Every request body of this API is required (the
