@@ -9,8 +9,17 @@ use std::process::ExitCode;
 pub struct Failure {
     /// The message (first line: one sentence).
     pub message: String,
-    /// True when the input was invalid and nothing was sent.
-    pub usage: bool,
+    kind: Kind,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    /// Invalid usage or input, nothing sent: exit 2.
+    Usage,
+    /// Anything else: exit 1.
+    Other,
+    /// Standard output was closed by its reader (`cdx ... | head -1`).
+    ClosedStdout,
 }
 
 impl Failure {
@@ -18,7 +27,7 @@ impl Failure {
     pub fn usage(message: impl Into<String>) -> Self {
         Self {
             message: message.into(),
-            usage: true,
+            kind: Kind::Usage,
         }
     }
 
@@ -26,13 +35,39 @@ impl Failure {
     pub fn other(message: impl Into<String>) -> Self {
         Self {
             message: message.into(),
-            usage: false,
+            kind: Kind::Other,
         }
     }
 
-    /// The process exit status.
+    /// The reader of standard output went away. Not reported: the reader chose to stop reading
+    /// (`| head -1`, `| grep -q`), so the command ends quietly, like a complete one.
+    pub fn closed_stdout() -> Self {
+        Self {
+            message: String::new(),
+            kind: Kind::ClosedStdout,
+        }
+    }
+
+    /// True when standard output was closed by its reader.
+    pub fn is_closed_stdout(&self) -> bool {
+        self.kind == Kind::ClosedStdout
+    }
+
+    /// The process exit status. A closed standard output exits 0: what the reader wanted was
+    /// delivered (and exiting 1 would fail `set -o pipefail` scripts that take `| head -1`).
     pub fn exit_code(&self) -> ExitCode {
-        ExitCode::from(if self.usage { 2 } else { 1 })
+        ExitCode::from(match self.kind {
+            Kind::Usage => 2,
+            Kind::Other => 1,
+            Kind::ClosedStdout => 0,
+        })
+    }
+
+    /// Adds a line of detail under the message.
+    pub fn with_note(mut self, note: &str) -> Self {
+        self.message.push_str("\n  ");
+        self.message.push_str(note);
+        self
     }
 }
 
@@ -46,7 +81,10 @@ impl From<cdx_ext::Error> for Failure {
     fn from(e: cdx_ext::Error) -> Self {
         use cdx_ext::Error as E;
         let usage = matches!(e, E::InvalidInput(_));
-        let mut message = e.to_string();
+        let mut message = match &e {
+            E::Unauthenticated(_) => unauthenticated(&e.to_string()),
+            _ => e.to_string(),
+        };
         // After a redeem that may have spent the token, say where the share can be found.
         let redeem = e.operation() == Some(cdx_ext::Operation::RedeemSharedToken);
         let maybe_spent = matches!(
@@ -62,12 +100,63 @@ impl From<cdx_ext::Error> for Failure {
         if redeem && maybe_spent {
             message.push_str("\n  Run `cdx consumer share list` to find the share.");
         }
-        Self { message, usage }
+        if usage {
+            Self::usage(message)
+        } else {
+            Self::other(message)
+        }
     }
 }
 
 impl From<cdx_ext::InvalidInput> for Failure {
     fn from(e: cdx_ext::InvalidInput) -> Self {
         Self::usage(e.to_string())
+    }
+}
+
+/// The CLI's wording of a 401, from the library's message (whose detail lines are kept).
+///
+/// The library's sentence also suggests an access token, which `cdx` cannot take: it reads only
+/// CONFLUENT_CLOUD_API_KEY and CONFLUENT_CLOUD_API_SECRET. And the server often says the same
+/// thing twice, in `WWW-Authenticate` and in the error body: the `server:` line is dropped when
+/// a detail line already says it.
+fn unauthenticated(library: &str) -> String {
+    let mut lines = library.lines();
+    lines.next();
+    let details: Vec<&str> = lines.collect();
+    let mut message = String::from(
+        "Authentication failed: check the Cloud API key and secret (CONFLUENT_CLOUD_API_KEY and CONFLUENT_CLOUD_API_SECRET).",
+    );
+    for (i, line) in details.iter().enumerate() {
+        if let Some(said) = line.trim_start().strip_prefix("server:") {
+            let said = said.trim().trim_end_matches('.').to_lowercase();
+            let repeated = details
+                .iter()
+                .enumerate()
+                .any(|(j, other)| j != i && other.to_lowercase().contains(&said));
+            if repeated && !said.is_empty() {
+                continue;
+            }
+        }
+        message.push('\n');
+        message.push_str(line);
+    }
+    message
+}
+
+#[cfg(test)]
+mod tests {
+    use super::unauthenticated;
+
+    #[test]
+    fn a_401_names_only_what_cdx_reads_and_says_each_thing_once() {
+        let library = "Authentication failed: check the Cloud API key and secret (CONFLUENT_CLOUD_API_KEY and CONFLUENT_CLOUD_API_SECRET), or the access token.\n  server: The API Key is invalid\n  - user_unauthenticated: Unauthorized: The API key is invalid\n  HTTP 401, request id req-000005";
+        assert_eq!(
+            unauthenticated(library),
+            "Authentication failed: check the Cloud API key and secret (CONFLUENT_CLOUD_API_KEY and CONFLUENT_CLOUD_API_SECRET).\n  - user_unauthenticated: Unauthorized: The API key is invalid\n  HTTP 401, request id req-000005"
+        );
+        // A challenge that says something the body does not is kept.
+        let library = "Authentication failed: ….\n  server: The API key has expired\n  HTTP 401";
+        assert!(unauthenticated(library).contains("server: The API key has expired"));
     }
 }

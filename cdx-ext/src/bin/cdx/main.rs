@@ -43,9 +43,12 @@ fn announce_retry(notice: &RetryNotice) {
             notice.attempt
         );
     } else {
+        // The reason is a sentence that may or may not end with a full stop (transport errors
+        // do not): end it exactly once, so "Retrying" starts a sentence of its own.
         eprintln!(
-            "{} Retrying in {wait:.1} s (attempt {} failed).",
-            notice.reason, notice.attempt
+            "{}. Retrying in {wait:.1} s (attempt {} failed).",
+            notice.reason.trim_end().trim_end_matches('.'),
+            notice.attempt
         );
     }
 }
@@ -93,6 +96,7 @@ fn main() -> ExitCode {
     };
     match runtime.block_on(run(cli)) {
         Ok(()) => ExitCode::SUCCESS,
+        Err(failure) if failure.is_closed_stdout() => failure.exit_code(),
         Err(failure) => {
             eprintln!("Error: {failure}");
             failure.exit_code()
@@ -112,8 +116,11 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             redeem::render_saved(&from, &config)
         }
         Command::Completions { shell } => {
-            clap_complete::generate(shell, &mut Cli::command(), "cdx", &mut std::io::stdout());
-            Ok(())
+            // Generated into memory: clap_complete panics when its writer fails, and a closed
+            // pipe (`| head -1`) must end cdx quietly.
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "cdx", &mut script);
+            output::stdout(&String::from_utf8_lossy(&script))
         }
     }
 }

@@ -5,12 +5,31 @@ use crate::args::Output;
 use crate::failure::Failure;
 use cdx_ext::Secret;
 use serde::Serialize;
+use std::io::Write as _;
+
+/// Writes `text` to standard output. Every byte cdx prints on stdout goes through here: a reader
+/// that stops early (`cdx ... | head -1`) ends the command quietly
+/// ([`Failure::closed_stdout`]) instead of a panic from `print!`.
+pub fn stdout(text: &str) -> Result<(), Failure> {
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes())
+        .and_then(|()| out.flush())
+        .map_err(|e| match e.kind() {
+            std::io::ErrorKind::BrokenPipe => Failure::closed_stdout(),
+            _ => Failure::other(format!("cannot write to standard output: {e}")),
+        })
+}
 
 /// Prints results in the chosen format.
 #[derive(Clone, Copy, Debug)]
 pub struct Printer(pub Output);
 
 impl Printer {
+    /// True when the output is for people (tables and sentences).
+    pub fn is_human(&self) -> bool {
+        self.0 == Output::Human
+    }
+
     /// Prints a machine-readable value (JSON or YAML); `false` when the output is for humans.
     pub fn machine<T: Serialize + ?Sized>(&self, value: &T) -> Result<bool, Failure> {
         match self.0 {
@@ -18,13 +37,13 @@ impl Printer {
             Output::Json => {
                 let text = serde_json::to_string_pretty(value)
                     .map_err(|e| Failure::other(format!("printing JSON: {e}")))?;
-                println!("{text}");
+                stdout(&format!("{text}\n"))?;
                 Ok(true)
             }
             Output::Yaml => {
                 let text = serde_norway::to_string(value)
                     .map_err(|e| Failure::other(format!("printing YAML: {e}")))?;
-                print!("{text}");
+                stdout(&text)?;
                 Ok(true)
             }
         }
@@ -39,7 +58,7 @@ impl Printer {
     ) -> Result<(), Failure> {
         if !self.machine(items)? {
             let rows: Vec<Vec<String>> = items.iter().map(row).collect();
-            print!("{}", table(columns, &rows));
+            stdout(&table(columns, &rows))?;
         }
         Ok(())
     }
@@ -47,7 +66,7 @@ impl Printer {
     /// One object: `Field: value` lines for people, the object for programs.
     pub fn object<T: Serialize>(&self, item: &T, fields: &[(&str, String)]) -> Result<(), Failure> {
         if !self.machine(item)? {
-            print!("{}", key_values(fields));
+            stdout(&key_values(fields))?;
         }
         Ok(())
     }
