@@ -5,7 +5,7 @@ use crate::args::{ConsumerCommand, ConsumerResourceCommand, ConsumerShareCommand
 use crate::failure::Failure;
 use crate::files::read_token;
 use crate::output::{opt, time};
-use crate::prompt::confirm;
+use crate::prompt::{DECLINED, confirm, ensure_confirmable};
 use cdx_ext::types::CdxV1NetworkCloud;
 use cdx_ext::{
     ConsumerShare, ConsumerShareFilter, ConsumerSharedResource, ConsumerSharedResourceFilter,
@@ -52,6 +52,14 @@ pub(crate) fn resource_row(r: &ConsumerSharedResource) -> Vec<String> {
         opt(&r.cloud),
         types.unwrap_or_default(),
     ]
+}
+
+/// Ids as the Confluent CLI lists them: `"ss-1", "ss-2"`.
+pub(crate) fn quoted(ids: &[String]) -> String {
+    ids.iter()
+        .map(|i| format!("{i:?}"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn pairs(columns: &[&'static str], row: Vec<String>) -> Vec<(&'static str, String)> {
@@ -106,7 +114,9 @@ pub(crate) fn network_rows(network: &Network) -> Vec<(&'static str, String)> {
     rows
 }
 
-/// The network of a share's first resource, when its cluster is private; `None` for public ones.
+/// The network of a share's first resource (`None`: the share has no resource). Its `cloud`
+/// holds the private-link details, present only for a private cluster reached with an account
+/// of the cluster's cloud.
 pub(crate) async fn share_network(
     client: &cdx_ext::Client,
     share_id: &str,
@@ -119,8 +129,7 @@ pub(crate) async fn share_network(
     let Some(id) = page.items.first().and_then(|r| r.id.clone()) else {
         return Ok(None);
     };
-    let network = client.consumer_shared_resource_network(&id).await?;
-    Ok(network.cloud.is_some().then_some(network))
+    Ok(Some(client.consumer_shared_resource_network(&id).await?))
 }
 
 pub async fn run(ctx: &Context, command: ConsumerCommand) -> Result<(), Failure> {
@@ -142,31 +151,33 @@ pub async fn run(ctx: &Context, command: ConsumerCommand) -> Result<(), Failure>
             let client = ctx.client()?;
             let share = client.get_consumer_share(&id).await?;
             let mut fields = pairs(&SHARE_COLUMNS, share_row(&share));
-            if let Some(network) = share_network(&client, &id).await? {
+            // The network rows are for people; `-o json|yaml` prints the share object alone, so
+            // it does not pay for the two extra requests.
+            if printer.is_human()
+                && let Some(network) = share_network(&client, &id).await?
+                && network.cloud.is_some()
+            {
                 fields.extend(network_rows(&network));
             }
             printer.object(&share, &fields)
         }
         ConsumerCommand::Share(ConsumerShareCommand::Delete { ids, force }) => {
+            let action = format!("delete consumer share {}", quoted(&ids));
+            ensure_confirmable(&action, force)?;
             let client = ctx.client()?;
+            // Every id is checked before any is deleted: a mistyped id deletes nothing.
             for id in &ids {
-                client.get_consumer_share(id).await.map_err(|e| match e {
-                    cdx_ext::Error::NotFound(_) => {
-                        Failure::other(format!("consumer share {id:?} not found"))
-                    }
-                    other => other.into(),
-                })?;
+                client
+                    .get_consumer_share(id)
+                    .await
+                    .map_err(|e| Failure::from(e).with_note("Nothing was deleted."))?;
             }
-            let list = ids
-                .iter()
-                .map(|i| format!("{i:?}"))
-                .collect::<Vec<_>>()
-                .join(", ");
-            if !confirm(
-                &format!("Delete consumer share {list}? Its credentials stop working."),
-                force,
-            )? {
-                eprintln!("Operation terminated.");
+            let question = format!(
+                "Delete consumer share {}? Its credentials stop working.",
+                quoted(&ids)
+            );
+            if !confirm(&question, &action, force)? {
+                eprintln!("{DECLINED}");
                 return Ok(());
             }
             for id in &ids {

@@ -3,17 +3,26 @@
 use crate::failure::Failure;
 use std::io::{BufRead as _, IsTerminal as _, Write as _};
 
-/// Asks `question` on the terminal. With `force`, does not ask. Without a terminal (a script, a
-/// pipe) and without `force`, refuses: a destructive command never runs unconfirmed.
-pub fn confirm(question: &str, force: bool) -> Result<bool, Failure> {
+/// Refuses a destructive command that could not be confirmed: no `--force` and no terminal to
+/// ask on (a script, a pipe). Called before the client is built, so that the refusal's exit
+/// status 2 keeps its promise that nothing was sent. `action` completes "Refusing to …", e.g.
+/// `delete consumer share "ss-1"`.
+pub fn ensure_confirmable(action: &str, force: bool) -> Result<(), Failure> {
+    if force || std::io::stdin().is_terminal() {
+        return Ok(());
+    }
+    Err(Failure::usage(format!(
+        "Refusing to {action} without confirmation: standard input is not a terminal to ask on, and --force was not given. Nothing was sent."
+    )))
+}
+
+/// Asks `question` on the terminal; true for "y" or "yes". With `force`, does not ask. Callers
+/// have already passed [`ensure_confirmable`]; without a terminal this refuses all the same.
+pub fn confirm(question: &str, action: &str, force: bool) -> Result<bool, Failure> {
     if force {
         return Ok(true);
     }
-    if !std::io::stdin().is_terminal() {
-        return Err(Failure::usage(format!(
-            "{question} Not confirmed: there is no terminal to ask on. Pass --force to proceed without asking."
-        )));
-    }
+    ensure_confirmable(action, force)?;
     eprint!("{question} [y/N] ");
     std::io::stderr().flush().ok();
     let mut answer = String::new();
@@ -26,3 +35,7 @@ pub fn confirm(question: &str, force: bool) -> Result<bool, Failure> {
         "y" | "yes"
     ))
 }
+
+/// What a declined confirmation prints (on stderr), as the Confluent CLI does. The command then
+/// exits 0: declining is the user's choice, not a failure, and nothing was changed.
+pub const DECLINED: &str = "Operation terminated.";

@@ -2,9 +2,10 @@
 
 use crate::Context;
 use crate::args::{InviteCommand, ProviderCommand, ProviderResourceCommand, ProviderShareCommand};
+use crate::consumer::quoted;
 use crate::failure::Failure;
-use crate::output::{opt, time};
-use crate::prompt::confirm;
+use crate::output::{self, opt, time};
+use crate::prompt::{DECLINED, confirm, ensure_confirmable};
 use cdx_ext::{
     ProviderShare, ProviderShareFilter, ProviderSharedResource, ProviderSharedResourceFilter,
 };
@@ -86,25 +87,22 @@ pub async fn run(ctx: &Context, command: ProviderCommand) -> Result<(), Failure>
             printer.object(&share, &pairs(&SHARE_COLUMNS, share_row(&share)))
         }
         ProviderCommand::Share(ProviderShareCommand::Delete { ids, force }) => {
+            let action = format!("revoke provider share {}", quoted(&ids));
+            ensure_confirmable(&action, force)?;
             let client = ctx.client()?;
+            // Every id is checked before any is revoked: a mistyped id revokes nothing.
             for id in &ids {
-                client.get_provider_share(id).await.map_err(|e| match e {
-                    cdx_ext::Error::NotFound(_) => {
-                        Failure::other(format!("provider share {id:?} not found"))
-                    }
-                    other => other.into(),
-                })?;
+                client
+                    .get_provider_share(id)
+                    .await
+                    .map_err(|e| Failure::from(e).with_note("Nothing was revoked."))?;
             }
-            let list = ids
-                .iter()
-                .map(|i| format!("{i:?}"))
-                .collect::<Vec<_>>()
-                .join(", ");
-            if !confirm(
-                &format!("Revoke provider share {list}? The consumer loses access."),
-                force,
-            )? {
-                eprintln!("Operation terminated.");
+            let question = format!(
+                "Revoke provider share {}? The consumer loses access.",
+                quoted(&ids)
+            );
+            if !confirm(&question, &action, force)? {
+                eprintln!("{DECLINED}");
                 return Ok(());
             }
             for id in &ids {
@@ -141,9 +139,11 @@ pub async fn run(ctx: &Context, command: ProviderCommand) -> Result<(), Failure>
         }
         ProviderCommand::OptIn => set_opt_in(ctx, true).await,
         ProviderCommand::OptOut { force } => {
+            let action = "opt your organization out of Stream Sharing";
+            ensure_confirmable(action, force)?;
             let question = "Opt your organization out of Stream Sharing? Existing shares become inaccessible to their consumers.";
-            if !confirm(question, force)? {
-                eprintln!("Operation terminated.");
+            if !confirm(question, action, force)? {
+                eprintln!("{DECLINED}");
                 return Ok(());
             }
             set_opt_in(ctx, false).await
@@ -155,10 +155,10 @@ async fn set_opt_in(ctx: &Context, enabled: bool) -> Result<(), Failure> {
     let now = ctx.client()?.set_opt_in(enabled).await?;
     let value = serde_json::json!({ "stream_share_enabled": now });
     if !ctx.printer.machine(&value)? {
-        println!(
-            "Stream Sharing is {} for your organization.",
+        output::stdout(&format!(
+            "Stream Sharing is {} for your organization.\n",
             if now { "enabled" } else { "disabled" }
-        );
+        ))?;
     }
     Ok(())
 }
