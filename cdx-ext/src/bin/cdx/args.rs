@@ -1,6 +1,7 @@
 //! The command line, as clap types. It mirrors the Confluent CLI's `stream-share` commands.
 
 use cdx_ext::config::Format;
+use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser as _};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
@@ -14,7 +15,8 @@ pub struct Cli {
     /// The API's base URL.
     #[arg(long, global = true, env = "CDX_API_URL", value_name = "URL")]
     pub api_url: Option<String>,
-    /// Output format.
+    /// Output format. json and yaml print the API's objects for list, describe and inspect
+    /// commands, and cdx's summary (files written, secrets masked) for redeem.
     #[arg(short, long, global = true, value_enum, default_value_t = Output::Human)]
     pub output: Output,
     #[command(subcommand)]
@@ -26,9 +28,9 @@ pub struct Cli {
 pub enum Output {
     /// Tables and sentences.
     Human,
-    /// The API's objects as JSON.
+    /// JSON: the API's objects (list, describe, inspect), or cdx's redeem summary.
     Json,
-    /// The API's objects as YAML.
+    /// YAML: the same values as json.
     Yaml,
 }
 
@@ -82,6 +84,11 @@ pub enum ConsumerShareCommand {
         id: String,
     },
     /// Delete consumer shares: their credentials stop working.
+    ///
+    /// Every id is checked first, then one confirmation is asked on the terminal; answering
+    /// anything but "y" prints "Operation terminated." and exits 0 having changed nothing.
+    /// Without a terminal (a script, a pipe) --force is required: without it cdx exits 2 and
+    /// sends nothing.
     Delete {
         /// Share ids (ss-…).
         #[arg(required = true)]
@@ -121,9 +128,11 @@ pub enum TokenCommand {
 pub struct TokenArgs {
     /// The token from the invitation email. Prefer --token-file, which keeps it out of shell
     /// history and the process list.
-    #[arg(value_name = "TOKEN")]
+    // Tokens are base64url: one may well begin with '-'.
+    #[arg(value_name = "TOKEN", allow_hyphen_values = true)]
     pub token: Option<String>,
-    /// Read the token from this file, or from standard input with `-`.
+    /// Read the token from this file, or from standard input with `-` (on a terminal, cdx asks
+    /// for it and reads one line).
     #[arg(long, value_name = "PATH", conflicts_with = "token")]
     pub token_file: Option<PathBuf>,
 }
@@ -142,7 +151,8 @@ pub struct RedeemArgs {
     #[arg(long, value_name = "ID", group = "private_link")]
     pub gcp_project: Option<String>,
     /// Where to save the redemption (credentials included), mode 0600. Default:
-    /// `stream-share-<share id>.json` in the working directory.
+    /// `stream-share-<share id>.json` in the working directory, or `stream-share-<share
+    /// id>-2.json`, `-3`, ... when that name is taken (an existing file is never replaced).
     #[arg(long, value_name = "PATH")]
     pub save: Option<PathBuf>,
     #[command(flatten)]
@@ -155,13 +165,15 @@ pub struct RedeemArgs {
 /// Config file output options, shared by `redeem` and `config render`.
 #[derive(Debug, Args)]
 pub struct ConfigOutputArgs {
-    /// Write a Kafka client configuration file here (mode 0600).
+    /// Write a Kafka client configuration file here (mode 0600). Without it, `redeem` writes
+    /// none (so --config-format and --group-suffix need it) and `config render` prints the
+    /// configuration on standard output.
     #[arg(long, value_name = "PATH")]
     pub config_file: Option<PathBuf>,
-    /// The configuration file's format.
-    #[arg(long, value_name = "FORMAT", default_value = "java", value_parser = parse_format)]
-    pub config_format: Format,
-    /// Write `group.id=<group prefix><SUFFIX>` into the configuration.
+    /// The configuration file's format [default: java].
+    #[arg(long, value_name = "FORMAT", value_parser = format_parser())]
+    pub config_format: Option<Format>,
+    /// Write `group.id=<group prefix><SUFFIX>` into the configuration (e.g. `.billing`).
     #[arg(long, value_name = "SUFFIX")]
     pub group_suffix: Option<String>,
     /// Replace existing files.
@@ -169,8 +181,23 @@ pub struct ConfigOutputArgs {
     pub force: bool,
 }
 
-fn parse_format(s: &str) -> Result<Format, String> {
-    s.parse::<Format>().map_err(|e| e.to_string())
+impl ConfigOutputArgs {
+    /// The chosen format, or the default.
+    pub fn format(&self) -> Format {
+        self.config_format.unwrap_or(Format::Java)
+    }
+}
+
+/// `--config-format`'s values, from the library's list: help and shell completions show them
+/// (with who reads each), and a typo is refused by clap with the list.
+fn format_parser() -> impl clap::builder::TypedValueParser<Value = Format> {
+    PossibleValuesParser::new(
+        Format::ALL.map(|f| PossibleValue::new(f.name()).help(f.description())),
+    )
+    .map(|name| {
+        name.parse::<Format>()
+            .expect("the possible values are Format::ALL's names")
+    })
 }
 
 #[derive(Debug, Subcommand)]
@@ -199,6 +226,10 @@ pub enum ProviderCommand {
     /// Opt your organization in to Stream Sharing.
     OptIn,
     /// Opt your organization out of Stream Sharing: existing shares become inaccessible.
+    ///
+    /// Asks for confirmation on the terminal; answering anything but "y" prints "Operation
+    /// terminated." and exits 0 having changed nothing. Without a terminal (a script, a pipe)
+    /// --force is required: without it cdx exits 2 and sends nothing.
     OptOut {
         /// Do not ask for confirmation.
         #[arg(long)]
@@ -213,9 +244,9 @@ pub enum InviteCommand {
         /// The consumer's email address.
         #[arg(long)]
         email: String,
-        /// A topic or subject CRN (repeatable), e.g.
+        /// Topic and subject CRNs: several after one --resource, or --resource repeated, e.g.
         /// crn://confluent.cloud/organization=…/environment=env-…/schema-registry=lsrc-…/kafka=lkc-…/topic=orders
-        #[arg(long = "resource", value_name = "CRN", required = true)]
+        #[arg(long = "resource", value_name = "CRN", required = true, num_args = 1..)]
         resources: Vec<String>,
     },
     /// Send an invitation email again.
@@ -242,6 +273,11 @@ pub enum ProviderShareCommand {
         id: String,
     },
     /// Revoke provider shares.
+    ///
+    /// Every id is checked first, then one confirmation is asked on the terminal; answering
+    /// anything but "y" prints "Operation terminated." and exits 0 having changed nothing.
+    /// Without a terminal (a script, a pipe) --force is required: without it cdx exits 2 and
+    /// sends nothing.
     Delete {
         /// Share ids (ss-…).
         #[arg(required = true)]

@@ -10,8 +10,8 @@ use crate::Context;
 use crate::args::{ConfigOutputArgs, RedeemArgs};
 use crate::consumer::{network_rows, share_network};
 use crate::failure::Failure;
-use crate::files::read_token;
-use crate::output::{MASK, key_values, secret};
+use crate::files::{read_token, same_file};
+use crate::output::{self, key_values, secret};
 use cdx_ext::config::{RenderOptions, render};
 use cdx_ext::file::{Overwrite, WriteError, check_writable, write_secret_file};
 use cdx_ext::{Network, PrivateLinkAccount, Redemption};
@@ -52,8 +52,11 @@ fn account(args: &RedeemArgs) -> Result<Option<PrivateLinkAccount>, Failure> {
 }
 
 /// The default save path: `stream-share-<id>.json` in the working directory, or with a number
-/// added when that name is taken (never overwritten without --save and --force).
-fn default_save_path(share_id: &str) -> PathBuf {
+/// added when that name is taken (never overwritten without --save and --force). A name equal
+/// to `config_file` counts as taken even while that file does not exist yet: the configuration
+/// is written after the redemption is saved, and must neither fail on it nor (with --force)
+/// replace it.
+fn default_save_path(share_id: &str, config_file: Option<&Path>) -> PathBuf {
     let safe: String = share_id
         .chars()
         .map(|c| {
@@ -64,13 +67,17 @@ fn default_save_path(share_id: &str) -> PathBuf {
             }
         })
         .collect();
+    let taken = |p: &PathBuf| {
+        // symlink_metadata: a dangling symlink is taken too (the write would refuse it).
+        p.symlink_metadata().is_ok() || config_file.is_some_and(|c| same_file(p, c))
+    };
     let first = PathBuf::from(format!("stream-share-{safe}.json"));
-    if !first.exists() {
+    if !taken(&first) {
         return first;
     }
     (2..)
         .map(|n| PathBuf::from(format!("stream-share-{safe}-{n}.json")))
-        .find(|p| !p.exists())
+        .find(|p| !taken(p))
         .expect("some name is free")
 }
 
@@ -79,6 +86,15 @@ pub async fn run(ctx: &Context, args: RedeemArgs) -> Result<(), Failure> {
     let token = read_token(&args.token)?;
     let account = account(&args)?;
     let policy = overwrite(args.config.force);
+    if args.config.config_file.is_none()
+        && (args.config.config_format.is_some() || args.config.group_suffix.is_some())
+    {
+        // They only shape the configuration file; without one they would be dropped silently
+        // (and a summary line claiming a group.id was set up would be false).
+        return Err(Failure::usage(
+            "--config-format and --group-suffix apply to the configuration file: add --config-file PATH, or leave them out. Nothing was sent.",
+        ));
+    }
     match &args.save {
         Some(path) => check_writable(path, policy).map_err(refused)?,
         None => {
@@ -88,9 +104,14 @@ pub async fn run(ctx: &Context, args: RedeemArgs) -> Result<(), Failure> {
     }
     if let Some(path) = &args.config.config_file {
         check_writable(path, policy).map_err(refused)?;
-        if args.save.as_deref() == Some(path.as_path()) {
+        // Compared as the file system resolves them: `a.json` and `./a.json` are one file.
+        if args
+            .save
+            .as_deref()
+            .is_some_and(|save| same_file(save, path))
+        {
             return Err(Failure::usage(
-                "--save and --config-file name the same file. Nothing was sent.",
+                "--save and --config-file name the same file; give them different paths. Nothing was sent.",
             ));
         }
     }
@@ -113,7 +134,10 @@ pub async fn run(ctx: &Context, args: RedeemArgs) -> Result<(), Failure> {
                 .id
                 .clone()
                 .unwrap_or_else(|| "unknown".into());
-            let path = args.save.clone().unwrap_or_else(|| default_save_path(&id));
+            let path = args
+                .save
+                .clone()
+                .unwrap_or_else(|| default_save_path(&id, args.config.config_file.as_deref()));
             let body = serde_json::to_vec_pretty(&incomplete.response).unwrap_or_default();
             let saved = match write_secret_file(&path, &body, policy) {
                 Ok(()) => format!("\n  The server's answer was saved to {}.", path.display()),
@@ -128,32 +152,36 @@ pub async fn run(ctx: &Context, args: RedeemArgs) -> Result<(), Failure> {
     };
 
     // 3. Save the redemption, credentials included, before anything else can fail.
-    let save_path = args
-        .save
-        .clone()
-        .unwrap_or_else(|| default_save_path(redemption.share_id()));
+    let save_path = args.save.clone().unwrap_or_else(|| {
+        default_save_path(redemption.share_id(), args.config.config_file.as_deref())
+    });
     let mut saved = serde_json::to_vec_pretty(&redemption)
         .map_err(|e| Failure::other(format!("serialising the redemption: {e}")))?;
     saved.push(b'\n');
     if let Err(e) = write_secret_file(&save_path, &saved, policy) {
         // The token is spent: the credentials must reach the user somehow.
-        println!("{}", String::from_utf8_lossy(&saved));
+        let printed = match output::stdout(&String::from_utf8_lossy(&saved)) {
+            Ok(()) => {
+                "It was printed on standard output instead (it holds secrets: store it safely)."
+            }
+            Err(_) => "Printing it on standard output failed too: the credentials are lost.",
+        };
         return Err(Failure::other(format!(
-            "the token was redeemed, but the redemption could not be saved: {e}.\n  It was printed above instead (it holds secrets: store it safely)."
+            "The token was redeemed, but the redemption could not be saved: {e}.\n  {printed}"
         )));
     }
     let mut files = vec![("Redemption", save_path.clone())];
 
     // 4. The client configuration.
     if let Some(path) = &args.config.config_file {
-        let written = render(&redemption, args.config.config_format, &options)
+        let written = render(&redemption, args.config.format(), &options)
             .map_err(|e| e.to_string())
             .and_then(|text| {
                 write_secret_file(path, text.as_bytes(), policy).map_err(|e| e.to_string())
             });
         if let Err(e) = written {
             return Err(Failure::other(format!(
-                "the token was redeemed and saved to {}, but the configuration file was not written: {e}.\n  Render it from the saved redemption: cdx config render --from {} --config-format <FORMAT> --config-file <PATH>",
+                "The token was redeemed and saved to {}, but the configuration file was not written: {e}.\n  Render it from the saved redemption: cdx config render --from {} --config-format <FORMAT> --config-file <PATH>",
                 save_path.display(),
                 save_path.display()
             )));
@@ -163,27 +191,53 @@ pub async fn run(ctx: &Context, args: RedeemArgs) -> Result<(), Failure> {
 
     // 5. Private networking: what the consumer's cloud needs to reach the cluster.
     let network = match &account {
-        Some(_) => share_network(&client, redemption.share_id())
-            .await
-            .unwrap_or_else(|e| {
+        Some(_) => match share_network(&client, redemption.share_id()).await {
+            Ok(Some(network)) if network.cloud.is_some() => Some(network),
+            // Said, not left for the user to infer from missing rows: they asked for a private
+            // link and will look for its set-up.
+            Ok(network) if network.as_ref().is_some_and(|n| n.dns_domain.is_some()) => {
+                eprintln!(
+                    "Warning: the shared cluster is private, but the API returned no private-link details for this account; check that it is an account of the cloud the cluster runs on (`cdx consumer resource list --stream-share {}` shows the cloud).",
+                    redemption.share_id()
+                );
+                None
+            }
+            Ok(_) => {
+                eprintln!(
+                    "Note: the shared cluster is reached over the public internet, not a private link: there are no network details to set up."
+                );
+                None
+            }
+            Err(e) => {
                 eprintln!(
                     "Warning: the share is redeemed, but its network details could not be read: {}",
                     e.to_string().lines().next().unwrap_or_default()
                 );
                 None
-            }),
+            }
+        },
         None => None,
     };
 
-    // 6. The summary.
-    summary(
+    // 6. The summary. The files are saved: a closed stdout must not hide where they went.
+    let printed = summary(
         ctx,
         &redemption,
         &files,
         network.as_ref(),
         args.config.group_suffix.as_deref(),
         args.show_secrets,
-    )
+    );
+    if let Err(f) = &printed
+        && f.is_closed_stdout()
+    {
+        let paths: Vec<String> = files.iter().map(|(_, p)| p.display().to_string()).collect();
+        eprintln!(
+            "Standard output was closed before the summary was printed; the redemption is saved ({}).",
+            paths.join(", ")
+        );
+    }
+    printed
 }
 
 /// Shown as an example `group.id` when the user chose no suffix.
@@ -200,6 +254,7 @@ fn summary(
     let sr = r.schema_registry();
     let chosen_group = group_suffix.and_then(|s| r.group_id(s));
     let example_group = r.group_id(group_suffix.unwrap_or(EXAMPLE_GROUP_SUFFIX));
+    let others: Vec<&serde_json::Map<String, serde_json::Value>> = r.unknown_resources().collect();
     let machine = json!({
         "share_id": r.share_id(),
         "kafka_bootstrap_server": r.bootstrap_server().to_string(),
@@ -210,6 +265,7 @@ fn summary(
         "schema_registry_api_secret": sr.as_ref().map(|s| secret(s.api_secret, show)),
         "topics": r.topics(),
         "subjects": r.subjects(),
+        "other_resources": others,
         "group_prefix": r.group_prefix(),
         "group_id": chosen_group,
         "example_group_id": example_group,
@@ -232,6 +288,14 @@ fn summary(
     }
     rows.push(("Topics", r.topics().join(", ")));
     rows.push(("Subjects", r.subjects().join(", ")));
+    if !others.is_empty() {
+        // Kinds this version of cdx does not know, shown as they came.
+        let text: Vec<String> = others
+            .iter()
+            .map(|o| serde_json::Value::Object((*o).clone()).to_string())
+            .collect();
+        rows.push(("Other Resources", text.join(", ")));
+    }
     if let Some(prefix) = r.group_prefix() {
         rows.push(("Consumer Group Prefix", prefix.to_string()));
         match chosen_group {
@@ -252,9 +316,11 @@ fn summary(
     if let Some(n) = network {
         rows.extend(network_rows(n));
     }
-    print!("{}", key_values(&rows));
-    if !show && !files.is_empty() {
-        eprintln!("Secrets are masked above ({MASK}); the saved files (mode 0600) hold them.");
+    output::stdout(&key_values(&rows))?;
+    if !show {
+        eprintln!(
+            "Secrets are masked above: the saved files (mode 0600) hold them, and --show-secrets prints them."
+        );
     }
     Ok(())
 }
@@ -280,6 +346,14 @@ pub fn render_saved(from: &Path, config: &ConfigOutputArgs) -> Result<(), Failur
         file_name: file_name(config.config_file.as_deref()),
     };
     if let Some(path) = &config.config_file {
+        // Even with --force: replacing the saved redemption by a configuration would lose
+        // what the spent token returned.
+        if same_file(path, from) {
+            return Err(Failure::usage(format!(
+                "--config-file names the saved redemption {} itself; write the configuration to another path",
+                from.display()
+            )));
+        }
         check_writable(path, overwrite(config.force)).map_err(|e| {
             let hint = if matches!(e, WriteError::Exists { .. }) {
                 "; pass --force to replace it"
@@ -289,19 +363,15 @@ pub fn render_saved(from: &Path, config: &ConfigOutputArgs) -> Result<(), Failur
             Failure::usage(format!("{e}{hint}"))
         })?;
     }
-    let text = render(&redemption, config.config_format, &options)
-        .map_err(|e| Failure::usage(e.to_string()))?;
+    let format = config.format();
+    let text = render(&redemption, format, &options).map_err(|e| Failure::usage(e.to_string()))?;
     match &config.config_file {
         Some(path) => {
             write_secret_file(path, text.as_bytes(), overwrite(config.force))
                 .map_err(|e| Failure::other(e.to_string()))?;
-            eprintln!(
-                "Wrote {} ({} format, mode 0600).",
-                path.display(),
-                config.config_format
-            );
+            eprintln!("Wrote {} ({format} format, mode 0600).", path.display());
         }
-        None => print!("{text}"),
+        None => output::stdout(&text)?,
     }
     Ok(())
 }
