@@ -23,21 +23,28 @@ fn finish(out: Output) -> Run {
     }
 }
 
-/// Runs `cdx` as the simulator's consumer (or provider) in `dir`, with `stdin` piped in.
-fn cdx(sim: &Simulator, as_provider: bool, dir: &Path, args: &[&str], stdin: Option<&str>) -> Run {
+/// `cdx` with the simulator's consumer (or provider) credentials and URL, run in `dir`.
+fn command(sim: &Simulator, as_provider: bool, dir: &Path) -> Command {
     let config = sim.config();
     let (key, secret) = if as_provider {
         &config.provider_key
     } else {
         &config.consumer_key
     };
-    let mut child = Command::new(env!("CARGO_BIN_EXE_cdx"))
-        .args(args)
+    let mut command = Command::new(env!("CARGO_BIN_EXE_cdx"));
+    command
         .current_dir(dir)
         .env("CONFLUENT_CLOUD_API_KEY", key)
         .env("CONFLUENT_CLOUD_API_SECRET", secret)
         .env("CDX_API_URL", sim.base_url())
-        .env_remove("RUST_LOG")
+        .env_remove("RUST_LOG");
+    command
+}
+
+/// Runs `cdx` as the simulator's consumer (or provider) in `dir`, with `stdin` piped in.
+fn cdx(sim: &Simulator, as_provider: bool, dir: &Path, args: &[&str], stdin: Option<&str>) -> Run {
+    let mut child = command(sim, as_provider, dir)
+        .args(args)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -45,7 +52,8 @@ fn cdx(sim: &Simulator, as_provider: bool, dir: &Path, args: &[&str], stdin: Opt
         .expect("cdx runs");
     let mut pipe = child.stdin.take().unwrap();
     if let Some(text) = stdin {
-        pipe.write_all(text.as_bytes()).unwrap();
+        // A cdx that stops reading early (a capped token file) closes the pipe: not an error.
+        let _ = pipe.write_all(text.as_bytes());
     }
     drop(pipe);
     finish(child.wait_with_output().unwrap())
@@ -208,6 +216,8 @@ async fn redeem_checks_everything_before_sending_anything() {
             "consumer",
             "redeem",
             &invite.token,
+            "--config-file",
+            "x.properties",
             "--group-suffix",
             "has space",
         ],
@@ -215,6 +225,8 @@ async fn redeem_checks_everything_before_sending_anything() {
             "consumer",
             "redeem",
             &invite.token,
+            "--config-file",
+            "x.properties",
             "--config-format",
             "toml",
         ],
@@ -531,7 +543,8 @@ async fn consumer_commands() {
     );
     assert_eq!(one.code, 0, "{}", one.stderr);
 
-    // Deleting needs a terminal or --force.
+    // Deleting needs a terminal or --force, and the refusal comes before any request.
+    let sent = sim.requests().len();
     let refused = cdx(
         &sim,
         false,
@@ -540,8 +553,16 @@ async fn consumer_commands() {
         None,
     );
     assert_eq!(refused.code, 2, "{}", refused.stderr);
-    assert!(refused.stderr.contains("--force"));
-    assert_eq!(sim.count("deleteCdxV1ConsumerShare"), 0);
+    assert!(
+        refused
+            .stderr
+            .starts_with("Error: Refusing to delete consumer share")
+            && refused.stderr.contains("--force")
+            && refused.stderr.contains("Nothing was sent."),
+        "{}",
+        refused.stderr
+    );
+    assert_eq!(sim.requests().len(), sent, "nothing was sent");
     let deleted = cdx(
         &sim,
         false,
@@ -563,7 +584,15 @@ async fn consumer_commands() {
         None,
     );
     assert_eq!(gone.code, 1);
-    assert!(gone.stderr.contains("not found"), "{}", gone.stderr);
+    // The error rule: one sentence, then the API's details and the request id.
+    assert!(
+        gone.stderr.starts_with("Error: Not found: ")
+            && gone.stderr.contains("ss-nope")
+            && gone.stderr.contains("HTTP 404, request id req-")
+            && gone.stderr.contains("Nothing was deleted."),
+        "{}",
+        gone.stderr
+    );
 
     // Offline rendering of the saved redemption.
     let saved = format!("stream-share-{id}.json");
@@ -762,4 +791,919 @@ async fn debug_logs_show_requests_and_never_secrets() {
             "a secret reached the output"
         );
     }
+}
+
+/// Replaces what differs between shares and runs in a redemption's output: the share id and
+/// the API keys.
+fn stable_redemption(text: &str, sim: &Simulator, r: &cdx_ext::Redemption) -> String {
+    let mut text = stable(text, sim).replace(r.kafka_api_key(), "KAFKA_KEY");
+    if let Some(sr) = r.schema_registry() {
+        text = text.replace(sr.api_key, "SR_KEY");
+    }
+    text.replace(r.share_id(), "SHARE_ID")
+}
+
+fn saved_redemption(path: &Path) -> cdx_ext::Redemption {
+    serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap()
+}
+
+/// The secrets of a saved redemption, none of which may be printed without --show-secrets.
+fn secrets_of(r: &cdx_ext::Redemption) -> Vec<String> {
+    let mut secrets = vec![r.kafka_api_secret().expose_secret().to_string()];
+    secrets.extend(
+        r.schema_registry()
+            .map(|sr| sr.api_secret.expose_secret().to_string()),
+    );
+    secrets
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn redeem_json_and_yaml_summaries_are_masked() {
+    let sim = sim().await;
+    let dir = tempfile::tempdir().unwrap();
+    let invite = sim.seed_invite("jane.doe@example.com", &["orders"], &["orders-value"]);
+    let json = cdx(
+        &sim,
+        false,
+        dir.path(),
+        &[
+            "-o",
+            "json",
+            "consumer",
+            "redeem",
+            &invite.token,
+            "--config-file",
+            "client.json",
+            "--config-format",
+            "json",
+            "--group-suffix",
+            ".billing",
+        ],
+        None,
+    );
+    assert_eq!(json.code, 0, "{}", json.stderr);
+    let saved = saved_redemption(
+        &dir.path()
+            .join(format!("stream-share-{}.json", invite.provider_share_id)),
+    );
+    for secret in secrets_of(&saved) {
+        assert!(!json.stdout.contains(&secret) && !json.stderr.contains(&secret));
+    }
+    serde_json::from_str::<serde_json::Value>(&json.stdout).expect("one JSON document");
+    insta::assert_snapshot!("redeem_json", stable_redemption(&json.stdout, &sim, &saved));
+
+    let invite = sim.seed_invite("jane.doe@example.com", &["orders"], &["orders-value"]);
+    let yaml = cdx(
+        &sim,
+        false,
+        dir.path(),
+        &["-o", "yaml", "consumer", "redeem", &invite.token],
+        None,
+    );
+    assert_eq!(yaml.code, 0, "{}", yaml.stderr);
+    let saved = saved_redemption(
+        &dir.path()
+            .join(format!("stream-share-{}.json", invite.provider_share_id)),
+    );
+    for secret in secrets_of(&saved) {
+        assert!(!yaml.stdout.contains(&secret) && !yaml.stderr.contains(&secret));
+    }
+    // The `cli` feature's YAML library (this test runs with that feature) reads it back.
+    let summary: serde_json::Value = serde_norway::from_str(&yaml.stdout).unwrap();
+    assert_eq!(summary["kafka_api_secret"], "******** (use --show-secrets)");
+    assert_eq!(
+        summary["schema_registry_api_secret"],
+        "******** (use --show-secrets)"
+    );
+    assert!(!yaml.stdout.contains(&invite.token));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn json_output_prints_the_apis_objects() {
+    let sim = sim().await;
+    let dir = tempfile::tempdir().unwrap();
+    let invite = sim.seed_invite("jane.doe@example.com", &["orders"], &["orders-value"]);
+    sim.seed_consumer_shares(1);
+    let list = cdx(
+        &sim,
+        false,
+        dir.path(),
+        &["-o", "json", "consumer", "share", "list"],
+        None,
+    );
+    assert_eq!(list.code, 0, "{}", list.stderr);
+    insta::assert_snapshot!("consumer_share_list_json", stable(&list.stdout, &sim));
+
+    let inspect = cdx(
+        &sim,
+        false,
+        dir.path(),
+        &[
+            "-o",
+            "json",
+            "consumer",
+            "token",
+            "inspect",
+            "--token-file",
+            "-",
+        ],
+        Some(&invite.token),
+    );
+    assert_eq!(inspect.code, 0, "{}", inspect.stderr);
+    assert!(!inspect.stdout.contains(&invite.token));
+    insta::assert_snapshot!("token_inspect_json", stable(&inspect.stdout, &sim));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn redeem_compares_paths_as_the_file_system_resolves_them() {
+    let sim = sim().await;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("sub")).unwrap();
+    let invite = sim.seed_invite("jane.doe@example.com", &["orders"], &[]);
+    let id = invite.provider_share_id.clone();
+
+    // (a) One file spelt two ways is refused before the token is sent.
+    for (save, config) in [
+        ("a.json", "./a.json"),
+        ("sub/../a.json", "a.json"),
+        ("./sub/a.json", "sub/a.json"),
+    ] {
+        let run = cdx(
+            &sim,
+            false,
+            dir.path(),
+            &[
+                "consumer",
+                "redeem",
+                &invite.token,
+                "--save",
+                save,
+                "--config-file",
+                config,
+            ],
+            None,
+        );
+        assert_eq!(run.code, 2, "{save} vs {config}: {}", run.stderr);
+        assert!(
+            run.stderr
+                .contains("--save and --config-file name the same file"),
+            "{}",
+            run.stderr
+        );
+    }
+    assert_eq!(sim.count("redeemCdxV1SharedToken"), 0, "nothing was sent");
+
+    // (b) The default save name skips the configuration file's name: both files are written.
+    let default_name = format!("stream-share-{id}.json");
+    let run = cdx(
+        &sim,
+        false,
+        dir.path(),
+        &[
+            "consumer",
+            "redeem",
+            &invite.token,
+            "--config-file",
+            &format!("./{default_name}"),
+        ],
+        None,
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let saved_path = dir.path().join(format!("stream-share-{id}-2.json"));
+    let saved = saved_redemption(&saved_path);
+    assert_eq!(saved.share_id(), id);
+    assert_eq!(mode(&saved_path), 0o600);
+    assert!(
+        std::fs::read_to_string(dir.path().join(&default_name))
+            .unwrap()
+            .contains("bootstrap.servers="),
+        "the configuration has the name asked for"
+    );
+    assert!(
+        run.stdout.contains(&format!(
+            "Saved Redemption:           stream-share-{id}-2.json"
+        )),
+        "{}",
+        run.stdout
+    );
+
+    // With --force the configuration replaces an existing file of that name, and the saved
+    // redemption still goes elsewhere.
+    let invite = sim.seed_invite("jane.doe@example.com", &["orders"], &[]);
+    let id = invite.provider_share_id.clone();
+    let default_name = format!("stream-share-{id}.json");
+    std::fs::write(dir.path().join(&default_name), "old").unwrap();
+    let run = cdx(
+        &sim,
+        false,
+        dir.path(),
+        &[
+            "consumer",
+            "redeem",
+            &invite.token,
+            "--config-file",
+            &default_name,
+            "--force",
+        ],
+        None,
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(
+        saved_redemption(&dir.path().join(format!("stream-share-{id}-2.json"))).share_id(),
+        id
+    );
+    assert!(
+        std::fs::read_to_string(dir.path().join(&default_name))
+            .unwrap()
+            .contains("bootstrap.servers=")
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn options_with_nothing_to_apply_to_are_refused() {
+    let sim = sim().await;
+    let dir = tempfile::tempdir().unwrap();
+    let invite = sim.seed_invite("jane.doe@example.com", &["orders"], &[]);
+    for extra in [
+        &["--config-format", "python"][..],
+        &["--group-suffix", ".app"][..],
+    ] {
+        let mut args = vec!["consumer", "redeem", &invite.token];
+        args.extend(extra);
+        let run = cdx(&sim, false, dir.path(), &args, None);
+        assert_eq!(run.code, 2, "{extra:?}: {}", run.stderr);
+        assert!(
+            run.stderr.contains("add --config-file PATH")
+                && run.stderr.contains("Nothing was sent."),
+            "{}",
+            run.stderr
+        );
+    }
+    assert!(sim.requests().is_empty(), "nothing was sent");
+
+    // A configuration is rendered from a saved redemption, never over it (even with --force).
+    let run = cdx(
+        &sim,
+        false,
+        dir.path(),
+        &["consumer", "redeem", &invite.token, "--save", "r.json"],
+        None,
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let before = std::fs::read(dir.path().join("r.json")).unwrap();
+    for target in ["r.json", "./r.json"] {
+        let run = cdx(
+            &sim,
+            false,
+            dir.path(),
+            &[
+                "config",
+                "render",
+                "--from",
+                "r.json",
+                "--config-file",
+                target,
+                "--force",
+            ],
+            None,
+        );
+        assert_eq!(run.code, 2, "{}", run.stderr);
+        assert!(run.stderr.contains("saved redemption"), "{}", run.stderr);
+    }
+    assert_eq!(std::fs::read(dir.path().join("r.json")).unwrap(), before);
+}
+
+/// Runs `cdx` with a standard output whose reader is already gone.
+fn with_closed_stdout(sim: &Simulator, dir: &Path, args: &[&str]) -> Run {
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    let out = command(sim, false, dir)
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(writer)
+        .stderr(Stdio::piped())
+        .output()
+        .unwrap();
+    finish(out)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_closed_stdout_ends_cdx_quietly() {
+    let sim = sim().await;
+    sim.seed_consumer_shares(3);
+    let dir = tempfile::tempdir().unwrap();
+    for args in [
+        &["consumer", "share", "list"][..],
+        &["-o", "json", "consumer", "share", "list"][..],
+        &["completions", "bash"][..],
+    ] {
+        let run = with_closed_stdout(&sim, dir.path(), args);
+        assert_eq!(run.code, 0, "{args:?}: {}", run.stderr);
+        assert!(run.stderr.is_empty(), "{args:?}: {}", run.stderr);
+    }
+
+    // After a redeem the files are saved; stderr says where, since the summary was lost.
+    let invite = sim.seed_invite("jane.doe@example.com", &["orders"], &[]);
+    let run = with_closed_stdout(
+        &sim,
+        dir.path(),
+        &[
+            "consumer",
+            "redeem",
+            &invite.token,
+            "--config-file",
+            "client.properties",
+        ],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
+    let saved = format!("stream-share-{}.json", invite.provider_share_id);
+    assert_eq!(
+        saved_redemption(&dir.path().join(&saved)).share_id(),
+        invite.provider_share_id
+    );
+    assert!(dir.path().join("client.properties").exists());
+    assert!(
+        run.stderr.contains("Standard output was closed") && run.stderr.contains(&saved),
+        "{}",
+        run.stderr
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn destructive_commands_refuse_without_a_terminal_before_sending_anything() {
+    let sim = sim().await;
+    let dir = tempfile::tempdir().unwrap();
+    let invite = sim.seed_invite("jane.doe@example.com", &["orders"], &[]);
+    let cases: [(bool, &[&str]); 4] = [
+        (
+            false,
+            &["consumer", "share", "delete", "ss-00001", "ss-nope"],
+        ),
+        (
+            true,
+            &["provider", "share", "delete", &invite.provider_share_id],
+        ),
+        (true, &["provider", "share", "delete", "ss-nope"]),
+        (true, &["provider", "opt-out"]),
+    ];
+    for (as_provider, args) in cases {
+        let run = cdx(&sim, as_provider, dir.path(), args, None);
+        assert_eq!(run.code, 2, "{args:?}: {}", run.stderr);
+        let first = run.stderr.lines().next().unwrap();
+        assert!(
+            first.starts_with("Error: Refusing to ")
+                && first.contains("--force")
+                && first.ends_with("Nothing was sent."),
+            "{first}"
+        );
+    }
+    assert!(sim.requests().is_empty(), "{:?}", sim.requests());
+}
+
+/// Runs `cdx` on a pseudo-terminal (util-linux `script`), typing `input`; stdout and stderr
+/// arrive mixed, as on a screen. `None` where `script` is not installed.
+fn on_terminal(
+    sim: &Simulator,
+    as_provider: bool,
+    dir: &Path,
+    args: &[&str],
+    input: &str,
+) -> Option<Run> {
+    if Command::new("script").arg("--version").output().is_err() {
+        eprintln!("skipped: util-linux `script` is not installed");
+        return None;
+    }
+    let quote = |s: &str| format!("'{}'", s.replace('\'', r"'\''"));
+    let line = std::iter::once(env!("CARGO_BIN_EXE_cdx"))
+        .chain(args.iter().copied())
+        .map(quote)
+        .collect::<Vec<_>>()
+        .join(" ");
+    // The same environment as `command` gives cdx, passed through `script`.
+    let base = command(sim, as_provider, dir);
+    let mut child = Command::new("script")
+        .args(["-qec", &line, "/dev/null"])
+        .current_dir(dir)
+        .envs(base.get_envs().filter_map(|(k, v)| Some((k, v?))))
+        .env_remove("RUST_LOG")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    Some(finish(child.wait_with_output().unwrap()))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn on_a_terminal_cdx_asks() {
+    let sim = sim().await;
+    let dir = tempfile::tempdir().unwrap();
+    let invite = sim.seed_invite("jane.doe@example.com", &["orders"], &[]);
+    // The token prompt: `--token-file -` on a terminal says what it waits for.
+    let Some(inspect) = on_terminal(
+        &sim,
+        false,
+        dir.path(),
+        &["consumer", "token", "inspect", "--token-file", "-"],
+        &format!("{}\n", invite.token),
+    ) else {
+        return;
+    };
+    assert_eq!(inspect.code, 0, "{}", inspect.stdout);
+    // (The terminal itself echoes what is typed; cdx prints only the prompt and the result.)
+    assert!(
+        inspect
+            .stdout
+            .contains("Paste the share token, then press Enter: "),
+        "{}",
+        inspect.stdout
+    );
+    assert!(inspect.stdout.contains("orders"), "{}", inspect.stdout);
+
+    // Declining: "Operation terminated.", exit 0, nothing deleted.
+    for (as_provider, args) in [
+        (
+            true,
+            vec!["provider", "share", "delete", &invite.provider_share_id],
+        ),
+        (true, vec!["provider", "opt-out"]),
+    ] {
+        let run = on_terminal(&sim, as_provider, dir.path(), &args, "n\n").unwrap();
+        assert_eq!(run.code, 0, "{}", run.stdout);
+        assert!(
+            run.stdout.contains("[y/N]") && run.stdout.contains("Operation terminated."),
+            "{}",
+            run.stdout
+        );
+    }
+    assert_eq!(sim.count("deleteCdxV1ProviderShare"), 0);
+    assert_eq!(sim.count("updateCdxV1OptIn"), 0);
+    let yes = on_terminal(
+        &sim,
+        true,
+        dir.path(),
+        &["provider", "share", "delete", &invite.provider_share_id],
+        "y\n",
+    )
+    .unwrap();
+    assert_eq!(yes.code, 0, "{}", yes.stdout);
+    assert_eq!(sim.count("deleteCdxV1ProviderShare"), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn messages_are_one_sentence_then_the_apis_details() {
+    let sim = sim().await;
+    let dir = tempfile::tempdir().unwrap();
+
+    // 401: only what cdx reads is named, and the server's words appear once.
+    let out = command(&sim, false, dir.path())
+        .env("CONFLUENT_CLOUD_API_SECRET", "not-the-secret")
+        .args(["consumer", "share", "list"])
+        .output()
+        .unwrap();
+    let denied = finish(out);
+    assert_eq!(denied.code, 1);
+    assert!(
+        denied.stderr.starts_with(
+            "Error: Authentication failed: check the Cloud API key and secret (CONFLUENT_CLOUD_API_KEY and CONFLUENT_CLOUD_API_SECRET).\n"
+        ),
+        "{}",
+        denied.stderr
+    );
+    assert!(!denied.stderr.contains("access token"), "{}", denied.stderr);
+    assert_eq!(
+        denied
+            .stderr
+            .to_lowercase()
+            .matches("the api key is invalid")
+            .count(),
+        1,
+        "{}",
+        denied.stderr
+    );
+    assert!(denied.stderr.contains("HTTP 401, request id req-"));
+
+    // A retry notice ends the reason's sentence before "Retrying".
+    sim.inject(Fault::once(
+        "listCdxV1ConsumerShares",
+        FaultAction::Status(503),
+    ));
+    let retried = cdx(
+        &sim,
+        false,
+        dir.path(),
+        &["consumer", "share", "list"],
+        None,
+    );
+    assert_eq!(retried.code, 0, "{}", retried.stderr);
+    let notice = retried.stderr.lines().next().unwrap();
+    assert!(
+        notice.contains(". Retrying in ") && !notice.contains(".. "),
+        "{notice}"
+    );
+
+    // A text/plain error body is summarised: status, type, request id, a short excerpt.
+    sim.inject(Fault::once(
+        "listCdxV1ConsumerShares",
+        FaultAction::NonJson(500),
+    ));
+    let plain = cdx(
+        &sim,
+        false,
+        dir.path(),
+        &["consumer", "share", "list"],
+        None,
+    );
+    assert_eq!(plain.code, 1, "{}", plain.stderr);
+    assert!(
+        plain.stderr.starts_with("Error: The API's answer to ")
+            && plain
+                .stderr
+                .contains("HTTP 500, text/plain, request id req-")
+            && plain
+                .stderr
+                .contains("body: upstream connect error or disconnect/reset before headers"),
+        "{}",
+        plain.stderr
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn help_and_completions_list_the_values() {
+    let sim = sim().await;
+    let dir = tempfile::tempdir().unwrap();
+    let help = cdx(
+        &sim,
+        false,
+        dir.path(),
+        &["consumer", "redeem", "--help"],
+        None,
+    );
+    assert_eq!(help.code, 0);
+    for shown in [
+        "java:",
+        "librdkafka:",
+        "python:",
+        "spring-boot:",
+        "json:",
+        "-2.json",
+        "cdx's summary",
+        "the API's objects",
+    ] {
+        assert!(help.stdout.contains(shown), "{shown}:\n{}", help.stdout);
+    }
+    let delete = cdx(
+        &sim,
+        false,
+        dir.path(),
+        &["consumer", "share", "delete", "--help"],
+        None,
+    );
+    assert!(
+        delete.stdout.contains("Operation terminated.") && delete.stdout.contains("exits 0"),
+        "{}",
+        delete.stdout
+    );
+    let completions = cdx(&sim, false, dir.path(), &["completions", "bash"], None);
+    assert!(
+        completions
+            .stdout
+            .contains("java librdkafka python spring-boot json"),
+        "the formats complete"
+    );
+    let bad = cdx(
+        &sim,
+        false,
+        dir.path(),
+        &[
+            "consumer",
+            "redeem",
+            "t",
+            "--config-file",
+            "c",
+            "--config-format",
+            "toml",
+        ],
+        None,
+    );
+    assert_eq!(bad.code, 2);
+    assert!(bad.stderr.contains("spring-boot"), "{}", bad.stderr);
+
+    // Several CRNs after one --resource, and --resource repeated, add up.
+    let subject = TOPIC.replace("/kafka=lkc-1/topic=orders", "/subject=orders-value");
+    let payments = TOPIC.replace("orders", "payments");
+    let p = |args: &[&str]| cdx(&sim, true, dir.path(), args, None);
+    assert_eq!(p(&["provider", "opt-in"]).code, 0);
+    let created = p(&[
+        "-o",
+        "json",
+        "provider",
+        "invite",
+        "create",
+        "--email",
+        "a@example.com",
+        "--resource",
+        TOPIC,
+        &subject,
+        "--resource",
+        &payments,
+    ]);
+    assert_eq!(created.code, 0, "{}", created.stderr);
+    let invite = sim
+        .requests()
+        .into_iter()
+        .rfind(|r| r.method == "POST")
+        .unwrap();
+    let body: serde_json::Value = serde_json::from_slice(&invite.body).unwrap();
+    let sent = body.to_string();
+    for crn in [TOPIC, subject.as_str(), payments.as_str()] {
+        assert!(sent.contains(crn), "{crn} missing from {sent}");
+    }
+
+    // A token may begin with '-'; a mistyped option is not sent as one.
+    let hyphen = cdx(
+        &sim,
+        false,
+        dir.path(),
+        &[
+            "consumer",
+            "token",
+            "inspect",
+            "-Xq3vN0tAr3alT0kEn_but-a-Wellformed-0ne",
+        ],
+        None,
+    );
+    assert_eq!(hyphen.code, 1, "sent, and not found: {}", hyphen.stderr);
+    assert!(hyphen.stderr.contains("HTTP 404"), "{}", hyphen.stderr);
+    let before = sim.count("resourcesCdxV1SharedToken") + sim.count("redeemCdxV1SharedToken");
+    let typo = cdx(
+        &sim,
+        false,
+        dir.path(),
+        &["consumer", "redeem", "--show-secret"],
+        None,
+    );
+    assert_eq!(typo.code, 2, "{}", typo.stderr);
+    assert!(typo.stderr.contains("--show-secret"), "{}", typo.stderr);
+    assert_eq!(
+        sim.count("resourcesCdxV1SharedToken") + sim.count("redeemCdxV1SharedToken"),
+        before
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn token_input_is_capped_and_checked() {
+    let sim = sim().await;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("big.log"), vec![b'a'; 10 * 1024 * 1024]).unwrap();
+    std::fs::write(
+        dir.path().join("image.png"),
+        [0x89, b'P', b'N', b'G', 0xff, 0xfe],
+    )
+    .unwrap();
+    let started = std::time::Instant::now();
+    let big = cdx(
+        &sim,
+        false,
+        dir.path(),
+        &["consumer", "redeem", "--token-file", "big.log"],
+        None,
+    );
+    assert_eq!(big.code, 2, "{}", big.stderr);
+    assert!(
+        big.stderr
+            .contains("the token file big.log holds more than a token can be"),
+        "{}",
+        big.stderr
+    );
+    assert!(started.elapsed() < std::time::Duration::from_secs(10));
+    let binary = cdx(
+        &sim,
+        false,
+        dir.path(),
+        &["consumer", "redeem", "--token-file", "image.png"],
+        None,
+    );
+    assert_eq!(binary.code, 2);
+    assert!(binary.stderr.contains("is not text"), "{}", binary.stderr);
+    let piped = cdx(
+        &sim,
+        false,
+        dir.path(),
+        &["consumer", "token", "inspect", "--token-file", "-"],
+        Some(&"b".repeat(1024 * 1024)),
+    );
+    assert_eq!(piped.code, 2, "{}", piped.stderr);
+    assert!(
+        piped
+            .stderr
+            .contains("standard input holds more than a token can be")
+    );
+    // A token with the whitespace a file or a pipe adds is read.
+    let invite = sim.seed_invite("jane.doe@example.com", &["orders"], &[]);
+    std::fs::write(
+        dir.path().join("t.txt"),
+        format!("\n{}\r\n\n", invite.token),
+    )
+    .unwrap();
+    let ok = cdx(
+        &sim,
+        false,
+        dir.path(),
+        &["consumer", "token", "inspect", "--token-file", "t.txt"],
+        None,
+    );
+    assert_eq!(ok.code, 0, "{}", ok.stderr);
+    assert!(sim.requests().len() == 1, "only the last inspect was sent");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn private_link_redeems_show_the_network_or_say_there_is_none() {
+    let sim = sim().await;
+    let dir = tempfile::tempdir().unwrap();
+
+    // A private-link account on a public cluster: said, not left to be guessed.
+    let public = sim.seed_invite("jane.doe@example.com", &["orders"], &[]);
+    let run = cdx(
+        &sim,
+        false,
+        dir.path(),
+        &[
+            "consumer",
+            "redeem",
+            &public.token,
+            "--aws-account",
+            "000000000000",
+        ],
+        None,
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("public internet, not a private link")
+            && !run.stdout.contains("Network"),
+        "{}\n{}",
+        run.stdout,
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains(
+            "Secrets are masked above: the saved files (mode 0600) hold them, and --show-secrets prints them."
+        ),
+        "{}",
+        run.stderr
+    );
+
+    for (cloud, flag, account) in [
+        (
+            "AZURE",
+            "--azure-subscription",
+            "11111111-2222-3333-4444-555555555555",
+        ),
+        ("GCP", "--gcp-project", "my-project-1"),
+    ] {
+        let invite = sim.seed_invite("jane.doe@example.com", &["orders"], &["orders-value"]);
+        sim.set_network(&invite.shared_resource_id, cloud);
+        let run = cdx(
+            &sim,
+            false,
+            dir.path(),
+            &["consumer", "redeem", &invite.token, flag, account],
+            None,
+        );
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        let saved = saved_redemption(
+            &dir.path()
+                .join(format!("stream-share-{}.json", invite.provider_share_id)),
+        );
+        let summary = stable_redemption(&run.stdout, &sim, &saved)
+            .replace(&invite.shared_resource_id, "SR_ID");
+        insta::assert_snapshot!(format!("redeem_{}_human", cloud.to_lowercase()), summary);
+    }
+
+    // Machine output of describe prints the share object alone: no network requests.
+    let before = sim.count("listCdxV1ConsumerSharedResources");
+    let networks = sim.count("networkCdxV1ConsumerSharedResource");
+    let described = cdx(
+        &sim,
+        false,
+        dir.path(),
+        &[
+            "-o",
+            "json",
+            "consumer",
+            "share",
+            "describe",
+            &public.provider_share_id,
+        ],
+        None,
+    );
+    assert_eq!(described.code, 0, "{}", described.stderr);
+    assert_eq!(sim.count("listCdxV1ConsumerSharedResources"), before);
+    assert_eq!(sim.count("networkCdxV1ConsumerSharedResource"), networks);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unknown_statuses_clouds_and_kinds_print_as_they_came() {
+    let sim = sim().await;
+    let dir = tempfile::tempdir().unwrap();
+    let invite = sim.seed_invite("jane.doe@example.com", &["orders"], &[]);
+    sim.set_network(&invite.shared_resource_id, "AWS");
+
+    sim.inject(Fault::once(
+        "redeemCdxV1SharedToken",
+        FaultAction::UnknownUnionKinds,
+    ));
+    let redeem = cdx(
+        &sim,
+        false,
+        dir.path(),
+        &[
+            "consumer",
+            "redeem",
+            &invite.token,
+            "--aws-account",
+            "000000000000",
+        ],
+        None,
+    );
+    assert_eq!(redeem.code, 0, "{}", redeem.stderr);
+    assert!(
+        redeem
+            .stdout
+            .lines()
+            .any(|l| l.starts_with("Other Resources:")
+                && l.ends_with(r#" {"connector":"c1","kind":"Connector"}"#)),
+        "{}",
+        redeem.stdout
+    );
+    let id = invite.provider_share_id.as_str();
+
+    sim.inject(Fault::once(
+        "listCdxV1ConsumerShares",
+        FaultAction::UnknownEnumValues,
+    ));
+    let shares = cdx(
+        &sim,
+        false,
+        dir.path(),
+        &["consumer", "share", "list"],
+        None,
+    );
+    assert_eq!(shares.code, 0, "{}", shares.stderr);
+    assert!(shares.stdout.contains("SUSPENDED"), "{}", shares.stdout);
+
+    sim.inject(Fault::once(
+        "listCdxV1ConsumerSharedResources",
+        FaultAction::UnknownEnumValues,
+    ));
+    let resources = cdx(
+        &sim,
+        false,
+        dir.path(),
+        &["consumer", "resource", "list"],
+        None,
+    );
+    assert_eq!(resources.code, 0, "{}", resources.stderr);
+    assert!(
+        resources.stdout.contains("ORACLE") && resources.stdout.contains("TRANSIT_GATEWAY"),
+        "{}",
+        resources.stdout
+    );
+
+    sim.inject(Fault::once(
+        "networkCdxV1ConsumerSharedResource",
+        FaultAction::UnknownUnionKinds,
+    ));
+    let describe = cdx(
+        &sim,
+        false,
+        dir.path(),
+        &["consumer", "share", "describe", id],
+        None,
+    );
+    assert_eq!(describe.code, 0, "{}", describe.stderr);
+    assert!(
+        describe.stdout.contains("Network Kind:") && describe.stdout.contains("OracleNetwork"),
+        "{}",
+        describe.stdout
+    );
+
+    sim.inject(Fault::once(
+        "listCdxV1ProviderShares",
+        FaultAction::UnknownEnumValues,
+    ));
+    let provider = cdx(&sim, true, dir.path(), &["provider", "share", "list"], None);
+    assert_eq!(provider.code, 0, "{}", provider.stderr);
+    assert!(
+        provider.stdout.contains("SUSPENDED") && provider.stdout.contains("CARRIER_PIGEON"),
+        "{}",
+        provider.stdout
+    );
 }
