@@ -1161,19 +1161,10 @@ async fn destructive_commands_refuse_without_a_terminal_before_sending_anything(
     assert!(sim.requests().is_empty(), "{:?}", sim.requests());
 }
 
-/// Runs `cdx` on a pseudo-terminal (util-linux `script`), typing `input`; stdout and stderr
-/// arrive mixed, as on a screen. `None` where `script` is not installed.
-fn on_terminal(
-    sim: &Simulator,
-    as_provider: bool,
-    dir: &Path,
-    args: &[&str],
-    input: &str,
-) -> Option<Run> {
-    if Command::new("script").arg("--version").output().is_err() {
-        eprintln!("skipped: util-linux `script` is not installed");
-        return None;
-    }
+/// Runs `cdx` on a pseudo-terminal (util-linux `script`, which `cargo xtask setup` installs
+/// when missing), typing `input`; stdout and stderr arrive mixed, as on a screen.
+fn on_terminal(sim: &Simulator, as_provider: bool, dir: &Path, args: &[&str], input: &str) -> Run {
+    cdx_tests::tools::require_program("script");
     let quote = |s: &str| format!("'{}'", s.replace('\'', r"'\''"));
     let line = std::iter::once(env!("CARGO_BIN_EXE_cdx"))
         .chain(args.iter().copied())
@@ -1198,7 +1189,7 @@ fn on_terminal(
         .unwrap()
         .write_all(input.as_bytes())
         .unwrap();
-    Some(finish(child.wait_with_output().unwrap()))
+    finish(child.wait_with_output().unwrap())
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -1207,21 +1198,20 @@ async fn on_a_terminal_cdx_asks() {
     let dir = tempfile::tempdir().unwrap();
     let invite = sim.seed_invite("jane.doe@example.com", &["orders"], &[]);
     // The token prompt: `--token-file -` on a terminal says what it waits for.
-    let Some(inspect) = on_terminal(
+    let inspect = on_terminal(
         &sim,
         false,
         dir.path(),
         &["consumer", "token", "inspect", "--token-file", "-"],
         &format!("{}\n", invite.token),
-    ) else {
-        return;
-    };
+    );
     assert_eq!(inspect.code, 0, "{}", inspect.stdout);
-    // (The terminal itself echoes what is typed; cdx prints only the prompt and the result.)
+    // (Whether the token is echoed depends on when `script` types it, before or after cdx
+    // turns echo off, so only the prompt and the result are checked.)
     assert!(
         inspect
             .stdout
-            .contains("Paste the share token, then press Enter: "),
+            .contains("Paste the share token (hidden), then press Enter: "),
         "{}",
         inspect.stdout
     );
@@ -1235,7 +1225,7 @@ async fn on_a_terminal_cdx_asks() {
         ),
         (true, vec!["provider", "opt-out"]),
     ] {
-        let run = on_terminal(&sim, as_provider, dir.path(), &args, "n\n").unwrap();
+        let run = on_terminal(&sim, as_provider, dir.path(), &args, "n\n");
         assert_eq!(run.code, 0, "{}", run.stdout);
         assert!(
             run.stdout.contains("[y/N]") && run.stdout.contains("Operation terminated."),
@@ -1251,8 +1241,7 @@ async fn on_a_terminal_cdx_asks() {
         dir.path(),
         &["provider", "share", "delete", &invite.provider_share_id],
         "y\n",
-    )
-    .unwrap();
+    );
     assert_eq!(yes.code, 0, "{}", yes.stdout);
     assert_eq!(sim.count("deleteCdxV1ProviderShare"), 1);
 }
@@ -1427,7 +1416,7 @@ async fn help_and_completions_list_the_values() {
         assert!(sent.contains(crn), "{crn} missing from {sent}");
     }
 
-    // A token may begin with '-'; a mistyped option is not sent as one.
+    // A token may begin with '-': it goes after `--`; a mistyped option is not sent as one.
     let hyphen = cdx(
         &sim,
         false,
@@ -1436,6 +1425,7 @@ async fn help_and_completions_list_the_values() {
             "consumer",
             "token",
             "inspect",
+            "--",
             "-Xq3vN0tAr3alT0kEn_but-a-Wellformed-0ne",
         ],
         None,

@@ -3,7 +3,8 @@
 //!
 //! - A Python virtualenv at `target/py` with `tests/requirements.txt` (schemathesis,
 //!   confluent-kafka, openapi-spec-validator). Reinstalled only when the requirements change.
-//! - A JDK (`java` and `javac`), from Debian's `default-jdk-headless` when missing.
+//! - A JDK (`java` and `javac`), from Debian's `default-jdk-headless` when missing, and
+//!   util-linux `script` (Debian's `bsdutils`) for the CLI's terminal tests.
 
 use anyhow::{Context, Result, bail};
 use std::path::{Path, PathBuf};
@@ -64,23 +65,19 @@ fn ensure_python(root: &Path) -> Result<()> {
     Ok(())
 }
 
-fn ensure_java() -> Result<()> {
-    if have("java", "-version") && have("javac", "-version") {
+/// Installs Debian `package` with apt-get unless `present` already holds; `what` says who needs
+/// it, for the error on machines without apt.
+fn ensure_debian_package(present: bool, package: &str, what: &str) -> Result<()> {
+    if present {
         return Ok(());
     }
     if !have("apt-get", "--version") {
-        bail!("java and javac are needed by the config-file tests: install a JDK (17 or later)");
+        bail!("{what}: install it (Debian package {package})");
     }
-    eprintln!("setup: installing default-jdk-headless with apt-get");
+    eprintln!("setup: installing {package} with apt-get");
     run(Command::new("apt-get").args(["update", "-qq"]))?;
     run(Command::new("apt-get")
-        .args([
-            "install",
-            "-y",
-            "-qq",
-            "--no-install-recommends",
-            "default-jdk-headless",
-        ])
+        .args(["install", "-y", "-qq", "--no-install-recommends", package])
         .env("DEBIAN_FRONTEND", "noninteractive"))?;
     Ok(())
 }
@@ -88,7 +85,16 @@ fn ensure_java() -> Result<()> {
 /// Installs what the tests need.
 pub fn setup(root: &Path) -> Result<()> {
     ensure_python(root)?;
-    ensure_java()?;
+    ensure_debian_package(
+        have("java", "-version") && have("javac", "-version"),
+        "default-jdk-headless",
+        "java and javac (a JDK, 17 or later) are needed by the config-file tests",
+    )?;
+    ensure_debian_package(
+        have("script", "--version"),
+        "bsdutils",
+        "util-linux `script` runs the CLI on a pseudo-terminal in its tests",
+    )?;
     Ok(())
 }
 

@@ -4,7 +4,7 @@
 use crate::args::TokenArgs;
 use crate::failure::Failure;
 use cdx_ext::ShareToken;
-use std::io::{BufRead as _, IsTerminal as _, Read, Write as _};
+use std::io::{IsTerminal as _, Read};
 use std::path::{Path, PathBuf};
 
 /// The most bytes read from a token file or standard input: the longest token plus room for
@@ -15,30 +15,25 @@ const READ_LIMIT: usize = ShareToken::MAX_LEN + 64;
 /// The token from the argument, `--token-file PATH`, or standard input (`--token-file -`).
 pub fn read_token(args: &TokenArgs) -> Result<ShareToken, Failure> {
     let raw = match (&args.token, &args.token_file) {
-        (Some(token), _) if looks_like_an_option(token) => {
-            // TOKEN accepts a leading '-' (base64url tokens may start with one), so clap passes
-            // a mistyped option through as a token; it is refused here, before it is sent.
-            return Err(Failure::usage(format!(
-                "unexpected argument {token:?}: it is not an option of this command, nor a share token (see --help)"
-            )));
-        }
         (Some(token), _) => token.clone(),
         (None, Some(path)) if path == Path::new("-") => {
             let stdin = std::io::stdin();
             if stdin.is_terminal() {
                 // Without a prompt, cdx would wait in silence for input the user does not know
-                // it wants. The token is a secret: it goes through stdin, never argv.
-                eprint!("Paste the share token, then press Enter: ");
-                std::io::stderr().flush().ok();
-                let mut line = Vec::new();
-                stdin
-                    .lock()
-                    .take(READ_LIMIT as u64)
-                    .read_until(b'\n', &mut line)
-                    .map_err(|e| {
-                        Failure::usage(format!("cannot read the token from the terminal: {e}"))
-                    })?;
-                text(line, "the line typed")?
+                // it wants. The token is a secret: read from the terminal without echo, as a
+                // password is, never from argv.
+                let line = rpassword::prompt_password(
+                    "Paste the share token (hidden), then press Enter: ",
+                )
+                .map_err(|e| {
+                    Failure::usage(format!("cannot read the token from the terminal: {e}"))
+                })?;
+                if line.len() > READ_LIMIT {
+                    return Err(Failure::usage(format!(
+                        "the line typed is longer than a share token can be ({READ_LIMIT} bytes)"
+                    )));
+                }
+                line
             } else {
                 let bytes = read_capped(stdin.lock()).map_err(|e| {
                     Failure::usage(format!("cannot read the token from standard input: {e}"))
@@ -60,18 +55,6 @@ pub fn read_token(args: &TokenArgs) -> Result<ShareToken, Failure> {
         }
     };
     Ok(ShareToken::new(raw)?)
-}
-
-/// `--forse`, `-x`, `--aws-acount=1`: short, lower-case words after dashes. A real token is
-/// hundreds of characters of mixed-case base64url, so it never looks like this.
-fn looks_like_an_option(arg: &str) -> bool {
-    let name = arg.split('=').next().unwrap_or_default();
-    arg.starts_with('-')
-        && name.len() <= 40
-        && name
-            .trim_start_matches('-')
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
 }
 
 /// At most [`READ_LIMIT`] bytes.
