@@ -1,11 +1,16 @@
-//! The simulator against the normalised spec, checked by schemathesis (`--checks all`).
+//! The simulator against the normalised spec, checked by schemathesis (`--checks all`): once
+//! with the provider's Cloud API key on all 22 operations, and once with an STS bearer token on
+//! the 13 provider operations (the spec's `confluent-sts-access-token` scheme, which only those
+//! accept). The two runs use separate simulators and run in parallel.
 //!
-//! The simulator runs in-process. Before schemathesis starts, the provider organization
-//! (whose API key schemathesis uses for every operation) is given data on both sides, so that
-//! reads reach real objects: a shared resource on a private (AWS) cluster with a logo, an
+//! Each simulator runs in-process. Before schemathesis starts, the provider organization
+//! (whose credentials schemathesis uses for every operation) is given data on both sides, so
+//! that reads reach real objects: a shared resource on a private (AWS) cluster with a logo, an
 //! invitation it redeemed itself (so the consumer operations see a share), and two unredeemed
-//! tokens that `tests/schemathesis/schemathesis.toml` feeds to the shared-token operations.
+//! tokens (from the other organization, so that schemathesis cannot revoke them) that
+//! `tests/schemathesis/schemathesis.toml` feeds to the shared-token operations.
 
+use std::collections::BTreeMap;
 use std::process::Command;
 use std::time::Instant;
 
@@ -17,6 +22,41 @@ use cdx_tests::tools;
 /// further (e.g. a nightly job with a random seed and more examples).
 const SEED: &str = "20240501";
 const MAX_EXAMPLES: &str = "50";
+/// The bearer run re-checks the provider operations under the other authentication scheme; the
+/// schemas were explored by the first run, so fewer examples keep CI time down.
+const BEARER_MAX_EXAMPLES: &str = "10";
+
+/// The operations that accept a bearer token: `provider-shared-resources*`, `provider-shares*`
+/// and `opt-in`.
+const PROVIDER_PATHS: &str = "^/cdx/v1/(provider-shared-resources|provider-shares|opt-in)";
+
+const PROVIDER_OPERATIONS: [&str; 13] = [
+    "listCdxV1ProviderSharedResources",
+    "getCdxV1ProviderSharedResource",
+    "updateCdxV1ProviderSharedResource",
+    "upload_imageCdxV1ProviderSharedResource",
+    "view_imageCdxV1ProviderSharedResource",
+    "delete_imageCdxV1ProviderSharedResource",
+    "listCdxV1ProviderShares",
+    "createCdxV1ProviderShare",
+    "getCdxV1ProviderShare",
+    "deleteCdxV1ProviderShare",
+    "resendCdxV1ProviderShare",
+    "getCdxV1OptIn",
+    "updateCdxV1OptIn",
+];
+
+const CONSUMER_OPERATIONS: [&str; 9] = [
+    "listCdxV1ConsumerSharedResources",
+    "getCdxV1ConsumerSharedResource",
+    "imageCdxV1ConsumerSharedResource",
+    "networkCdxV1ConsumerSharedResource",
+    "listCdxV1ConsumerShares",
+    "getCdxV1ConsumerShare",
+    "deleteCdxV1ConsumerShare",
+    "resourcesCdxV1SharedToken",
+    "redeemCdxV1SharedToken",
+];
 
 fn setting(name: &str, default: &str) -> String {
     std::env::var(name).unwrap_or_else(|_| default.to_string())
@@ -30,13 +70,8 @@ fn basic(id: &str, secret: &str) -> String {
     )
 }
 
-#[tokio::test]
-async fn schemathesis_accepts_the_simulator() {
-    let python = tools::python();
-    let root = tools::workspace_root();
-    let spec = root.join("cdx-client/cdx-v1.normalised.json");
-    let config_file = root.join("tests/schemathesis/schemathesis.toml");
-
+/// A simulator with the data described above; the environment the config file reads.
+async fn seeded_simulator() -> (Simulator, Vec<(&'static str, String)>) {
     let config = SimConfig::default();
     let auth = basic(&config.provider_key.0, &config.provider_key.1);
     let sim = Simulator::start(config.clone()).await;
@@ -67,73 +102,156 @@ async fn schemathesis_accepts_the_simulator() {
         .await
         .unwrap();
     assert_eq!(r.status(), 201);
-    let inspect = sim.seed_invite("someone@example.org", &["payments"], &[]);
-    let redeem = sim.seed_invite("someone.else@example.org", &["refunds"], &["refunds-value"]);
+    // The shared-token operations' tokens come from invitations of the *other* organization,
+    // which schemathesis (as the provider) cannot revoke while it explores DELETE: the tokens
+    // stay valid for the whole run.
+    let other = basic(&config.consumer_key.0, &config.consumer_key.1);
+    let r = http
+        .patch(format!("{base}/cdx/v1/opt-in"))
+        .header("authorization", &other)
+        .json(&serde_json::json!({ "stream_share_enabled": true }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let mut tokens = Vec::new();
+    for (email, topic) in [
+        ("someone@example.org", "payments"),
+        ("someone.else@example.org", "refunds"),
+    ] {
+        let crn = format!(
+            "crn://confluent.cloud/organization=org-other/environment=env-9/schema-registry=lsrc-9/kafka=lkc-9/topic={topic}"
+        );
+        let r = http
+            .post(format!("{base}/cdx/v1/provider-shares"))
+            .header("authorization", &other)
+            .json(&serde_json::json!({
+                "consumer_restriction": { "kind": "Email", "email": email },
+                "delivery_method": "EMAIL",
+                "resources": [crn],
+            }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 201, "{}", r.text().await.unwrap());
+        tokens.push(sim.mailbox(email).pop().expect("an invitation"));
+    }
+    let env = vec![
+        ("CDX_SIM_SHARED_RESOURCE", own.shared_resource_id),
+        ("CDX_SIM_SHARE", own.provider_share_id),
+        ("CDX_SIM_TOKEN_INSPECT", tokens.remove(0)),
+        ("CDX_SIM_TOKEN_REDEEM", tokens.remove(0)),
+    ];
+    (sim, env)
+}
 
+/// Runs schemathesis against `sim` with `authorization` on every request (and `extra`
+/// arguments); fails the test with its report unless it passes. Blocks: the simulator serves
+/// from its own thread.
+fn schemathesis(
+    sim: &Simulator,
+    env: &[(&str, String)],
+    authorization: &str,
+    max_examples: &str,
+    extra: &[&str],
+) {
+    let python = tools::python();
+    let root = tools::workspace_root();
     let started = Instant::now();
+    let before = sim.requests().len();
     let output = Command::new(&python)
         .args(["-m", "schemathesis.cli"])
         .arg("--config-file")
-        .arg(&config_file)
+        .arg(root.join("tests/schemathesis/schemathesis.toml"))
         .arg("run")
-        .arg(&spec)
-        .args(["--url", &base])
+        .arg(root.join("cdx-client/cdx-v1.normalised.json"))
+        .args(["--url", &sim.base_url()])
         .args(["--checks", "all"])
-        .args(["--header", &format!("Authorization: {auth}")])
-        .args([
-            "--max-examples",
-            &setting("CDX_SCHEMATHESIS_MAX_EXAMPLES", MAX_EXAMPLES),
-        ])
+        .args(["--header", &format!("Authorization: {authorization}")])
+        .args(["--max-examples", max_examples])
         .args(["--seed", &setting("CDX_SCHEMATHESIS_SEED", SEED)])
         .args(["--workers", "1"])
         .args(["--generation-database", "none"])
         .args(["--request-timeout", "10"])
         .arg("--no-color")
-        .env("CDX_SIM_SHARED_RESOURCE", &own.shared_resource_id)
-        .env("CDX_SIM_SHARE", &own.provider_share_id)
-        .env("CDX_SIM_TOKEN_INSPECT", &inspect.token)
-        .env("CDX_SIM_TOKEN_REDEEM", &redeem.token)
+        .args(extra)
+        .envs(env.iter().map(|(k, v)| (k, v)))
         .current_dir(std::env::temp_dir())
         .output()
         .expect("run schemathesis");
     let stdout = String::from_utf8_lossy(&output.stdout);
     let stderr = String::from_utf8_lossy(&output.stderr);
     eprintln!(
-        "schemathesis finished in {:.1}s after {} requests",
+        "schemathesis {extra:?} finished in {:.1}s after {} requests",
         started.elapsed().as_secs_f64(),
-        sim.requests().len()
+        sim.requests().len() - before
     );
     assert!(
         output.status.success(),
         "schemathesis failed ({}):\n{stdout}\n{stderr}",
         output.status
     );
-    // It really exercised every operation.
-    for op in [
-        "listCdxV1ProviderSharedResources",
-        "getCdxV1ProviderSharedResource",
-        "updateCdxV1ProviderSharedResource",
-        "upload_imageCdxV1ProviderSharedResource",
-        "view_imageCdxV1ProviderSharedResource",
-        "delete_imageCdxV1ProviderSharedResource",
-        "listCdxV1ProviderShares",
-        "createCdxV1ProviderShare",
-        "getCdxV1ProviderShare",
-        "deleteCdxV1ProviderShare",
-        "resendCdxV1ProviderShare",
-        "listCdxV1ConsumerSharedResources",
-        "getCdxV1ConsumerSharedResource",
-        "imageCdxV1ConsumerSharedResource",
-        "networkCdxV1ConsumerSharedResource",
-        "listCdxV1ConsumerShares",
-        "getCdxV1ConsumerShare",
-        "deleteCdxV1ConsumerShare",
-        "resourcesCdxV1SharedToken",
-        "redeemCdxV1SharedToken",
-        "getCdxV1OptIn",
-        "updateCdxV1OptIn",
-    ] {
-        assert!(sim.count(op) > 0, "schemathesis never called {op}");
+}
+
+/// Per operation, the statuses it answered from index `from` of the log on.
+fn statuses_since(sim: &Simulator, from: usize) -> BTreeMap<String, Vec<u16>> {
+    let mut statuses: BTreeMap<String, Vec<u16>> = BTreeMap::new();
+    for r in &sim.requests()[from..] {
+        if let Some(op) = &r.operation_id {
+            statuses.entry(op.clone()).or_default().extend(r.status);
+        }
+    }
+    statuses
+}
+
+#[tokio::test]
+async fn schemathesis_accepts_the_simulator() {
+    let (sim, env) = seeded_simulator().await;
+    let config = sim.config().clone();
+    let from = sim.requests().len();
+    schemathesis(
+        &sim,
+        &env,
+        &basic(&config.provider_key.0, &config.provider_key.1),
+        &setting("CDX_SCHEMATHESIS_MAX_EXAMPLES", MAX_EXAMPLES),
+        &[],
+    );
+    // It really exercised every operation, and the shared-token operations with their real
+    // tokens.
+    let statuses = statuses_since(&sim, from);
+    for op in PROVIDER_OPERATIONS.iter().chain(&CONSUMER_OPERATIONS) {
+        assert!(statuses.contains_key(*op), "schemathesis never called {op}");
+    }
+    for op in ["resourcesCdxV1SharedToken", "redeemCdxV1SharedToken"] {
+        assert!(statuses[op].contains(&200), "{op}: {:?}", statuses[op]);
+    }
+    sim.shutdown().await;
+}
+
+#[tokio::test]
+async fn schemathesis_accepts_bearer_tokens_on_the_provider_operations() {
+    let (sim, env) = seeded_simulator().await;
+    let token = sim.config().bearer_tokens[0].clone();
+    let from = sim.requests().len();
+    schemathesis(
+        &sim,
+        &env,
+        &format!("Bearer {token}"),
+        &setting("CDX_SCHEMATHESIS_MAX_EXAMPLES", BEARER_MAX_EXAMPLES),
+        &["--include-path-regex", PROVIDER_PATHS],
+    );
+    let statuses = statuses_since(&sim, from);
+    for op in PROVIDER_OPERATIONS {
+        // Schemathesis also sends requests without the token (they must be 401s); at least one
+        // answer that is not a 401 shows the token itself was accepted.
+        let answered = statuses.get(op).map(Vec::as_slice).unwrap_or_default();
+        assert!(
+            answered.iter().any(|s| *s != 401),
+            "{op} never accepted the bearer token: {answered:?}"
+        );
+    }
+    for op in CONSUMER_OPERATIONS {
+        assert!(!statuses.contains_key(op), "{op} takes no bearer token");
     }
     sim.shutdown().await;
 }

@@ -287,6 +287,7 @@ async fn reset_drops_the_connection_without_processing() {
     api.fault(REDEEM, FaultAction::Reset);
     let err = api.redeem(json!({})).await.unwrap_err();
     assert!(!err.is_timeout() && !err.is_status(), "{err:?}");
+    assert_eq!(api.sim.requests()[0].status, None, "no answer was given");
     assert_eq!(api.phase().await, "INVITED");
     assert_eq!(api.sim.count(REDEEM), 1);
     assert_eq!(api.redeem(json!({})).await.unwrap().status(), 200);
@@ -407,6 +408,8 @@ async fn faults_are_fifo_per_matching_request_and_clearable() {
     assert_eq!(log.len(), 5);
     assert_eq!(log[0].operation_id.as_deref(), Some(REDEEM));
     assert_eq!(log[0].method, "POST");
+    assert_eq!(log[0].status, Some(500));
+    assert_eq!(log[4].status, Some(200));
     assert_eq!(log[0].path, "/cdx/v1/shared-tokens:redeem");
     let body: Value = serde_json::from_slice(&log[0].body).unwrap();
     assert_eq!(body["token"], api.invite.token.as_str());

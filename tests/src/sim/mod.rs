@@ -104,6 +104,9 @@ pub struct RecordedRequest {
     pub body: Vec<u8>,
     /// The operationId the router matched, e.g. `redeemCdxV1SharedToken` (`None`: no route).
     pub operation_id: Option<String>,
+    /// The status of the answer (`None`: none was given, because the connection was reset, or
+    /// not yet, because the request is still being served).
+    pub status: Option<u16>,
 }
 
 /// A running simulator. Clones share it; dropping the last clone (or [`Simulator::shutdown`])

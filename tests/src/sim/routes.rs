@@ -283,71 +283,81 @@ pub(crate) async fn handle(
     let raw_query = parts.uri.query().unwrap_or("").to_string();
     let route = resolve(&parts.method, &path);
 
-    shared.log.lock().unwrap().push(RecordedRequest {
-        method: parts.method.to_string(),
-        path: path.clone(),
-        query: raw_query.clone(),
-        headers: parts
-            .headers
-            .iter()
-            .map(|(k, v)| {
-                let v = if k == "authorization" {
-                    "<redacted>".to_string()
-                } else {
-                    String::from_utf8_lossy(v.as_bytes()).into_owned()
-                };
-                (k.as_str().to_string(), v)
-            })
-            .collect(),
-        body: body.to_vec(),
-        operation_id: route.as_ref().ok().map(|r| r.op.operation_id().to_string()),
-    });
+    let logged = {
+        let mut log = shared.log.lock().unwrap();
+        log.push(RecordedRequest {
+            method: parts.method.to_string(),
+            path: path.clone(),
+            query: raw_query.clone(),
+            headers: parts
+                .headers
+                .iter()
+                .map(|(k, v)| {
+                    let v = if k == "authorization" {
+                        "<redacted>".to_string()
+                    } else {
+                        String::from_utf8_lossy(v.as_bytes()).into_owned()
+                    };
+                    (k.as_str().to_string(), v)
+                })
+                .collect(),
+            body: body.to_vec(),
+            operation_id: route.as_ref().ok().map(|r| r.op.operation_id().to_string()),
+            status: None,
+        });
+        log.len() - 1
+    };
+    // Never finishes for a fault that resets the connection: its status stays `None`.
+    let response = async {
+        let route = match route {
+            Ok(r) => r,
+            Err(RouteError::NotFound) => {
+                let err = ApiError::new(404, "not_found", format!("No route for {path}"));
+                return http::error_response(&err, &request_id, None);
+            }
+            Err(RouteError::MethodNotAllowed(allow)) => {
+                let mut err = ApiError::new(
+                    405,
+                    "method_not_allowed",
+                    format!("{} is not supported here; use {allow}", parts.method),
+                );
+                err.allow = Some(allow);
+                return http::error_response(&err, &request_id, None);
+            }
+        };
 
-    let route = match route {
-        Ok(r) => r,
-        Err(RouteError::NotFound) => {
-            let err = ApiError::new(404, "not_found", format!("No route for {path}"));
-            return http::error_response(&err, &request_id, None);
-        }
-        Err(RouteError::MethodNotAllowed(allow)) => {
-            let mut err = ApiError::new(
-                405,
-                "method_not_allowed",
-                format!("{} is not supported here; use {allow}", parts.method),
-            );
-            err.allow = Some(allow);
-            return http::error_response(&err, &request_id, None);
-        }
-    };
+        let after = match shared.take_fault(route.op.operation_id()) {
+            None => None,
+            Some(action) => match faults::stage(action, &request_id, limit(&shared)) {
+                Stage::Instead(resp) => return resp,
+                Stage::ResetNow => return conn.reset().await,
+                Stage::After(after) => Some(after),
+            },
+        };
 
-    let after = match shared.take_fault(route.op.operation_id()) {
-        None => None,
-        Some(action) => match faults::stage(action, &request_id, limit(&shared)) {
-            Stage::Instead(resp) => return resp,
-            Stage::ResetNow => return conn.reset().await,
-            Stage::After(after) => Some(after),
-        },
-    };
-
-    let reply = process(&shared, &route, &parts.headers, &path, &raw_query, &body);
-    let rewrite: Option<fn(&mut serde_json::Value)> = match &after {
-        Some(After::Rewrite(f)) => Some(*f),
-        _ => None,
-    };
-    let response = match rewrite {
-        Some(f) => http::render(reply, &request_id, Some(&f)),
-        None => http::render(reply, &request_id, None),
-    };
-    match after {
-        Some(After::Truncate) => truncate(response).await,
-        Some(After::BreakBody) => break_body(response, conn).await,
-        Some(After::Delay(d)) => {
-            tokio::time::sleep(d).await;
-            response
+        let reply = process(&shared, &route, &parts.headers, &path, &raw_query, &body);
+        let rewrite: Option<fn(&mut serde_json::Value)> = match &after {
+            Some(After::Rewrite(f)) => Some(*f),
+            _ => None,
+        };
+        let response = match rewrite {
+            Some(f) => http::render(reply, &request_id, Some(&f)),
+            None => http::render(reply, &request_id, None),
+        };
+        match after {
+            Some(After::Truncate) => truncate(response).await,
+            Some(After::BreakBody) => break_body(response, conn).await,
+            Some(After::Delay(d)) => {
+                tokio::time::sleep(d).await;
+                response
+            }
+            Some(After::Reset) => conn.reset().await,
+            _ => response,
         }
-        Some(After::Reset) => conn.reset().await,
-        _ => response,
     }
+    .await;
+    shared.log.lock().unwrap()[logged].status = Some(response.status().as_u16());
+    response
 }
 
 /// The configured (or nominal) requests per window.
