@@ -1,10 +1,11 @@
 //! cdx-ext under faults: retries that never spend a token twice, typed errors for every bad
 //! answer, pagination that neither truncates nor loops, and no secret in any output.
 
-use cdx_ext::{ConsumerShareFilter, Error, RetryPolicy, ShareToken};
-use cdx_tests::clients::{consumer, consumer_builder};
+use cdx_ext::{Client, ConsumerShareFilter, Error, RetryNotice, RetryPolicy, ShareToken};
+use cdx_tests::clients::{consumer, consumer_builder, fast_retries};
 use cdx_tests::sim::{Fault, FaultAction, SimConfig, Simulator};
 use futures::{StreamExt as _, TryStreamExt as _};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 const REDEEM: &str = "redeemCdxV1SharedToken";
@@ -28,8 +29,10 @@ async fn with_invite() -> (Simulator, ShareToken) {
 async fn a_redeem_that_may_have_reached_the_server_is_never_resent() {
     for action in [
         FaultAction::Status(500),
+        FaultAction::Status(502),
         FaultAction::Html(502),
         FaultAction::NonJson(503),
+        FaultAction::Truncate,
         FaultAction::ResetAfterProcessing,
     ] {
         let (sim, token) = with_invite().await;
@@ -40,7 +43,13 @@ async fn a_redeem_that_may_have_reached_the_server_is_never_resent() {
             1,
             "{action:?} must not be retried: {err}"
         );
-        assert!(err.to_string().contains("cdx") || !err.to_string().is_empty());
+        assert!(err.outcome_unknown(), "{action:?}: {err:?}");
+        let text = err.to_string();
+        assert!(
+            text.contains("The token may have been redeemed: check the consumer shares list"),
+            "{action:?}: {text}"
+        );
+        assert!(!text.contains(token.expose_secret()), "{action:?}: {text}");
     }
     // A timeout: the server got the request and is slow.
     let (sim, token) = with_invite().await;
@@ -240,13 +249,24 @@ async fn newer_servers_are_tolerated() {
     let c = consumer(&sim);
     for action in [FaultAction::UnknownFields, FaultAction::UnknownEnumValues] {
         sim.inject(fault(LIST, 1, action.clone()));
-        c.list_consumer_shares(&ConsumerShareFilter::default(), None)
+        let page = c
+            .list_consumer_shares(&ConsumerShareFilter::default(), None)
             .await
             .unwrap_or_else(|e| panic!("{action:?}: {e}"));
+        if action == FaultAction::UnknownEnumValues {
+            let phase = page.items[0].status.as_ref().unwrap().phase.as_ref();
+            assert_eq!(
+                phase.unwrap().as_str(),
+                "SUSPENDED",
+                "the raw value is kept"
+            );
+        }
     }
     sim.inject(fault(REDEEM, 1, FaultAction::UnknownUnionKinds));
     let redemption = c.redeem(&token, None).await.unwrap();
-    assert_eq!(redemption.unknown_resources().count(), 1);
+    let unknown: Vec<_> = redemption.unknown_resources().collect();
+    assert_eq!(unknown.len(), 1);
+    assert_eq!(unknown[0]["connector"], "c1", "kept as received");
     assert_eq!(redemption.topics(), ["orders"]);
 }
 
@@ -297,4 +317,158 @@ async fn pagination_walks_every_page_and_stops_on_errors_and_loops() {
         matches!(got.last(), Some(Err(Error::PaginationLoop { .. }))),
         "{got:?}"
     );
+}
+
+/// Collects the retry notices of a client.
+fn notices() -> (
+    Arc<Mutex<Vec<RetryNotice>>>,
+    impl Fn(&RetryNotice) + Send + Sync + 'static,
+) {
+    let all = Arc::new(Mutex::new(Vec::new()));
+    let seen = all.clone();
+    (all, move |n: &RetryNotice| {
+        seen.lock().unwrap().push(n.clone())
+    })
+}
+
+#[tokio::test]
+async fn a_redeem_is_resent_when_the_connection_was_refused() {
+    // A port nobody listens on: bound, then released.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let (seen, hook) = notices();
+    let c = Client::builder()
+        .cloud_api_key("CONSUMERKEY", "consumer-secret")
+        .base_url(format!("http://127.0.0.1:{port}"))
+        .retry_policy(fast_retries())
+        .on_retry(hook)
+        .build()
+        .unwrap();
+    let token = ShareToken::new("token-never-sent").unwrap();
+    let err = c.redeem(&token, None).await.unwrap_err();
+    assert!(
+        matches!(err, Error::Transport { not_sent: true, .. }),
+        "{err:?}"
+    );
+    assert!(!err.outcome_unknown());
+    let text = err.to_string();
+    assert!(
+        text.contains("(the request was not sent)") && !text.contains("may have been redeemed"),
+        "{text}"
+    );
+    let seen = seen.lock().unwrap();
+    assert_eq!(
+        seen.len() as u32 + 1,
+        fast_retries().max_attempts,
+        "every attempt was made: a refused connection spends nothing"
+    );
+    assert!(
+        seen.iter()
+            .all(|n| !n.rate_limited && n.operation == cdx_ext::Operation::RedeemSharedToken)
+    );
+}
+
+#[tokio::test]
+async fn retry_after_wins_over_the_rate_limit_reset() {
+    let (sim, token) = with_invite().await;
+    // Reset alone would exceed the 5 s budget and fail; Retry-After 0 is taken.
+    sim.inject(fault(
+        REDEEM,
+        1,
+        FaultAction::RateLimited {
+            retry_after: Some(0),
+            reset: Some(30),
+        },
+    ));
+    let (seen, hook) = notices();
+    let c = consumer_builder(&sim).on_retry(hook).build().unwrap();
+    c.redeem(&token, None).await.unwrap();
+    assert_eq!(sim.count(REDEEM), 2);
+    assert_eq!(seen.lock().unwrap()[0].wait, Duration::ZERO);
+
+    // And the error, when not retried, reports Retry-After's wait.
+    sim.inject(fault(
+        LIST,
+        1,
+        FaultAction::RateLimited {
+            retry_after: Some(7),
+            reset: Some(30),
+        },
+    ));
+    let err = consumer_builder(&sim)
+        .retry_policy(RetryPolicy::none())
+        .build()
+        .unwrap()
+        .list_consumer_shares(&ConsumerShareFilter::default(), None)
+        .await
+        .unwrap_err();
+    assert_eq!(err.retry_after(), Some(Duration::from_secs(7)));
+    assert!(err.to_string().contains("retry in 7 s"), "{err}");
+}
+
+#[tokio::test]
+async fn without_rate_limit_headers_the_backoff_stays_within_the_policy() {
+    let (sim, token) = with_invite().await;
+    let policy = RetryPolicy {
+        max_attempts: 4,
+        base_delay: Duration::from_millis(10),
+        max_delay: Duration::from_millis(25),
+        max_total_wait: Duration::from_secs(5),
+    };
+    sim.inject(fault(
+        REDEEM,
+        3,
+        FaultAction::RateLimited {
+            retry_after: None,
+            reset: None,
+        },
+    ));
+    let (seen, hook) = notices();
+    let c = consumer_builder(&sim)
+        .retry_policy(policy)
+        .on_retry(hook)
+        .build()
+        .unwrap();
+    c.redeem(&token, None).await.unwrap();
+    assert_eq!(sim.count(REDEEM), 4, "three 429s, then the redeem");
+    let waits: Vec<_> = seen.lock().unwrap().iter().map(|n| n.wait).collect();
+    // Full jitter: uniform up to base * 2^(attempt-1), capped at max_delay.
+    let caps = [10, 20, 25].map(Duration::from_millis);
+    assert_eq!(waits.len(), 3);
+    for (wait, cap) in waits.iter().zip(caps) {
+        assert!(*wait <= cap, "{waits:?}");
+    }
+}
+
+#[tokio::test]
+async fn an_absurd_retry_after_gives_up_with_the_error_instead_of_panicking() {
+    let (sim, token) = with_invite().await;
+    // A whole second waited first: u64::MAX seconds plus that overflows a Duration.
+    sim.inject(fault(
+        REDEEM,
+        1,
+        FaultAction::RateLimited {
+            retry_after: Some(1),
+            reset: None,
+        },
+    ));
+    sim.inject(fault(
+        REDEEM,
+        1,
+        FaultAction::RateLimited {
+            retry_after: Some(u64::MAX),
+            reset: Some(u64::MAX),
+        },
+    ));
+    let err = consumer(&sim).redeem(&token, None).await.unwrap_err();
+    assert!(matches!(err, Error::RateLimited(_)), "{err}");
+    assert_eq!(
+        err.retry_after(),
+        Some(Duration::from_secs(24 * 60 * 60)),
+        "capped at a day"
+    );
+    assert_eq!(sim.count(REDEEM), 2);
 }
