@@ -185,7 +185,8 @@ impl ClientBuilder {
         self
     }
 
-    /// The API's base URL (default `https://api.confluent.cloud`).
+    /// The API's base URL (default `https://api.confluent.cloud`). Plain `http://` is accepted
+    /// only for this machine (`localhost`, `127.0.0.1`, `[::1]`), e.g. the simulator.
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.base_url = url.into();
         self
@@ -266,6 +267,13 @@ fn validate_base_url(url: &str) -> Result<String, InvalidInput> {
     if !matches!(parsed.scheme(), "http" | "https") || parsed.host_str().is_none() {
         return Err(invalid(&format!("{url:?} is not an http(s) URL")));
     }
+    // Plain http would carry the API secret and share tokens unencrypted: only to this machine
+    // (the simulator, a local proxy).
+    if parsed.scheme() == "http" && !is_loopback(&parsed) {
+        return Err(invalid(&format!(
+            "{url:?} is plain http, which would send the API secret and share tokens unencrypted; use https:// (http is accepted only for localhost)"
+        )));
+    }
     if parsed.query().is_some()
         || parsed.fragment().is_some()
         || !parsed.username().is_empty()
@@ -276,6 +284,17 @@ fn validate_base_url(url: &str) -> Result<String, InvalidInput> {
         )));
     }
     Ok(parsed.as_str().trim_end_matches('/').to_string())
+}
+
+fn is_loopback(url: &reqwest::Url) -> bool {
+    let host = url.host_str().unwrap_or_default();
+    match host.trim_matches(['[', ']']).parse::<std::net::IpAddr>() {
+        Ok(ip) => ip.is_loopback(),
+        Err(_) => {
+            let name = host.trim_end_matches('.').to_ascii_lowercase();
+            name == "localhost" || name.ends_with(".localhost")
+        }
+    }
 }
 
 /// A client of the cdx/v1 API. Cheap to clone; share one per application.
@@ -445,6 +464,39 @@ mod tests {
                 "{shown}"
             );
         }
+    }
+
+    #[test]
+    fn plain_http_is_accepted_only_for_this_machine() {
+        for ok in [
+            "https://api.confluent.cloud",
+            "https://api.confluent.cloud/",
+            "http://127.0.0.1:8080",
+            "http://127.1.2.3",
+            "http://[::1]:8080",
+            "http://localhost:1234/prefix/",
+            "http://sim.localhost",
+        ] {
+            assert!(validate_base_url(ok).is_ok(), "{ok}");
+        }
+        assert_eq!(
+            validate_base_url("http://localhost:1234/prefix/").unwrap(),
+            "http://localhost:1234/prefix"
+        );
+        for bad in [
+            "http://api.confluent.cloud",
+            "http://10.0.0.1:8080",
+            "http://[::2]",
+            "http://localhost.example.com",
+            "ftp://api.confluent.cloud",
+            "https://user:pass@api.confluent.cloud",
+            "https://api.confluent.cloud?x=1",
+            "api.confluent.cloud",
+        ] {
+            assert!(validate_base_url(bad).is_err(), "{bad}");
+        }
+        let err = validate_base_url("http://api.confluent.cloud").unwrap_err();
+        assert!(err.to_string().contains("https://"), "{err}");
     }
 
     #[test]
