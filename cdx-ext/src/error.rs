@@ -45,7 +45,8 @@ pub enum Error {
     /// or not the documented shape.
     #[error("{0}")]
     InvalidResponse(Box<InvalidResponse>),
-    /// No response within the client's timeout. The request may have reached the server.
+    /// No response within the client's timeout. The request may have reached the server. (A
+    /// connection that could not be set up in time is [`Error::Transport`] with `not_sent`.)
     #[error(
         "Timed out trying to {}: no response within the client's timeout; the request may still have reached the server.{}",
         operation.action(),
@@ -67,8 +68,8 @@ pub enum Error {
         operation: Operation,
         /// What failed (from the HTTP library; holds no credential).
         message: String,
-        /// True when the request provably never left this machine (the connection was refused
-        /// or could not be set up), so even a single-use token was not spent.
+        /// True when the request provably never left this machine (the connection was refused,
+        /// timed out or could not be set up), so even a single-use token was not spent.
         not_sent: bool,
     },
     /// The token was redeemed but the answer lacks what a Kafka client needs. The response is
