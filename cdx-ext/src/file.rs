@@ -126,7 +126,12 @@ pub fn check_writable(path: &Path, overwrite: Overwrite) -> Result<(), WriteErro
             });
         }
         Ok(_) => {}
-        Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+        // Not there, or a parent is not a directory: the directory check below says which.
+        Err(e)
+            if matches!(
+                e.kind(),
+                io::ErrorKind::NotFound | io::ErrorKind::NotADirectory
+            ) => {}
         Err(e) => return Err(io_error(Action::Inspect, e)),
     }
     let dir = directory_of(path);
@@ -330,6 +335,18 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("x".repeat(300));
         for overwrite in [Overwrite::Refuse, Overwrite::Replace] {
+            // The check catches it first, for root too (NAME_MAX is not a permission).
+            let err = check_writable(&path, overwrite).unwrap_err();
+            assert!(
+                matches!(
+                    err,
+                    WriteError::Io {
+                        action: Action::Inspect,
+                        ..
+                    }
+                ),
+                "{err:?}"
+            );
             let err = write_secret_file(&path, b"secret", overwrite).unwrap_err();
             assert!(
                 matches!(
@@ -346,31 +363,51 @@ mod tests {
     }
 
     #[test]
-    #[cfg(unix)]
+    #[cfg(target_os = "linux")]
     fn an_unwritable_directory_is_reported_by_the_check() {
-        use std::os::unix::fs::PermissionsExt;
+        // procfs accepts no new files from anyone: unlike a directory without write
+        // permission, this fails for root too (CI runs as root).
+        let path = Path::new("/proc/client.properties");
+        let err = check_writable(path, Overwrite::Refuse).unwrap_err();
+        assert!(
+            matches!(
+                err,
+                WriteError::Io {
+                    action: Action::CreateTemporary,
+                    ..
+                }
+            ),
+            "{err:?}"
+        );
+        let err = write_secret_file(path, b"x", Overwrite::Refuse).unwrap_err();
+        assert!(
+            matches!(
+                err,
+                WriteError::Io {
+                    action: Action::CreateTemporary,
+                    ..
+                }
+            ),
+            "{err:?}"
+        );
+        assert!(err.to_string().contains("temporary file"), "{err}");
+        assert!(!path.exists());
+    }
+
+    #[test]
+    fn a_parent_that_is_a_file_is_reported() {
         let dir = tempfile::tempdir().unwrap();
-        let ro = dir.path().join("ro");
-        std::fs::create_dir(&ro).unwrap();
-        std::fs::set_permissions(&ro, std::fs::Permissions::from_mode(0o500)).unwrap();
-        let path = ro.join("client.properties");
-        // Root may write anyway; then there is nothing to check.
-        if std::fs::write(ro.join("probe"), b"").is_err() {
-            let err = check_writable(&path, Overwrite::Refuse).unwrap_err();
-            assert!(
-                matches!(
-                    err,
-                    WriteError::Io {
-                        action: Action::CreateTemporary,
-                        ..
-                    }
-                ),
-                "{err:?}"
-            );
-            let err = write_secret_file(&path, b"x", Overwrite::Refuse).unwrap_err();
-            assert!(err.to_string().contains("temporary file"), "{err}");
+        let file = dir.path().join("client.properties");
+        std::fs::write(&file, b"old").unwrap();
+        let path = file.join("client.ini");
+        for overwrite in [Overwrite::Refuse, Overwrite::Replace] {
+            let err = check_writable(&path, overwrite).unwrap_err();
+            assert!(matches!(err, WriteError::NoDirectory { .. }), "{err:?}");
+            let err = write_secret_file(&path, b"x", overwrite).unwrap_err();
+            assert!(matches!(err, WriteError::NoDirectory { .. }), "{err:?}");
         }
-        std::fs::set_permissions(&ro, std::fs::Permissions::from_mode(0o700)).unwrap();
+        assert_eq!(std::fs::read(&file).unwrap(), b"old");
+        assert_eq!(entries(dir.path()), ["client.properties"]);
     }
 
     #[test]
