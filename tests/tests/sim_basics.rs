@@ -1089,6 +1089,25 @@ fn the_binary_prints_its_url_first() {
     );
 }
 
+#[test]
+fn the_binary_refuses_bad_arguments_with_its_usage() {
+    for args in [
+        &["--rate-limit", "0"][..],
+        &["--rate-window", "0"],
+        &["--port", "70000"],
+        &["--colour"],
+    ] {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_cdx-sim"))
+            .args(args)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(out.stdout.is_empty(), "{args:?}: nothing served");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains(args[0]), "{args:?}: {stderr}");
+    }
+}
+
 #[tokio::test]
 async fn the_binary_serves() {
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_cdx-sim"))

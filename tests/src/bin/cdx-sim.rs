@@ -1,87 +1,34 @@
 //! Runs the cdx/v1 simulator until killed.
 //!
 //! The first line of stdout is the base URL (`http://127.0.0.1:PORT`); the demo credentials
-//! follow, one per line.
-//!
-//! Flags: `--port N` (default 0: any free port), `--rate-limit N` (requests per window and API
-//! key), `--rate-window SECS` (default 60), `--seed-demo` (invite the consumer and print the
-//! token).
+//! follow, one per line. `cdx-sim --help` lists the flags.
 
 use std::io::Write as _;
 use std::time::Duration;
 
 use cdx_tests::sim::{RateLimit, SimConfig, Simulator};
+use clap::Parser;
 
-const USAGE: &str = "usage: cdx-sim [--port N] [--rate-limit N] [--rate-window SECS] [--seed-demo]";
-
+/// A stateful simulator of the Confluent Cloud Stream Sharing API (cdx/v1), on 127.0.0.1.
+#[derive(Parser)]
+#[command(name = "cdx-sim")]
 struct Args {
+    /// The port to listen on (0: any free port).
+    #[arg(long, value_name = "N", default_value_t = 0)]
     port: u16,
+    /// Requests per window and API key; above it, 429 (default: unlimited).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
     rate_limit: Option<u32>,
+    /// The rate-limit window, in seconds.
+    #[arg(long, value_name = "SECS", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..))]
     rate_window: u64,
+    /// Invite the consumer to a topic and a subject, and print the invitation token.
+    #[arg(long)]
     seed_demo: bool,
 }
 
-fn parse_args() -> Result<Args, String> {
-    let mut args = Args {
-        port: 0,
-        rate_limit: None,
-        rate_window: 60,
-        seed_demo: false,
-    };
-    let mut it = std::env::args().skip(1);
-    while let Some(arg) = it.next() {
-        let (flag, inline) = match arg.split_once('=') {
-            Some((f, v)) => (f.to_string(), Some(v.to_string())),
-            None => (arg.clone(), None),
-        };
-        let mut value = |name: &str| {
-            inline
-                .clone()
-                .or_else(|| it.next())
-                .ok_or_else(|| format!("{name} needs a value\n{USAGE}"))
-        };
-        match flag.as_str() {
-            "--port" => {
-                let v = value("--port")?;
-                args.port = v.parse().map_err(|_| format!("--port: not a port: {v}"))?;
-            }
-            "--rate-limit" => {
-                let v = value("--rate-limit")?;
-                let n: u32 = v
-                    .parse()
-                    .map_err(|_| format!("--rate-limit: not a number: {v}"))?;
-                if n == 0 {
-                    return Err("--rate-limit must be at least 1".into());
-                }
-                args.rate_limit = Some(n);
-            }
-            "--rate-window" => {
-                let v = value("--rate-window")?;
-                args.rate_window = v
-                    .parse()
-                    .ok()
-                    .filter(|s| *s > 0)
-                    .ok_or_else(|| format!("--rate-window: not a positive number: {v}"))?;
-            }
-            "--seed-demo" => args.seed_demo = true,
-            "-h" | "--help" => {
-                println!("{USAGE}");
-                std::process::exit(0);
-            }
-            other => return Err(format!("unknown argument: {other}\n{USAGE}")),
-        }
-    }
-    Ok(args)
-}
-
 fn main() {
-    let args = match parse_args() {
-        Ok(a) => a,
-        Err(e) => {
-            eprintln!("cdx-sim: {e}");
-            std::process::exit(2);
-        }
-    };
+    let args = Args::parse();
     let config = SimConfig {
         rate_limit: args.rate_limit.map(|limit| RateLimit {
             limit,
