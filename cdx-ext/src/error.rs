@@ -687,6 +687,51 @@ impl ApiError {
     }
 }
 
+impl ApiError {
+    /// What the API said, one line each, every line starting with a line break: the 401
+    /// challenge's description (unless an error entry says the same), every `Failure` entry,
+    /// then the status and `X-Request-Id`. [`fmt::Display`] is a sentence followed by these; an
+    /// application that words the sentence itself (as the `cdx` CLI does) prints them after its
+    /// own.
+    pub fn details(&self) -> String {
+        let lines: Vec<String> = self
+            .errors
+            .iter()
+            .map(|d| {
+                let mut parts: Vec<&str> = Vec::new();
+                parts.extend(d.code.as_deref());
+                parts.extend(d.title.as_deref());
+                parts.extend(d.detail.as_deref());
+                let mut line = parts.join(": ");
+                if let Some(p) = &d.pointer {
+                    line.push_str(&format!(" (at {p})"));
+                }
+                if let Some(p) = &d.parameter {
+                    line.push_str(&format!(" (parameter {p})"));
+                }
+                line
+            })
+            .filter(|line| !line.is_empty())
+            .collect();
+        let mut out = String::new();
+        // Servers often say the same thing in `WWW-Authenticate` and in the body: say it once.
+        if let Some(c) = &self.auth_challenge {
+            let said = c.trim().trim_end_matches('.').to_lowercase();
+            if !lines.iter().any(|l| l.to_lowercase().contains(&said)) {
+                out.push_str(&format!("\n  server: {c}"));
+            }
+        }
+        for line in &lines {
+            out.push_str(&format!("\n  - {line}"));
+        }
+        out.push_str(&format!("\n  HTTP {}", self.status.as_u16()));
+        if let Some(id) = &self.request_id {
+            out.push_str(&format!(", request id {id}"));
+        }
+        out
+    }
+}
+
 impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}.", self.sentence())?;
@@ -694,30 +739,7 @@ impl fmt::Display for ApiError {
         if self.status.is_server_error() {
             f.write_str(unknown_outcome_hint(self.operation))?;
         }
-        if let Some(c) = &self.auth_challenge {
-            write!(f, "\n  server: {c}")?;
-        }
-        for d in &self.errors {
-            let mut parts: Vec<String> = Vec::new();
-            parts.extend(d.code.clone());
-            parts.extend(d.title.clone());
-            parts.extend(d.detail.clone());
-            let mut line = parts.join(": ");
-            if let Some(p) = &d.pointer {
-                line.push_str(&format!(" (at {p})"));
-            }
-            if let Some(p) = &d.parameter {
-                line.push_str(&format!(" (parameter {p})"));
-            }
-            if !line.is_empty() {
-                write!(f, "\n  - {line}")?;
-            }
-        }
-        write!(f, "\n  HTTP {}", self.status.as_u16())?;
-        if let Some(id) = &self.request_id {
-            write!(f, ", request id {id}")?;
-        }
-        Ok(())
+        f.write_str(&self.details())
     }
 }
 
@@ -876,6 +898,45 @@ mod tests {
             "{text}"
         );
         assert!(!e.is_retryable());
+    }
+
+    #[test]
+    fn details_say_each_thing_once() {
+        let mut h = HeaderMap::new();
+        h.insert(
+            "www-authenticate",
+            r#"Basic error="invalid_key", error_description="The API Key is invalid""#
+                .parse()
+                .unwrap(),
+        );
+        h.insert("x-request-id", "req-1".parse().unwrap());
+        let failure: Failure = serde_json::from_value(serde_json::json!({"errors": [
+            {"code": "user_unauthenticated", "title": "Unauthorized", "detail": "The API key is invalid."}
+        ]}))
+        .unwrap();
+        let api = ApiError::new(
+            Operation::ListConsumerShares,
+            StatusCode::UNAUTHORIZED,
+            &h,
+            Some(failure),
+        );
+        assert_eq!(
+            api.details(),
+            "\n  - user_unauthenticated: Unauthorized: The API key is invalid.\n  HTTP 401, request id req-1"
+        );
+        // A challenge that says something the body does not is kept.
+        let api = ApiError::new(
+            Operation::ListConsumerShares,
+            StatusCode::UNAUTHORIZED,
+            &h,
+            None,
+        );
+        assert_eq!(
+            api.details(),
+            "\n  server: The API Key is invalid\n  HTTP 401, request id req-1"
+        );
+        assert!(api.to_string().starts_with("Authentication failed: "));
+        assert!(api.to_string().ends_with(&api.details()));
     }
 
     #[test]

@@ -82,21 +82,17 @@ impl From<cdx_ext::Error> for Failure {
         use cdx_ext::Error as E;
         let usage = matches!(e, E::InvalidInput(_));
         let mut message = match &e {
-            E::Unauthenticated(_) => unauthenticated(&e.to_string()),
+            // The library also suggests an access token, which cdx cannot take: it reads only
+            // the Cloud API key and secret.
+            E::Unauthenticated(api) => format!(
+                "Authentication failed: check the Cloud API key and secret (CONFLUENT_CLOUD_API_KEY and CONFLUENT_CLOUD_API_SECRET).{}",
+                api.details()
+            ),
             _ => e.to_string(),
         };
         // After a redeem that may have spent the token, say where the share can be found.
         let redeem = e.operation() == Some(cdx_ext::Operation::RedeemSharedToken);
-        let maybe_spent = matches!(
-            e,
-            E::Conflict(_)
-                | E::Timeout { .. }
-                | E::Transport {
-                    not_sent: false,
-                    ..
-                }
-                | E::InvalidResponse(_)
-        );
+        let maybe_spent = e.outcome_unknown() || matches!(e, E::Conflict(_));
         if redeem && maybe_spent {
             message.push_str("\n  Run `cdx consumer share list` to find the share.");
         }
@@ -111,52 +107,5 @@ impl From<cdx_ext::Error> for Failure {
 impl From<cdx_ext::InvalidInput> for Failure {
     fn from(e: cdx_ext::InvalidInput) -> Self {
         Self::usage(e.to_string())
-    }
-}
-
-/// The CLI's wording of a 401, from the library's message (whose detail lines are kept).
-///
-/// The library's sentence also suggests an access token, which `cdx` cannot take: it reads only
-/// CONFLUENT_CLOUD_API_KEY and CONFLUENT_CLOUD_API_SECRET. And the server often says the same
-/// thing twice, in `WWW-Authenticate` and in the error body: the `server:` line is dropped when
-/// a detail line already says it.
-fn unauthenticated(library: &str) -> String {
-    let mut lines = library.lines();
-    lines.next();
-    let details: Vec<&str> = lines.collect();
-    let mut message = String::from(
-        "Authentication failed: check the Cloud API key and secret (CONFLUENT_CLOUD_API_KEY and CONFLUENT_CLOUD_API_SECRET).",
-    );
-    for (i, line) in details.iter().enumerate() {
-        if let Some(said) = line.trim_start().strip_prefix("server:") {
-            let said = said.trim().trim_end_matches('.').to_lowercase();
-            let repeated = details
-                .iter()
-                .enumerate()
-                .any(|(j, other)| j != i && other.to_lowercase().contains(&said));
-            if repeated && !said.is_empty() {
-                continue;
-            }
-        }
-        message.push('\n');
-        message.push_str(line);
-    }
-    message
-}
-
-#[cfg(test)]
-mod tests {
-    use super::unauthenticated;
-
-    #[test]
-    fn a_401_names_only_what_cdx_reads_and_says_each_thing_once() {
-        let library = "Authentication failed: check the Cloud API key and secret (CONFLUENT_CLOUD_API_KEY and CONFLUENT_CLOUD_API_SECRET), or the access token.\n  server: The API Key is invalid\n  - user_unauthenticated: Unauthorized: The API key is invalid\n  HTTP 401, request id req-000005";
-        assert_eq!(
-            unauthenticated(library),
-            "Authentication failed: check the Cloud API key and secret (CONFLUENT_CLOUD_API_KEY and CONFLUENT_CLOUD_API_SECRET).\n  - user_unauthenticated: Unauthorized: The API key is invalid\n  HTTP 401, request id req-000005"
-        );
-        // A challenge that says something the body does not is kept.
-        let library = "Authentication failed: ….\n  server: The API key has expired\n  HTTP 401";
-        assert!(unauthenticated(library).contains("server: The API key has expired"));
     }
 }
