@@ -149,7 +149,7 @@ fn str_of(v: &Value) -> &str {
 
 /// The text whose UTF-8 bytes `hex` spells.
 fn unhex(hex: &str) -> String {
-    assert!(hex.len() % 2 == 0, "hex of whole bytes: {hex}");
+    assert!(hex.len().is_multiple_of(2), "hex of whole bytes: {hex}");
     let bytes: Vec<u8> = (0..hex.len())
         .step_by(2)
         .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).expect("hex"))

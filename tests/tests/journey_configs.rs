@@ -20,28 +20,23 @@ use std::path::{Path, PathBuf};
 
 const PLAIN: &str = "org.apache.kafka.common.security.plain.PlainLoginModule";
 
-/// How the consumer redeems: a label, the shared cluster's private-link cloud (`None`: public),
-/// the account redeemed from, and the `:network` cloud kind that account must then see.
-const WAYS: [(&str, Option<&str>, Option<&str>, Option<&str>); 4] = [
-    ("public", None, None, None),
-    (
-        "aws",
-        Some("AWS"),
-        Some("aws:000000000000"),
-        Some("AwsNetwork"),
-    ),
+/// A private-link redemption: the shared cluster's cloud, the account redeemed from, and the
+/// `:network` cloud kind that account must then see.
+type PrivateLink = (&'static str, &'static str, &'static str);
+
+/// How the consumer redeems: a label and, for private networking, how.
+const WAYS: [(&str, Option<PrivateLink>); 4] = [
+    ("public", None),
+    ("aws", Some(("AWS", "aws:000000000000", "AwsNetwork"))),
     (
         "azure",
-        Some("AZURE"),
-        Some("azure:00000000-0000-0000-0000-000000000000"),
-        Some("AzureNetwork"),
+        Some((
+            "AZURE",
+            "azure:00000000-0000-0000-0000-000000000000",
+            "AzureNetwork",
+        )),
     ),
-    (
-        "gcp",
-        Some("GCP"),
-        Some("gcp:my-project-123"),
-        Some("GcpNetwork"),
-    ),
+    ("gcp", Some(("GCP", "gcp:my-project-123", "GcpNetwork"))),
 ];
 
 fn crn(tail: &str) -> String {
@@ -70,7 +65,7 @@ async fn redeem_every_way(sasl_prefix: bool) -> Vec<Redeemed> {
     let c = consumer(&sim);
     p.set_opt_in(true).await.unwrap();
     let mut out = Vec::new();
-    for (i, (way, cloud, account, network_kind)) in WAYS.into_iter().enumerate() {
+    for (i, (way, private_link)) in WAYS.into_iter().enumerate() {
         let topic = format!("orders-{way}");
         p.invite(
             &email,
@@ -84,15 +79,16 @@ async fn redeem_every_way(sasl_prefix: bool) -> Vec<Redeemed> {
         let token = ShareToken::new(sim.mailbox(&email).pop().expect("an invitation")).unwrap();
         let shared = c.inspect_token(&token).await.unwrap();
         let sr = shared[0].id.clone().expect("a shared resource id");
-        if let Some(cloud) = cloud {
+        if let Some((cloud, _, _)) = private_link {
             sim.set_network(&sr, cloud);
         }
-        let account: Option<PrivateLinkAccount> = account.map(|a| a.parse().unwrap());
+        let account: Option<PrivateLinkAccount> =
+            private_link.map(|(_, account, _)| account.parse().unwrap());
         let redemption = c.redeem(&token, account.as_ref()).await.unwrap();
         let network = c.consumer_shared_resource_network(&sr).await.unwrap();
         assert_eq!(
             network.cloud.as_ref().and_then(|n| n.kind()),
-            network_kind,
+            private_link.map(|(_, _, kind)| kind),
             "{way}: the network details for the account's cloud"
         );
         let label = format!("{way}-{}", if sasl_prefix { "sasl" } else { "bare" });
