@@ -1629,7 +1629,7 @@ async fn unknown_statuses_clouds_and_kinds_print_as_they_came() {
             .stdout
             .lines()
             .any(|l| l.starts_with("Other Resources:")
-                && l.ends_with(r#" {"connector":"c1","kind":"Connector"}"#)),
+                && l.ends_with(r#" {"kind":"Connector","connector":"c1"}"#)),
         "{}",
         redeem.stdout
     );

@@ -404,7 +404,7 @@ async fn authentication_failures_are_typed_and_explained() {
     let text = err.to_string();
     assert!(
         text.contains("CONFLUENT_CLOUD_API_KEY")
-            && text.contains("The API Key is invalid")
+            && text.to_lowercase().contains("the api key is invalid")
             && text.contains("request id"),
         "{text}"
     );
