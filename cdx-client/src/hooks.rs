@@ -64,13 +64,15 @@ impl ClientHooks for Client {
         _info: &OperationInfo,
     ) -> Result<(), Error<E>> {
         if let Ok(response) = result {
-            let meta = ResponseMeta {
-                status: response.status(),
-                headers: response.headers().clone(),
-                url: response.url().clone(),
-            };
-            // Outside `capture_response_meta` there is nowhere to put it, and nothing to do.
-            let _ = CAPTURE.try_with(|c| *c.borrow_mut() = Some(meta));
+            // Outside `capture_response_meta` there is nowhere to put it: built only inside, so
+            // plain calls of the generated client do not clone headers for nothing.
+            let _ = CAPTURE.try_with(|c| {
+                *c.borrow_mut() = Some(ResponseMeta {
+                    status: response.status(),
+                    headers: response.headers().clone(),
+                    url: response.url().clone(),
+                })
+            });
         }
         Ok(())
     }

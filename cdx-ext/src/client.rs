@@ -381,27 +381,38 @@ impl Client {
             loop {
                 let started = Instant::now();
                 let (result, meta) = cdx_client::capture_response_meta(send(&self.inner)).await;
-                let elapsed_ms = millis(started.elapsed());
+                // The fields are computed only for a subscriber that wants them: this loop is on
+                // every call's path.
+                let traced = tracing::enabled!(tracing::Level::DEBUG);
                 let status = meta.as_ref().map(|m| m.status.as_u16());
-                let request_id = meta.as_ref().and_then(|m| m.headers.get("x-request-id")).and_then(|v| v.to_str().ok()).map(str::to_string);
-                let path = meta.as_ref().map(|m| m.url.path().to_string());
-                // Recorded per attempt, so the span shows the last one; an attempt without a
-                // response leaves the previous status and request id in place.
-                call_span.record("attempt", attempt);
-                call_span.record("elapsed_ms", millis(call_started.elapsed()));
-                if let Some(status) = status {
-                    call_span.record("status", status);
+                let request_id = || {
+                    meta.as_ref()
+                        .and_then(|m| m.headers.get("x-request-id"))
+                        .and_then(|v| v.to_str().ok())
+                        .map(str::to_string)
+                };
+                if traced {
+                    let request_id = request_id();
+                    let path = meta.as_ref().map(|m| m.url.path().to_string());
+                    // Recorded per attempt, so the span shows the last one; an attempt without a
+                    // response leaves the previous status and request id in place.
+                    call_span.record("attempt", attempt);
+                    call_span.record("elapsed_ms", millis(call_started.elapsed()));
+                    if let Some(status) = status {
+                        call_span.record("status", status);
+                    }
+                    if let Some(id) = &request_id {
+                        call_span.record("request_id", id.as_str());
+                    }
+                    let elapsed_ms = millis(started.elapsed());
+                    tracing::debug!(attempt, status, request_id, path, elapsed_ms, "response");
                 }
-                if let Some(id) = &request_id {
-                    call_span.record("request_id", id.as_str());
-                }
-                tracing::debug!(attempt, status, request_id, path, elapsed_ms, "response");
                 let error = match result {
                     Ok(value) => return Ok(value),
                     Err(e) => Error::from_generated(operation, e, meta).await,
                 };
                 let Some(wait) = self.retry.next_wait(operation, &error, attempt, waited) else {
-                    tracing::debug!(attempt, status, request_id, "giving up: {}", first_line(&error));
+                    tracing::debug!(attempt, status, request_id = error.request_id(), "giving up: {}", first_line(&error));
                     return Err(error);
                 };
                 let notice = RetryNotice {

@@ -8,7 +8,7 @@
 use crate::error::{Error, InvalidResponse, Result};
 use crate::operation::Operation;
 use cdx_client::types::ListMeta;
-use futures::Stream;
+use futures::{Stream, StreamExt as _};
 use std::collections::HashSet;
 
 /// One page of a listing.
@@ -75,6 +75,10 @@ pub(crate) fn next_page_token(operation: Operation, meta: &ListMeta) -> Result<O
 }
 
 /// Streams every item of a listing: `fetch(token)` gets one page.
+///
+/// One future per page, whose items are then handed on by an iterator: a stream that awaited
+/// per item would move every item (and the stream's state) through a future of its own, a few
+/// copies per item that a long listing feels (see BENCHMARKS.md).
 pub(crate) fn items<'a, T, F, Fut>(
     operation: Operation,
     fetch: F,
@@ -84,54 +88,47 @@ where
     F: FnMut(Option<String>) -> Fut + 'a,
     Fut: Future<Output = Result<Page<T>>> + 'a,
 {
-    struct State<F, T> {
+    struct State<F> {
         fetch: F,
         /// `Some(token)` while another page is to be fetched (`Some(None)`: the first).
         next: Option<Option<String>>,
         seen: HashSet<String>,
-        buffer: std::vec::IntoIter<T>,
-        /// Delivered after the buffered items: the stream then ends.
-        error: Option<Error>,
     }
     let state = State {
         fetch,
         next: Some(None),
         seen: HashSet::new(),
-        buffer: Vec::new().into_iter(),
-        error: None,
     };
     futures::stream::unfold(state, move |mut s| async move {
-        loop {
-            if let Some(item) = s.buffer.next() {
-                return Some((Ok(item), s));
-            }
-            if let Some(e) = s.error.take() {
-                return Some((Err(e), s));
-            }
-            let token = s.next.take()?;
-            match (s.fetch)(token).await {
-                Ok(page) => {
-                    match page.next_page_token {
-                        Some(t) if !s.seen.insert(t.clone()) => {
-                            s.error = Some(Error::PaginationLoop {
-                                operation,
-                                page_token: t,
-                            });
-                        }
-                        next => s.next = next.map(Some),
+        let token = s.next.take()?;
+        // A failed page, or a token seen before, ends the listing with that error, after the
+        // page's items.
+        let (items, error) = match (s.fetch)(token).await {
+            Ok(page) => {
+                let error = match page.next_page_token {
+                    Some(t) if !s.seen.insert(t.clone()) => Some(Error::PaginationLoop {
+                        operation,
+                        page_token: t,
+                    }),
+                    next => {
+                        s.next = next.map(Some);
+                        None
                     }
-                    s.buffer = page.items.into_iter();
-                }
-                Err(e) => s.error = Some(e),
+                };
+                (page.items, error)
             }
-        }
+            Err(e) => (Vec::new(), Some(e)),
+        };
+        let batch = futures::stream::iter(items.into_iter().map(Ok))
+            .chain(futures::stream::iter(error.map(Err)));
+        Some((batch, s))
     })
+    .flatten()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use futures::StreamExt as _;
 
     fn meta(next: Option<&str>) -> ListMeta {
         serde_json::from_value(serde_json::json!({ "next": next })).unwrap()
