@@ -22,54 +22,27 @@ use std::time::{Duration, Instant};
 
 use bench::{calls, paging, render, server::CannedServer};
 
-const USAGE: &str = "usage: cdx-bench [--quick] [--out PATH] [--only calls|paging|render]... \
-                     [--profile VARIANT:OPERATION:N]";
-
+/// The runtime benchmarks of cdx-ext (run by `cargo xtask bench`).
+#[derive(clap::Parser)]
+#[command(name = "cdx-bench")]
 struct Args {
+    /// Fewer rounds (figures are noisier).
+    #[arg(long)]
     quick: bool,
+    /// Write the figures as JSON here (default: print them).
+    #[arg(long, value_name = "PATH")]
     out: Option<PathBuf>,
+    /// Run only this section (repeatable; default: all).
+    #[arg(long, value_name = "SECTION", value_parser = ["calls", "paging", "render"])]
     only: Vec<String>,
+    /// For profilers: after a short warm-up, make N calls (or N listings) one way and nothing
+    /// else, e.g. `cdx:redeem:2000` or `raw:paging:20`.
+    #[arg(long, value_name = "VARIANT:OPERATION:N")]
     profile: Option<String>,
 }
 
-fn parse_args() -> Result<Args, String> {
-    let mut args = Args {
-        quick: false,
-        out: None,
-        only: Vec::new(),
-        profile: None,
-    };
-    let mut it = std::env::args().skip(1);
-    while let Some(arg) = it.next() {
-        match arg.as_str() {
-            "--quick" => args.quick = true,
-            "--out" => args.out = Some(it.next().ok_or("--out needs a path")?.into()),
-            "--only" => {
-                let section = it.next().ok_or("--only needs a section")?;
-                if !["calls", "paging", "render"].contains(&section.as_str()) {
-                    return Err(format!("--only: unknown section {section:?}\n{USAGE}"));
-                }
-                args.only.push(section);
-            }
-            "--profile" => args.profile = Some(it.next().ok_or("--profile needs a value")?),
-            "-h" | "--help" => {
-                println!("{USAGE}");
-                std::process::exit(0);
-            }
-            other => return Err(format!("unknown argument: {other}\n{USAGE}")),
-        }
-    }
-    Ok(args)
-}
-
 fn main() {
-    let args = match parse_args() {
-        Ok(a) => a,
-        Err(e) => {
-            eprintln!("cdx-bench: {e}");
-            std::process::exit(2);
-        }
-    };
+    let args = <Args as clap::Parser>::parse();
     let wants = |s: &str| args.only.is_empty() || args.only.iter().any(|o| o == s);
     let started = Instant::now();
     let server = CannedServer::start();
@@ -82,7 +55,7 @@ fn main() {
     let clients = calls::Clients::new(server.base_url(), &bench::bodies::token());
     if let Some(spec) = &args.profile {
         if let Err(e) = rt.block_on(profile(&clients, spec)) {
-            eprintln!("cdx-bench: {e}\n{USAGE}");
+            eprintln!("cdx-bench: {e} (see --help)");
             std::process::exit(2);
         }
         return;
