@@ -65,7 +65,8 @@ fn require_email(email: &str) -> Result<&str, InvalidInput> {
     }
 }
 
-/// Parses CRNs with the generated newtype (pattern `^crn://.+$`), naming the bad one.
+/// Checks CRNs as the spec describes them (`^crn://.+$`, one line) and parses them into the
+/// generated type, naming the bad one.
 fn crns<T: std::str::FromStr>(resources: &[impl AsRef<str>]) -> Result<Vec<T>, InvalidInput> {
     if resources.is_empty() {
         return Err(InvalidInput::new(
@@ -77,7 +78,9 @@ fn crns<T: std::str::FromStr>(resources: &[impl AsRef<str>]) -> Result<Vec<T>, I
         .iter()
         .map(|r| {
             let r = r.as_ref().trim();
-            r.parse::<T>().map_err(|_| {
+            let is_crn = r.strip_prefix("crn://").is_some_and(|rest| !rest.is_empty())
+                && !r.chars().any(char::is_control);
+            is_crn.then(|| r.parse::<T>().ok()).flatten().ok_or_else(|| {
                 InvalidInput::new("resource CRN", &format!("{r:?} is not a CRN; it looks like crn://confluent.cloud/organization=…/environment=env-…/schema-registry=lsrc-…/kafka=lkc-…/topic=orders"))
             })
         })
@@ -340,5 +343,25 @@ impl Client {
             .await?
             .into_inner();
         Ok(opt_in.stream_share_enabled.unwrap_or(enabled))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn crns_are_checked_as_the_spec_describes_them() {
+        type Item = types::CdxV1CreateProviderShareRequestResourcesItem;
+        let ok: Vec<Item> = crns(&[" crn://confluent.cloud/kafka=lkc-1/topic=orders "]).unwrap();
+        assert_eq!(
+            ok[0].as_str(),
+            "crn://confluent.cloud/kafka=lkc-1/topic=orders"
+        );
+        for bad in ["orders", "crn://", "https://x", "crn://a\nb"] {
+            let err = crns::<Item>(&[bad]).unwrap_err();
+            assert_eq!(err.what, "resource CRN", "{bad:?}");
+        }
+        assert_eq!(crns::<Item>(&[] as &[&str]).unwrap_err().what, "resources");
     }
 }

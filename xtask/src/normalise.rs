@@ -84,6 +84,10 @@ pub const STEPS: &[Step] = &[
         apply: image_bodies_as_octet_stream,
     },
     Step {
+        name: "crn_patterns_as_prefixes",
+        apply: crn_patterns_as_prefixes,
+    },
+    Step {
         name: "sort_paths",
         apply: sort_paths,
     },
@@ -815,6 +819,22 @@ pub fn image_bodies_as_octet_stream(doc: &mut Value) {
             {
                 *schema = json!({ "type": "string", "format": "binary" });
             }
+        }
+    });
+}
+
+/// Cost: after [`relax_response_constraints`], the spec's only `pattern`s are the request-side
+/// `^crn://.+$` on resource CRNs. typify enforces a pattern with the `regress` regex engine,
+/// which then costs everyone who builds the client about 4 CPU-seconds (2 s of a cold build on
+/// 2 cores) for what is a prefix check. That pattern is replaced by the equivalent
+/// `minLength: 7` (the prefix plus one character, which the generated type still checks);
+/// cdx-ext checks the `crn://` prefix before sending, and the API validates CRNs anyway. Any
+/// other pattern is kept.
+pub fn crn_patterns_as_prefixes(doc: &mut Value) {
+    for_each_schema_mut(doc, &mut |s, _| {
+        if s.get("pattern") == Some(&json!("^crn://.+$")) {
+            s.remove("pattern");
+            s.entry("minLength").or_insert(json!(7));
         }
     });
 }

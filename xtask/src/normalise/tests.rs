@@ -657,6 +657,29 @@ paths:
 }
 
 #[test]
+fn crn_patterns_as_prefixes_replaces_only_the_crn_pattern() {
+    let mut d = doc(&format!(
+        r#"{OP_HEAD}
+paths: {{}}
+components:
+  schemas:
+    Req:
+      type: object
+      properties:
+        resources: {{ type: array, items: {{ type: string, format: uri, pattern: '^crn://.+$' }} }}
+        other: {{ type: string, pattern: '^[a-z]+$' }}
+"#
+    ));
+    crn_patterns_as_prefixes(&mut d);
+    let props = &d["components"]["schemas"]["Req"]["properties"];
+    assert_eq!(
+        props["resources"]["items"],
+        json!({"type": "string", "format": "uri", "minLength": 7})
+    );
+    assert_eq!(props["other"]["pattern"], "^[a-z]+$", "other patterns stay");
+}
+
+#[test]
 fn sort_paths_orders_paths_by_name() {
     let mut d = doc(&format!(
         r#"{OP_HEAD}
