@@ -1416,7 +1416,7 @@ async fn help_and_completions_list_the_values() {
         assert!(sent.contains(crn), "{crn} missing from {sent}");
     }
 
-    // A token may begin with '-': it goes after `--`; a mistyped option is not sent as one.
+    // A token may begin with '-'; a mistyped option is not sent as one.
     let hyphen = cdx(
         &sim,
         false,
@@ -1425,7 +1425,6 @@ async fn help_and_completions_list_the_values() {
             "consumer",
             "token",
             "inspect",
-            "--",
             "-Xq3vN0tAr3alT0kEn_but-a-Wellformed-0ne",
         ],
         None,

@@ -127,8 +127,9 @@ pub enum TokenCommand {
 #[derive(Debug, Args)]
 pub struct TokenArgs {
     /// The token from the invitation email. Prefer --token-file, which keeps it out of shell
-    /// history and the process list. A token that begins with '-' goes after `--`.
-    #[arg(value_name = "TOKEN")]
+    /// history and the process list.
+    // Tokens are base64url: one may well begin with '-'.
+    #[arg(value_name = "TOKEN", allow_hyphen_values = true)]
     pub token: Option<String>,
     /// Read the token from this file, or from standard input with `-` (on a terminal, cdx asks
     /// for it without echoing it).

@@ -15,6 +15,13 @@ const READ_LIMIT: usize = ShareToken::MAX_LEN + 64;
 /// The token from the argument, `--token-file PATH`, or standard input (`--token-file -`).
 pub fn read_token(args: &TokenArgs) -> Result<ShareToken, Failure> {
     let raw = match (&args.token, &args.token_file) {
+        (Some(token), _) if looks_like_an_option(token) => {
+            // TOKEN accepts a leading '-' (base64url tokens may start with one), so clap passes
+            // a mistyped option through as a token; it is refused here, before it is sent.
+            return Err(Failure::usage(format!(
+                "unexpected argument {token:?}: it is not an option of this command, nor a share token (see --help)"
+            )));
+        }
         (Some(token), _) => token.clone(),
         (None, Some(path)) if path == Path::new("-") => {
             let stdin = std::io::stdin();
@@ -55,6 +62,18 @@ pub fn read_token(args: &TokenArgs) -> Result<ShareToken, Failure> {
         }
     };
     Ok(ShareToken::new(raw)?)
+}
+
+/// `--forse`, `-x`, `--aws-acount=1`: short, lower-case words after dashes. A real token is
+/// hundreds of characters of mixed-case base64url, so it never looks like this.
+fn looks_like_an_option(arg: &str) -> bool {
+    let name = arg.split('=').next().unwrap_or_default();
+    arg.starts_with('-')
+        && name.len() <= 40
+        && name
+            .trim_start_matches('-')
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
 }
 
 /// At most [`READ_LIMIT`] bytes.
