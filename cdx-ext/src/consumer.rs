@@ -116,11 +116,12 @@ impl Client {
         Page::new(op, list.data.unwrap_or_default(), list.metadata.as_ref())
     }
 
-    /// Every consumer share, across all pages.
+    /// Every consumer share, across all pages, fetched a page at a time. A page that fails ends the
+    /// stream with its error. The stream is `Unpin`: `.next().await` needs no pinning.
     pub fn consumer_shares<'a>(
         &'a self,
         filter: &'a ConsumerShareFilter,
-    ) -> impl Stream<Item = Result<ConsumerShare>> + 'a {
+    ) -> impl Stream<Item = Result<ConsumerShare>> + Unpin + 'a {
         paging::items(Operation::ListConsumerShares, move |token| async move {
             self.list_consumer_shares(filter, token.as_deref()).await
         })
@@ -171,11 +172,13 @@ impl Client {
         Page::new(op, list.data.unwrap_or_default(), list.metadata.as_ref())
     }
 
-    /// Every consumer shared resource, across all pages.
+    /// Every consumer shared resource, across all pages, fetched a page at a time. A page that
+    /// fails ends the stream with its error. The stream is `Unpin`: `.next().await` needs no
+    /// pinning.
     pub fn consumer_shared_resources<'a>(
         &'a self,
         filter: &'a ConsumerSharedResourceFilter,
-    ) -> impl Stream<Item = Result<ConsumerSharedResource>> + 'a {
+    ) -> impl Stream<Item = Result<ConsumerSharedResource>> + Unpin + 'a {
         paging::items(
             Operation::ListConsumerSharedResources,
             move |token| async move {

@@ -112,11 +112,12 @@ impl Client {
         Page::new(op, list.data.unwrap_or_default(), list.metadata.as_ref())
     }
 
-    /// Every provider share, across all pages.
+    /// Every provider share, across all pages, fetched a page at a time. A page that fails ends the
+    /// stream with its error. The stream is `Unpin`: `.next().await` needs no pinning.
     pub fn provider_shares<'a>(
         &'a self,
         filter: &'a ProviderShareFilter,
-    ) -> impl Stream<Item = Result<ProviderShare>> + 'a {
+    ) -> impl Stream<Item = Result<ProviderShare>> + Unpin + 'a {
         paging::items(Operation::ListProviderShares, move |token| async move {
             self.list_provider_shares(filter, token.as_deref()).await
         })
@@ -206,11 +207,13 @@ impl Client {
         Page::new(op, list.data.unwrap_or_default(), list.metadata.as_ref())
     }
 
-    /// Every provider shared resource, across all pages.
+    /// Every provider shared resource, across all pages, fetched a page at a time. A page that
+    /// fails ends the stream with its error. The stream is `Unpin`: `.next().await` needs no
+    /// pinning.
     pub fn provider_shared_resources<'a>(
         &'a self,
         filter: &'a ProviderSharedResourceFilter,
-    ) -> impl Stream<Item = Result<ProviderSharedResource>> + 'a {
+    ) -> impl Stream<Item = Result<ProviderSharedResource>> + Unpin + 'a {
         paging::items(
             Operation::ListProviderSharedResources,
             move |token| async move {
