@@ -11,7 +11,9 @@ fn read(path: &str) -> String {
 }
 
 fn generated(doc: Value) -> (String, Value) {
-    let outputs = xtask::codegen::generate_doc(doc).expect("the spec generates");
+    let outputs = xtask::codegen::generate_doc(doc)
+        .expect("the spec generates")
+        .outputs;
     let get = |p: &str| {
         outputs
             .iter()
@@ -149,5 +151,59 @@ fn normalised_spec_passes_an_independent_openapi_validator() {
     assert!(
         !out.status.success(),
         "the raw upstream spec was expected to fail validation (inline mappings)"
+    );
+}
+
+#[test]
+fn a_progenitor_panic_is_an_error_naming_the_operation() {
+    // progenitor asserts one error body type per operation; give one operation two.
+    let mut spec = vendored();
+    spec["paths"]["/cdx/v1/consumer-shares/{id}"]["get"]["responses"]["404"] = json!({
+        "description": "Not Found",
+        "content": {"application/json": {"schema": {"type": "object", "properties": {"gone": {"type": "boolean"}}}}}
+    });
+    let err = match xtask::codegen::generate_doc(spec) {
+        Ok(_) => panic!("progenitor was expected to refuse two error body types"),
+        Err(e) => format!("{e:#}"),
+    };
+    assert!(
+        err.contains("getCdxV1ConsumerShare") && err.contains("panicked"),
+        "{err}"
+    );
+}
+
+#[test]
+fn check_mode_fails_with_a_diff_when_the_committed_code_is_stale() {
+    // A copy of the workspace's generator inputs, with a stale generated file.
+    let dir = tempfile::tempdir().unwrap();
+    for path in [
+        xtask::codegen::SPEC,
+        xtask::codegen::NORMALISED,
+        xtask::codegen::GENERATED,
+    ] {
+        let to = dir.path().join(path);
+        std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+        std::fs::copy(workspace_root().join(path), &to).unwrap();
+    }
+    xtask::codegen::run(dir.path(), true).expect("an up-to-date copy passes --check");
+    let generated = dir.path().join(xtask::codegen::GENERATED);
+    let stale = read(xtask::codegen::GENERATED).replacen("pub struct", "pub  struct", 1);
+    std::fs::write(&generated, &stale).unwrap();
+    let err = xtask::codegen::run(dir.path(), true)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("stale") && err.contains(xtask::codegen::GENERATED),
+        "{err}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(&generated).unwrap(),
+        stale,
+        "--check writes nothing"
+    );
+    xtask::codegen::run(dir.path(), false).unwrap();
+    assert_eq!(
+        std::fs::read_to_string(&generated).unwrap(),
+        read(xtask::codegen::GENERATED)
     );
 }

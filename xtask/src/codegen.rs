@@ -21,31 +21,41 @@ pub struct Output {
     pub content: String,
 }
 
+/// What the pipeline produced.
+pub struct Generated {
+    /// The normalisation steps that changed the spec, in the order they ran.
+    pub steps: Vec<&'static str>,
+    /// The files, in a fixed order: the normalised spec, then the Rust.
+    pub outputs: Vec<Output>,
+}
+
 /// Runs the whole pipeline in memory: nothing is written.
-pub fn generate(spec_path: &Path) -> Result<Vec<Output>> {
+pub fn generate(spec_path: &Path) -> Result<Generated> {
     generate_doc(spec::load(spec_path)?)
 }
 
 /// Runs the whole pipeline on a parsed spec.
-pub fn generate_doc(mut doc: serde_json::Value) -> Result<Vec<Output>> {
-    let changed = normalise::apply_all(&mut doc)?;
-    eprintln!("normalised with: {}", changed.join(", "));
+pub fn generate_doc(mut doc: serde_json::Value) -> Result<Generated> {
+    let steps = normalise::apply_all(&mut doc)?;
     let normalised = serde_json::to_string_pretty(&doc)? + "\n";
     let api: openapiv3::OpenAPI = serde_json::from_value(doc.clone())
         .context("the normalised spec is not an OpenAPI 3.0 document openapiv3 accepts")?;
     let open = open_types::collect(&doc)?;
     let tokens = run_progenitor(&api, &open)?;
     let file = format_rust(tokens, open_types::render(&open)?)?;
-    Ok(vec![
-        Output {
-            path: NORMALISED,
-            content: normalised,
-        },
-        Output {
-            path: GENERATED,
-            content: file,
-        },
-    ])
+    Ok(Generated {
+        steps,
+        outputs: vec![
+            Output {
+                path: NORMALISED,
+                content: normalised,
+            },
+            Output {
+                path: GENERATED,
+                content: file,
+            },
+        ],
+    })
 }
 
 fn settings(open: &open_types::OpenTypes) -> GenerationSettings {
@@ -191,7 +201,8 @@ fn format_rust(tokens: proc_macro2::TokenStream, open_items: Vec<syn::Item>) -> 
 
 /// Writes the outputs, or with `check` compares them and fails with a diff.
 pub fn run(root: &Path, check: bool) -> Result<()> {
-    let outputs = generate(&root.join(SPEC))?;
+    let Generated { steps, outputs } = generate(&root.join(SPEC))?;
+    eprintln!("normalised with: {}", steps.join(", "));
     let mut stale = Vec::new();
     for out in &outputs {
         let path: PathBuf = root.join(out.path);

@@ -79,7 +79,7 @@ fn run(cli: Cli) -> Result<()> {
             ..
         } => {
             std::fs::create_dir_all(&dir)?;
-            for o in codegen::generate(&spec)? {
+            for o in codegen::generate(&spec)?.outputs {
                 let name = std::path::Path::new(o.path).file_name().expect("file name");
                 std::fs::write(dir.join(name), &o.content)?;
             }
