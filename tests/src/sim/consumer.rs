@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use serde_json::{Value, json};
 
 use super::http::{self, ApiError, Out};
-use super::model::{Cloud, Phase, Redemption, Share};
+use super::model::{Cloud, Phase, Redemption, Share, SharedResource};
 use super::paging;
 use super::routes::Ctx;
 use super::views;
@@ -85,11 +85,16 @@ pub(crate) fn get_shared_resource(ctx: &mut Ctx<'_>) -> Result<Out, ApiError> {
 /// The provider's image of the shared resource.
 pub(crate) fn image(ctx: &mut Ctx<'_>) -> Result<Out, ApiError> {
     visible_resource(ctx)?;
-    let sr = &ctx.st.resources[&ctx.route.id];
+    image_of(&ctx.st.resources[&ctx.route.id], &ctx.route.file_name)
+}
+
+/// A shared resource's image as an answer (404 when it has none by that name); the provider's
+/// view of it is the same.
+pub(crate) fn image_of(sr: &SharedResource, file_name: &str) -> Result<Out, ApiError> {
     let image = sr
         .images
-        .get(&ctx.route.file_name)
-        .ok_or_else(|| ApiError::not_found("image", &ctx.route.file_name))?;
+        .get(file_name)
+        .ok_or_else(|| ApiError::not_found("image", file_name))?;
     Ok(Out::Image {
         content_type: image.content_type.clone(),
         bytes: image.bytes.clone(),

@@ -230,14 +230,7 @@ pub(crate) fn upload_image(ctx: &mut Ctx<'_>) -> Result<Out, ApiError> {
 
 pub(crate) fn view_image(ctx: &mut Ctx<'_>) -> Result<Out, ApiError> {
     let sr = own_resource(ctx)?;
-    let image = sr
-        .images
-        .get(&ctx.route.file_name)
-        .ok_or_else(|| ApiError::not_found("image", &ctx.route.file_name))?;
-    Ok(Out::Image {
-        content_type: image.content_type.clone(),
-        bytes: image.bytes.clone(),
-    })
+    super::consumer::image_of(sr, &ctx.route.file_name)
 }
 
 pub(crate) fn delete_image(ctx: &mut Ctx<'_>) -> Result<Out, ApiError> {
