@@ -36,7 +36,7 @@ enum Command {
     /// Benchmarks: call overhead, pagination, rendering, code generation and peak memory;
     /// writes target/bench/summary.json (see BENCHMARKS.md).
     Bench {
-        /// A short run (under about two minutes once built).
+        /// A short run: fewer rounds, noisier figures.
         #[arg(long)]
         quick: bool,
         /// Internal: one peak-RSS measurement of `cdx consumer redeem` against `cdx-sim`.
