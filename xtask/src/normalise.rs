@@ -84,14 +84,26 @@ pub const STEPS: &[Step] = &[
         apply: image_bodies_as_octet_stream,
     },
     Step {
-        name: "crn_patterns_as_prefixes",
-        apply: crn_patterns_as_prefixes,
-    },
-    Step {
         name: "sort_paths",
         apply: sort_paths,
     },
 ];
+
+/// Steps that shape only what the generator sees, after the normalised spec is written: they
+/// decide what the generated code checks locally, not what the API accepts, so the committed
+/// normalised spec (which the simulator and its conformance test follow) keeps describing the
+/// API.
+pub const GENERATOR_STEPS: &[Step] = &[Step {
+    name: "crn_patterns_as_prefixes",
+    apply: crn_patterns_as_prefixes,
+}];
+
+/// Runs [`GENERATOR_STEPS`] on a normalised spec.
+pub fn apply_generator_steps(doc: &mut Value) {
+    for step in GENERATOR_STEPS {
+        (step.apply)(doc);
+    }
+}
 
 /// Component name of the string type that never prints its value (see [`redact_secret_fields`]).
 pub const SECRET: &str = "Secret";
@@ -823,13 +835,13 @@ pub fn image_bodies_as_octet_stream(doc: &mut Value) {
     });
 }
 
-/// Cost: after [`relax_response_constraints`], the spec's only `pattern`s are the request-side
-/// `^crn://.+$` on resource CRNs. typify enforces a pattern with the `regress` regex engine,
-/// which then costs everyone who builds the client about 4 CPU-seconds (2 s of a cold build on
-/// 2 cores) for what is a prefix check. That pattern is replaced by the equivalent
-/// `minLength: 7` (the prefix plus one character, which the generated type still checks);
-/// cdx-ext checks the `crn://` prefix before sending, and the API validates CRNs anyway. Any
-/// other pattern is kept.
+/// Generator only (see [`GENERATOR_STEPS`]). Cost: after [`relax_response_constraints`], the
+/// spec's only `pattern`s are the request-side `^crn://.+$` on resource CRNs. typify enforces a
+/// pattern with the `regress` regex engine, which then costs everyone who builds the client
+/// about 4 CPU-seconds (2 s of a cold build on 2 cores) for what is a prefix check. For the
+/// generator, that pattern becomes `minLength: 7` (the prefix plus one character, which the
+/// generated type still checks); cdx-ext checks the `crn://` prefix before sending, and the API
+/// validates CRNs anyway. Any other pattern is kept.
 pub fn crn_patterns_as_prefixes(doc: &mut Value) {
     for_each_schema_mut(doc, &mut |s, _| {
         if s.get("pattern") == Some(&json!("^crn://.+$")) {
