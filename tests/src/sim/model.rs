@@ -169,6 +169,13 @@ impl Phase {
 }
 
 impl Share {
+    /// Deactivates the share (a consumer leaving it, or its provider revoking it): DEACTIVATED
+    /// from now on, listed only with `include_deleted`; the first deactivation's time is kept.
+    pub(crate) fn deactivate(&mut self, now: DateTime<Utc>) {
+        self.deactivated_at.get_or_insert(now);
+        self.updated_at = now;
+    }
+
     pub(crate) fn phase(&self, now: DateTime<Utc>) -> Phase {
         if self.deactivated_at.is_some() {
             Phase::Deactivated

@@ -389,9 +389,8 @@ pub(crate) fn delete_share(ctx: &mut Ctx<'_>) -> Result<Out, ApiError> {
     let id = own_share_id(ctx)?;
     let now = ctx.now;
     let share = ctx.st.shares.get_mut(&id).expect("checked");
-    share.deactivated_at.get_or_insert(now);
+    share.deactivate(now);
     share.deleted_by_provider = true;
-    share.updated_at = now;
     Ok(Out::NoContent)
 }
 
