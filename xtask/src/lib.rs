@@ -7,3 +7,4 @@ pub mod open_types;
 pub mod setup;
 pub mod spec;
 pub mod surface;
+pub mod workspace;

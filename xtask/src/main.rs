@@ -53,13 +53,6 @@ enum Command {
     },
 }
 
-fn workspace_root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("xtask lives in the workspace")
-        .to_path_buf()
-}
-
 fn main() -> std::process::ExitCode {
     // Errors print as one readable chain, without a backtrace even when RUST_BACKTRACE is set.
     match run(Cli::parse()) {
@@ -72,6 +65,7 @@ fn main() -> std::process::ExitCode {
 }
 
 fn run(cli: Cli) -> Result<()> {
+    let workspace_root = || xtask::workspace::root();
     match cli.command {
         Command::Codegen {
             spec: Some(spec),
@@ -85,12 +79,12 @@ fn run(cli: Cli) -> Result<()> {
             }
             Ok(())
         }
-        Command::Codegen { check, .. } => codegen::run(&workspace_root(), check),
+        Command::Codegen { check, .. } => codegen::run(&workspace_root()?, check),
         Command::Bench { quick, rss_probe } => {
-            bench::run(&workspace_root(), quick, rss_probe.as_deref())
+            bench::run(&workspace_root()?, quick, rss_probe.as_deref())
         }
-        Command::Setup => setup::setup(&workspace_root()),
-        Command::Demo => setup::demo(&workspace_root()),
-        Command::Test { args } => setup::test(&workspace_root(), &args),
+        Command::Setup => setup::setup(&workspace_root()?),
+        Command::Demo => setup::demo(&workspace_root()?),
+        Command::Test { args } => setup::test(&workspace_root()?, &args),
     }
 }
