@@ -2702,13 +2702,9 @@ then the list will be empty
         ///A human-readable explanation specific to this occurrence of the problem.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub detail: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub error_code: ::std::option::Option<i32>,
         ///A unique identifier for this particular occurrence of the problem.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub id: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub message: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub source: ::std::option::Option<ErrorSource>,
         ///The HTTP status code applicable to this problem, expressed as a string value.
@@ -3123,38 +3119,6 @@ then the list will be empty
         ///The date and time at which this object was last updated. It is represented in RFC3339 format and is in UTC.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-        #[serde(flatten)]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    }
-
-    ///Reference to another resource, including its API version and kind.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
-    pub struct ObjectReference {
-        ///API version of the referenced resource.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub api_version: ::std::option::Option<::std::string::String>,
-        ///ID of the environment that holds the referenced resource.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub environment: ::std::option::Option<::std::string::String>,
-        ///ID of the referenced resource.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<::std::string::String>,
-        ///Kind of the referenced resource.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub kind: ::std::option::Option<::std::string::String>,
-        ///API URL of the referenced resource.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub related: ::std::option::Option<::std::string::String>,
-        ///CRN of the referenced resource.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub resource_name: ::std::option::Option<::std::string::String>,
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }

@@ -638,7 +638,14 @@ impl ApiError {
                         ApiErrorDetail {
                             code: e.code,
                             title: e.title,
-                            detail: e.detail.or(e.message),
+                            // The published `Error` has no `message`; some servers send
+                            // one, which lands among the kept unknown fields.
+                            detail: e.detail.or_else(|| {
+                                e.extra
+                                    .get("message")
+                                    .and_then(|m| m.as_str())
+                                    .map(str::to_string)
+                            }),
                             pointer,
                             parameter,
                             id: e.id,

@@ -2,6 +2,7 @@
 #![forbid(unsafe_code)]
 
 pub mod codegen;
+pub mod import;
 pub mod normalise;
 pub mod open_types;
 pub mod setup;

@@ -30,6 +30,11 @@ enum Command {
         #[arg(long, hide = true, requires = "spec")]
         out: Option<PathBuf>,
     },
+    /// Manage the vendored spec.
+    Spec {
+        #[command(subcommand)]
+        command: SpecCommand,
+    },
     /// Play a provider and a consumer against the built-in simulator, offline; writes client
     /// configuration files under target/demo.
     Demo,
@@ -50,6 +55,17 @@ enum Command {
         /// Passed on to `cargo test`.
         #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
         args: Vec<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum SpecCommand {
+    /// Vendor a spec Confluent publishes (the whole Confluent Cloud API document, or a cdx/v1
+    /// one in any published layout) as openapi/cdx-v1.yaml, and print what changed. Then run
+    /// `cargo xtask codegen` and `cargo insta review`.
+    Import {
+        /// The OpenAPI 3.0.x document, YAML or JSON.
+        file: PathBuf,
     },
 }
 
@@ -80,6 +96,21 @@ fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
         Command::Codegen { check, .. } => codegen::run(&workspace_root()?, check),
+        Command::Spec {
+            command: SpecCommand::Import { file },
+        } => {
+            let changes = xtask::import::run(&workspace_root()?, &file)?;
+            if changes.is_empty() {
+                println!("{}: no operation, schema or field changed", codegen::SPEC);
+            } else {
+                println!("{}:", codegen::SPEC);
+                for c in changes {
+                    println!("  {c}");
+                }
+            }
+            println!("next: `cargo xtask codegen`, then `cargo insta review`");
+            Ok(())
+        }
         Command::Bench { quick, rss_probe } => {
             bench::run(&workspace_root()?, quick, rss_probe.as_deref())
         }

@@ -9,6 +9,12 @@ use anyhow::{Result, bail};
 use serde_json::{Map, Value, json};
 use std::collections::{BTreeMap, BTreeSet};
 
+mod layout;
+pub use layout::{
+    drop_default_serialisation_styles, drop_example_overlays, inline_placeholder_components,
+    inline_primitive_aliases, inline_shared_components,
+};
+
 /// A normalisation step.
 pub struct Step {
     /// The function's name, as it appears in errors.
@@ -24,6 +30,10 @@ pub const STEPS: &[Step] = &[
         apply: drop_non_extension_operation_keys,
     },
     Step {
+        name: "inline_shared_components",
+        apply: inline_shared_components,
+    },
+    Step {
         name: "ref_inline_copies_of_components",
         apply: ref_inline_copies_of_components,
     },
@@ -32,8 +42,24 @@ pub const STEPS: &[Step] = &[
         apply: string_discriminator_mappings,
     },
     Step {
+        name: "inline_placeholder_components",
+        apply: inline_placeholder_components,
+    },
+    Step {
+        name: "drop_example_overlays",
+        apply: drop_example_overlays,
+    },
+    Step {
         name: "collapse_required_overlays",
         apply: collapse_required_overlays,
+    },
+    Step {
+        name: "inline_primitive_aliases",
+        apply: inline_primitive_aliases,
+    },
+    Step {
+        name: "drop_default_serialisation_styles",
+        apply: drop_default_serialisation_styles,
     },
     Step {
         name: "drop_bodiless_error_responses",
