@@ -25,7 +25,7 @@ pub fn import_text(text: &str) -> Result<String> {
         "the file is neither YAML nor JSON: give the OpenAPI document downloaded from Confluent",
     )?;
     let extracted = extract(&doc)?;
-    Ok(render(&extracted)?)
+    render(&extracted)
 }
 
 /// Renders a document in the canonical layout.
