@@ -12,7 +12,7 @@ use std::collections::{BTreeMap, BTreeSet};
 mod layout;
 pub use layout::{
     drop_default_serialisation_styles, drop_example_overlays, inline_placeholder_components,
-    inline_primitive_aliases, inline_shared_components,
+    inline_primitive_aliases, inline_shared_components, sort_components,
 };
 
 /// A normalisation step.
@@ -112,6 +112,10 @@ pub const STEPS: &[Step] = &[
     Step {
         name: "sort_paths",
         apply: sort_paths,
+    },
+    Step {
+        name: "sort_components",
+        apply: sort_components,
     },
 ];
 

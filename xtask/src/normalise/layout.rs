@@ -318,5 +318,22 @@ pub fn drop_default_serialisation_styles(doc: &mut Value) {
     });
 }
 
+/// Layout: the Go SDK copy lists its schemas in the order openapi-generator met them, the whole
+/// document by API group, the canonical import alphabetically. The open enums and unions are
+/// generated in the order of the components, so another order would reshuffle the generated
+/// file. Every component section is sorted by name.
+pub fn sort_components(doc: &mut Value) {
+    let Some(comps) = doc.get_mut("components").and_then(Value::as_object_mut) else {
+        return;
+    };
+    for section in comps.values_mut() {
+        if let Some(entries) = section.as_object_mut() {
+            let mut sorted: Vec<(String, Value)> = std::mem::take(entries).into_iter().collect();
+            sorted.sort_by(|a, b| a.0.cmp(&b.0));
+            entries.extend(sorted);
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests;

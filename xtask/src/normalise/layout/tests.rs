@@ -282,3 +282,27 @@ paths:
     let header = &d["paths"]["/w/{id}"]["get"]["responses"]["200"]["headers"]["X-Id"];
     assert_eq!(header, &json!({"schema": {"type": "string"}}));
 }
+
+#[test]
+fn sort_components_orders_every_section_by_name() {
+    // Trait: each published layout lists its components in an order of its own.
+    let mut d = doc(&format!(
+        r#"{HEAD}
+paths: {{}}
+components:
+  schemas: {{ b: {{ type: string }}, A: {{ type: string }}, a: {{ type: string }} }}
+  responses: {{ Z: {{ description: z }}, Y: {{ description: y }} }}
+"#
+    ));
+    sort_components(&mut d);
+    let keys = |section: &str| -> Vec<String> {
+        d["components"][section]
+            .as_object()
+            .unwrap()
+            .keys()
+            .cloned()
+            .collect()
+    };
+    assert_eq!(keys("schemas"), ["A", "a", "b"]);
+    assert_eq!(keys("responses"), ["Y", "Z"]);
+}
