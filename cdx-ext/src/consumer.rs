@@ -204,7 +204,7 @@ impl Client {
     pub async fn consumer_shared_resource_network(&self, id: &str) -> Result<Network> {
         let id = require_id("shared resource id", id)?;
         Ok(self
-            .call(Operation::ConsumerSharedResourceNetwork, move |c| {
+            .call(Operation::NetworkConsumerSharedResource, move |c| {
                 c.network_cdx_v1_consumer_shared_resource(id)
             })
             .await?
@@ -213,7 +213,7 @@ impl Client {
 
     /// A shared resource's image (e.g. `file_name` `logo`).
     pub async fn consumer_shared_resource_image(&self, id: &str, file_name: &str) -> Result<Image> {
-        let op = Operation::ConsumerSharedResourceImage;
+        let op = Operation::ImageConsumerSharedResource;
         let id = require_id("shared resource id", id)?;
         let file_name = require_id("image file name", file_name)?;
         let response = self
@@ -231,7 +231,7 @@ impl Client {
         };
         let body = &body;
         let response = self
-            .call(Operation::InspectSharedToken, move |c| {
+            .call(Operation::ResourcesSharedToken, move |c| {
                 c.resources_cdx_v1_shared_token(body)
             })
             .await

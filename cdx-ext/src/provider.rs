@@ -289,7 +289,7 @@ impl Client {
             .into());
         }
         let image = &image;
-        self.call(Operation::UploadProviderSharedResourceImage, move |c| {
+        self.call(Operation::UploadImageProviderSharedResource, move |c| {
             c.upload_image_cdx_v1_provider_shared_resource(id, file_name, image.clone())
         })
         .await?;
@@ -298,7 +298,7 @@ impl Client {
 
     /// A shared resource's image.
     pub async fn shared_resource_image(&self, id: &str, file_name: &str) -> Result<Image> {
-        let op = Operation::ViewProviderSharedResourceImage;
+        let op = Operation::ViewImageProviderSharedResource;
         let id = require_id("shared resource id", id)?;
         let file_name = require_id("image file name", file_name)?;
         let response = self
@@ -313,7 +313,7 @@ impl Client {
     pub async fn delete_shared_resource_image(&self, id: &str, file_name: &str) -> Result<()> {
         let id = require_id("shared resource id", id)?;
         let file_name = require_id("image file name", file_name)?;
-        self.call(Operation::DeleteProviderSharedResourceImage, move |c| {
+        self.call(Operation::DeleteImageProviderSharedResource, move |c| {
             c.delete_image_cdx_v1_provider_shared_resource(id, file_name)
         })
         .await?;

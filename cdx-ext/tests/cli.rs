@@ -2,6 +2,7 @@
 //! the no-loss rules of `redeem`, and what reaches stdout, stderr and the logs.
 #![cfg(feature = "cli")]
 
+use cdx_ext::Operation;
 use cdx_tests::sim::{Fault, FaultAction, SimConfig, Simulator};
 use std::io::Write as _;
 use std::path::Path;
@@ -241,7 +242,11 @@ async fn redeem_checks_everything_before_sending_anything() {
             "the token is not echoed"
         );
     }
-    assert_eq!(sim.count("redeemCdxV1SharedToken"), 0, "nothing was sent");
+    assert_eq!(
+        sim.count(Operation::RedeemSharedToken),
+        0,
+        "nothing was sent"
+    );
     assert_eq!(
         std::fs::read_to_string(dir.path().join("client.properties")).unwrap(),
         "mine",
@@ -333,7 +338,7 @@ async fn redeem_errors_are_one_sentence_then_details() {
     );
 
     sim.inject(Fault {
-        operation_id: Some("listCdxV1ConsumerShares".into()),
+        operation_id: Some(Operation::ListConsumerShares),
         times: 10,
         action: FaultAction::Html(502),
     });
@@ -355,7 +360,7 @@ async fn redeem_errors_are_one_sentence_then_details() {
     sim.clear_faults();
 
     sim.inject(Fault {
-        operation_id: Some("listCdxV1ConsumerShares".into()),
+        operation_id: Some(Operation::ListConsumerShares),
         times: 1,
         action: FaultAction::RateLimited {
             retry_after: Some(1),
@@ -468,7 +473,7 @@ async fn consumer_commands() {
     let resources: Vec<serde_json::Value> = serde_json::from_str(&inspect.stdout).unwrap();
     assert!(!resources.is_empty());
     assert_eq!(
-        sim.count("redeemCdxV1SharedToken"),
+        sim.count(Operation::RedeemSharedToken),
         0,
         "inspecting does not redeem"
     );
@@ -951,7 +956,11 @@ async fn redeem_compares_paths_as_the_file_system_resolves_them() {
             run.stderr
         );
     }
-    assert_eq!(sim.count("redeemCdxV1SharedToken"), 0, "nothing was sent");
+    assert_eq!(
+        sim.count(Operation::RedeemSharedToken),
+        0,
+        "nothing was sent"
+    );
 
     // (b) The default save name skips the configuration file's name: both files are written.
     let default_name = format!("stream-share-{id}.json");
@@ -1233,8 +1242,8 @@ async fn on_a_terminal_cdx_asks() {
             run.stdout
         );
     }
-    assert_eq!(sim.count("deleteCdxV1ProviderShare"), 0);
-    assert_eq!(sim.count("updateCdxV1OptIn"), 0);
+    assert_eq!(sim.count(Operation::DeleteProviderShare), 0);
+    assert_eq!(sim.count(Operation::UpdateOptIn), 0);
     let yes = on_terminal(
         &sim,
         true,
@@ -1243,7 +1252,7 @@ async fn on_a_terminal_cdx_asks() {
         "y\n",
     );
     assert_eq!(yes.code, 0, "{}", yes.stdout);
-    assert_eq!(sim.count("deleteCdxV1ProviderShare"), 1);
+    assert_eq!(sim.count(Operation::DeleteProviderShare), 1);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -1281,7 +1290,7 @@ async fn messages_are_one_sentence_then_the_apis_details() {
 
     // A retry notice ends the reason's sentence before "Retrying".
     sim.inject(Fault::once(
-        "listCdxV1ConsumerShares",
+        Operation::ListConsumerShares,
         FaultAction::Status(503),
     ));
     let retried = cdx(
@@ -1300,7 +1309,7 @@ async fn messages_are_one_sentence_then_the_apis_details() {
 
     // A text/plain error body is summarised: status, type, request id, a short excerpt.
     sim.inject(Fault::once(
-        "listCdxV1ConsumerShares",
+        Operation::ListConsumerShares,
         FaultAction::NonJson(500),
     ));
     let plain = cdx(
@@ -1431,7 +1440,8 @@ async fn help_and_completions_list_the_values() {
     );
     assert_eq!(hyphen.code, 1, "sent, and not found: {}", hyphen.stderr);
     assert!(hyphen.stderr.contains("HTTP 404"), "{}", hyphen.stderr);
-    let before = sim.count("resourcesCdxV1SharedToken") + sim.count("redeemCdxV1SharedToken");
+    let before =
+        sim.count(Operation::ResourcesSharedToken) + sim.count(Operation::RedeemSharedToken);
     let typo = cdx(
         &sim,
         false,
@@ -1442,7 +1452,7 @@ async fn help_and_completions_list_the_values() {
     assert_eq!(typo.code, 2, "{}", typo.stderr);
     assert!(typo.stderr.contains("--show-secret"), "{}", typo.stderr);
     assert_eq!(
-        sim.count("resourcesCdxV1SharedToken") + sim.count("redeemCdxV1SharedToken"),
+        sim.count(Operation::ResourcesSharedToken) + sim.count(Operation::RedeemSharedToken),
         before
     );
 }
@@ -1577,8 +1587,8 @@ async fn private_link_redeems_show_the_network_or_say_there_is_none() {
     }
 
     // Machine output of describe prints the share object alone: no network requests.
-    let before = sim.count("listCdxV1ConsumerSharedResources");
-    let networks = sim.count("networkCdxV1ConsumerSharedResource");
+    let before = sim.count(Operation::ListConsumerSharedResources);
+    let networks = sim.count(Operation::NetworkConsumerSharedResource);
     let described = cdx(
         &sim,
         false,
@@ -1594,8 +1604,11 @@ async fn private_link_redeems_show_the_network_or_say_there_is_none() {
         None,
     );
     assert_eq!(described.code, 0, "{}", described.stderr);
-    assert_eq!(sim.count("listCdxV1ConsumerSharedResources"), before);
-    assert_eq!(sim.count("networkCdxV1ConsumerSharedResource"), networks);
+    assert_eq!(sim.count(Operation::ListConsumerSharedResources), before);
+    assert_eq!(
+        sim.count(Operation::NetworkConsumerSharedResource),
+        networks
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -1606,7 +1619,7 @@ async fn unknown_statuses_clouds_and_kinds_print_as_they_came() {
     sim.set_network(&invite.shared_resource_id, "AWS");
 
     sim.inject(Fault::once(
-        "redeemCdxV1SharedToken",
+        Operation::RedeemSharedToken,
         FaultAction::UnknownUnionKinds,
     ));
     let redeem = cdx(
@@ -1635,7 +1648,7 @@ async fn unknown_statuses_clouds_and_kinds_print_as_they_came() {
     let id = invite.provider_share_id.as_str();
 
     sim.inject(Fault::once(
-        "listCdxV1ConsumerShares",
+        Operation::ListConsumerShares,
         FaultAction::UnknownEnumValues,
     ));
     let shares = cdx(
@@ -1649,7 +1662,7 @@ async fn unknown_statuses_clouds_and_kinds_print_as_they_came() {
     assert!(shares.stdout.contains("SUSPENDED"), "{}", shares.stdout);
 
     sim.inject(Fault::once(
-        "listCdxV1ConsumerSharedResources",
+        Operation::ListConsumerSharedResources,
         FaultAction::UnknownEnumValues,
     ));
     let resources = cdx(
@@ -1667,7 +1680,7 @@ async fn unknown_statuses_clouds_and_kinds_print_as_they_came() {
     );
 
     sim.inject(Fault::once(
-        "networkCdxV1ConsumerSharedResource",
+        Operation::NetworkConsumerSharedResource,
         FaultAction::UnknownUnionKinds,
     ));
     let describe = cdx(
@@ -1685,7 +1698,7 @@ async fn unknown_statuses_clouds_and_kinds_print_as_they_came() {
     );
 
     sim.inject(Fault::once(
-        "listCdxV1ProviderShares",
+        Operation::ListProviderShares,
         FaultAction::UnknownEnumValues,
     ));
     let provider = cdx(&sim, true, dir.path(), &["provider", "share", "list"], None);

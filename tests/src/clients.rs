@@ -112,15 +112,15 @@ pub async fn call(
                 .await
                 .map(drop)
         }
-        O::UploadProviderSharedResourceImage => {
+        O::UploadImageProviderSharedResource => {
             provider
                 .upload_shared_resource_image(sr, "logo", PNG.to_vec())
                 .await
         }
-        O::ViewProviderSharedResourceImage => {
+        O::ViewImageProviderSharedResource => {
             provider.shared_resource_image(sr, "logo").await.map(drop)
         }
-        O::DeleteProviderSharedResourceImage => {
+        O::DeleteImageProviderSharedResource => {
             provider.delete_shared_resource_image(sr, "logo").await
         }
         O::ListProviderShares => provider
@@ -139,11 +139,11 @@ pub async fn call(
             .await
             .map(drop),
         O::GetConsumerSharedResource => consumer.get_consumer_shared_resource(sr).await.map(drop),
-        O::ConsumerSharedResourceImage => consumer
+        O::ImageConsumerSharedResource => consumer
             .consumer_shared_resource_image(sr, "logo")
             .await
             .map(drop),
-        O::ConsumerSharedResourceNetwork => consumer
+        O::NetworkConsumerSharedResource => consumer
             .consumer_shared_resource_network(sr)
             .await
             .map(drop),
@@ -153,41 +153,11 @@ pub async fn call(
             .map(drop),
         O::GetConsumerShare => consumer.get_consumer_share(cs).await.map(drop),
         O::DeleteConsumerShare => consumer.delete_consumer_share(cs).await,
-        O::InspectSharedToken => consumer.inspect_token(&t.token).await.map(drop),
+        O::ResourcesSharedToken => consumer.inspect_token(&t.token).await.map(drop),
         O::RedeemSharedToken => consumer.redeem(&t.token, None).await.map(drop),
         O::GetOptIn => provider.opt_in().await.map(drop),
         O::UpdateOptIn => provider.set_opt_in(true).await.map(drop),
         other => panic!("clients::call does not know {other:?}: add it"),
-    }
-}
-
-/// The simulator's (the spec's) operationId of `operation`, as [`Simulator::count`] takes it.
-pub fn sim_operation_id(operation: Operation) -> &'static str {
-    use Operation as O;
-    match operation {
-        O::ListProviderSharedResources => "listCdxV1ProviderSharedResources",
-        O::GetProviderSharedResource => "getCdxV1ProviderSharedResource",
-        O::UpdateProviderSharedResource => "updateCdxV1ProviderSharedResource",
-        O::UploadProviderSharedResourceImage => "upload_imageCdxV1ProviderSharedResource",
-        O::ViewProviderSharedResourceImage => "view_imageCdxV1ProviderSharedResource",
-        O::DeleteProviderSharedResourceImage => "delete_imageCdxV1ProviderSharedResource",
-        O::ListProviderShares => "listCdxV1ProviderShares",
-        O::CreateProviderShare => "createCdxV1ProviderShare",
-        O::GetProviderShare => "getCdxV1ProviderShare",
-        O::DeleteProviderShare => "deleteCdxV1ProviderShare",
-        O::ResendProviderShare => "resendCdxV1ProviderShare",
-        O::ListConsumerSharedResources => "listCdxV1ConsumerSharedResources",
-        O::GetConsumerSharedResource => "getCdxV1ConsumerSharedResource",
-        O::ConsumerSharedResourceImage => "imageCdxV1ConsumerSharedResource",
-        O::ConsumerSharedResourceNetwork => "networkCdxV1ConsumerSharedResource",
-        O::ListConsumerShares => "listCdxV1ConsumerShares",
-        O::GetConsumerShare => "getCdxV1ConsumerShare",
-        O::DeleteConsumerShare => "deleteCdxV1ConsumerShare",
-        O::InspectSharedToken => "resourcesCdxV1SharedToken",
-        O::RedeemSharedToken => "redeemCdxV1SharedToken",
-        O::GetOptIn => "getCdxV1OptIn",
-        O::UpdateOptIn => "updateCdxV1OptIn",
-        other => panic!("clients::sim_operation_id does not know {other:?}: add it"),
     }
 }
 

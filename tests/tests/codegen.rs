@@ -182,6 +182,7 @@ fn check_mode_fails_with_a_diff_when_the_committed_code_is_stale() {
         xtask::codegen::SPEC,
         xtask::codegen::NORMALISED,
         xtask::codegen::GENERATED,
+        xtask::operations::OPERATIONS,
     ] {
         let to = dir.path().join(path);
         std::fs::create_dir_all(to.parent().unwrap()).unwrap();

@@ -5,7 +5,7 @@
 
 use cdx_ext::{Client, Error, Operation, ShareToken};
 use cdx_tests::clients::{
-    Targets, call, consumer_builder, fast_retries, outcome, provider_builder, sim_operation_id,
+    Targets, call, consumer_builder, fast_retries, outcome, provider_builder,
 };
 use cdx_tests::sim::{Fault, FaultAction, SimConfig, Simulator};
 use serde_json::json;
@@ -14,7 +14,7 @@ use std::time::Duration;
 /// The operations of the matrix, in the column order of [`matrix`].
 const OPS: [Operation; 5] = [
     Operation::RedeemSharedToken,
-    Operation::InspectSharedToken,
+    Operation::ResourcesSharedToken,
     Operation::CreateProviderShare,
     Operation::DeleteConsumerShare,
     Operation::ListConsumerShares,
@@ -136,15 +136,14 @@ async fn fire(
     op: Operation,
     action: FaultAction,
 ) -> (cdx_ext::Result<()>, usize) {
-    let id = sim_operation_id(op);
-    let before = sim.count(id);
+    let before = sim.count(op);
     sim.inject(Fault {
-        operation_id: Some(id.into()),
+        operation_id: Some(op),
         times: 10,
         action,
     });
     let result = call(op, &consumer, &provider, &targets).await;
-    (result, sim.count(id) - before)
+    (result, sim.count(op) - before)
 }
 
 #[tokio::test]

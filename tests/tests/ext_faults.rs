@@ -1,6 +1,7 @@
 //! cdx-ext under faults: retries that never spend a token twice, typed errors for every bad
 //! answer, pagination that neither truncates nor loops, and no secret in any output.
 
+use cdx_ext::Operation;
 use cdx_ext::{Client, ConsumerShareFilter, Error, RetryNotice, RetryPolicy, ShareToken};
 use cdx_tests::clients::{consumer, consumer_builder, fast_retries};
 use cdx_tests::sim::{Fault, FaultAction, SimConfig, Simulator};
@@ -8,12 +9,12 @@ use futures::{StreamExt as _, TryStreamExt as _};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-const REDEEM: &str = "redeemCdxV1SharedToken";
-const LIST: &str = "listCdxV1ConsumerShares";
+const REDEEM: Operation = Operation::RedeemSharedToken;
+const LIST: Operation = Operation::ListConsumerShares;
 
-fn fault(operation: &str, times: usize, action: FaultAction) -> Fault {
+fn fault(operation: Operation, times: usize, action: FaultAction) -> Fault {
     Fault {
-        operation_id: Some(operation.to_string()),
+        operation_id: Some(operation),
         times,
         action,
     }

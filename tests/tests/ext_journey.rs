@@ -1,6 +1,7 @@
 //! Every cdx/v1 operation through cdx-ext against the simulator: the provider and consumer
 //! journeys, the bodies sent, and input rejected before anything is sent.
 
+use cdx_ext::Operation;
 use cdx_ext::{
     ConsumerShareFilter, ConsumerSharedResourceFilter, Error, PrivateLinkAccount,
     ProviderShareFilter, ProviderSharedResourceFilter, ShareToken, SharedResourceUpdate,
@@ -14,12 +15,12 @@ const TOPIC: &str = "crn://confluent.cloud/organization=org-1/environment=env-1/
 const SUBJECT: &str = "crn://confluent.cloud/organization=org-1/environment=env-1/schema-registry=lsrc-1/subject=orders-value";
 const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR";
 
-fn body(sim: &Simulator, operation_id: &str) -> Value {
+fn body(sim: &Simulator, operation_id: Operation) -> Value {
     let request = sim
         .requests()
         .into_iter()
         .rev()
-        .find(|r| r.operation_id.as_deref() == Some(operation_id))
+        .find(|r| r.operation_id == Some(operation_id))
         .expect("request sent");
     serde_json::from_slice(&request.body).expect("JSON body")
 }
@@ -42,7 +43,7 @@ async fn provider_journey_invite_list_resend_update_images_revoke() {
         .unwrap();
     let share_id = share.id.clone().unwrap();
     assert_eq!(
-        body(&sim, "createCdxV1ProviderShare"),
+        body(&sim, Operation::CreateProviderShare),
         json!({"consumer_restriction": {"email": "jane.doe@example.com", "kind": "Email"}, "delivery_method": "EMAIL", "resources": [TOPIC, SUBJECT]})
     );
     // Inviting the same email again while the invitation is open conflicts.
@@ -75,7 +76,7 @@ async fn provider_journey_invite_list_resend_update_images_revoke() {
         "INVITED"
     );
     p.resend_invite(&share_id).await.unwrap();
-    assert_eq!(sim.count("resendCdxV1ProviderShare"), 1);
+    assert_eq!(sim.count(Operation::ResendProviderShare), 1);
 
     let resources: Vec<_> = p
         .provider_shared_resources(&ProviderSharedResourceFilter::default())
@@ -95,7 +96,7 @@ async fn provider_journey_invite_list_resend_update_images_revoke() {
         .unwrap();
     assert_eq!(updated.display_name.as_deref(), Some("Orders"));
     assert_eq!(
-        body(&sim, "updateCdxV1ProviderSharedResource"),
+        body(&sim, Operation::UpdateProviderSharedResource),
         json!({"display_name": "Orders"}),
         "merge-patch: only what changes"
     );
@@ -114,7 +115,7 @@ async fn provider_journey_invite_list_resend_update_images_revoke() {
     let upload = sim
         .requests()
         .into_iter()
-        .find(|r| r.operation_id.as_deref() == Some("upload_imageCdxV1ProviderSharedResource"))
+        .find(|r| r.operation_id == Some(Operation::UploadImageProviderSharedResource))
         .unwrap();
     let content_type = upload
         .headers
@@ -197,13 +198,13 @@ async fn consumer_journey_list_inspect_redeem_once_network_images_delete() {
     let resources = c.inspect_token(&token).await.unwrap();
     assert!(!resources.is_empty());
     assert_eq!(
-        body(&sim, "resourcesCdxV1SharedToken"),
+        body(&sim, Operation::ResourcesSharedToken),
         json!({"token": invite.token})
     );
 
     let redemption = c.redeem(&token, None).await.unwrap();
     assert_eq!(
-        body(&sim, "redeemCdxV1SharedToken"),
+        body(&sim, Operation::RedeemSharedToken),
         json!({"token": invite.token}),
         "public redeem sends the token alone"
     );
@@ -225,7 +226,7 @@ async fn consumer_journey_list_inspect_redeem_once_network_images_delete() {
         "{again}"
     );
     assert_eq!(
-        sim.count("redeemCdxV1SharedToken"),
+        sim.count(Operation::RedeemSharedToken),
         2,
         "a 409 is not retried"
     );
@@ -305,7 +306,7 @@ async fn private_link_redeem_sends_exactly_one_account_and_shows_the_network() {
             .redeem(&ShareToken::new(&invite.token).unwrap(), Some(&account))
             .await
             .unwrap();
-        let sent = body(&sim, "redeemCdxV1SharedToken");
+        let sent = body(&sim, Operation::RedeemSharedToken);
         assert_eq!(
             sent,
             json!({"token": invite.token, field: account.id()}),

@@ -5,25 +5,41 @@
 use cdx_ext::{Error, Operation, RetryPolicy};
 use cdx_tests::clients::{
     Targets, call, consumer, consumer_builder, outcome, provider, provider_builder,
-    sim_operation_id,
 };
 use cdx_tests::sim::{Fault, FaultAction, SimConfig, Simulator};
 use std::collections::HashSet;
 use std::time::Duration;
 
 #[test]
-fn the_table_covers_every_operation_once() {
-    assert_eq!(Operation::ALL.len(), 22);
-    let ids: HashSet<_> = Operation::ALL
-        .iter()
-        .map(|&op| sim_operation_id(op))
+fn operation_is_the_generated_clients_table() {
+    let root = cdx_tests::tools::workspace_root();
+    let generated = std::fs::read_to_string(root.join(xtask::codegen::GENERATED)).unwrap();
+    // The ids the generated client's hooks see, one per method.
+    let client_ids: HashSet<&str> = generated
+        .split("operation_id: \"")
+        .skip(1)
+        .map(|rest| rest.split('"').next().unwrap())
         .collect();
+    let ours: HashSet<&str> = Operation::ALL.iter().map(|op| op.id()).collect();
     assert_eq!(
-        ids.len(),
-        22,
-        "one simulator operation per cdx-ext operation"
+        ours, client_ids,
+        "one Operation per generated client method"
     );
-    for op in Operation::ALL {
+    assert_eq!(Operation::ALL.len(), client_ids.len(), "no operation twice");
+    let spec: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(root.join(xtask::codegen::NORMALISED)).unwrap(),
+    )
+    .unwrap();
+    for &op in Operation::ALL {
+        let declared = &spec["paths"][op.path()][op.method().to_lowercase()];
+        assert_eq!(declared["operationId"], op.operation_id(), "{op:?}");
+        assert!(
+            generated.contains(&format!("pub async fn {}<", op.id())),
+            "{op:?}: the client has a method {}",
+            op.id()
+        );
+        assert_eq!(Operation::from_id(op.id()), Some(op));
+        assert_eq!(Operation::from_id(op.operation_id()), Some(op));
         assert_eq!(
             op.is_idempotent(),
             matches!(op.method(), "GET" | "DELETE"),
@@ -63,15 +79,14 @@ async fn every_operation_types_each_error_and_retries_only_where_safe() {
         let runs = Operation::ALL.iter().map(|&op| {
             let (sim, c, p, targets, action) = (&sim, &c, &p, &targets, action.clone());
             async move {
-                let id = sim_operation_id(op);
-                let before = sim.count(id);
+                let before = sim.count(op);
                 sim.inject(Fault {
-                    operation_id: Some(id.into()),
+                    operation_id: Some(op),
                     times: attempts,
                     action,
                 });
                 let result = call(op, c, p, targets).await;
-                (op, result, sim.count(id) - before)
+                (op, result, sim.count(op) - before)
             }
         });
         let results = futures::future::join_all(runs).await;
@@ -122,7 +137,7 @@ async fn every_operation_is_sent_with_exactly_the_headers_it_should() {
     let targets = Targets::default();
     for &op in Operation::ALL {
         // Answered before any lookup, so made-up ids do.
-        sim.inject(Fault::once(sim_operation_id(op), FaultAction::Status(404)));
+        sim.inject(Fault::once(op, FaultAction::Status(404)));
         call(op, &c, &p, &targets).await.unwrap_err();
     }
     let requests = sim.requests();
@@ -138,11 +153,7 @@ async fn every_operation_is_sent_with_exactly_the_headers_it_should() {
         "{version}"
     );
     for (&op, request) in Operation::ALL.iter().zip(&requests) {
-        assert_eq!(
-            request.operation_id.as_deref(),
-            Some(sim_operation_id(op)),
-            "{op:?}"
-        );
+        assert_eq!(request.operation_id, Some(op), "{op:?}");
         assert_eq!(request.method, op.method(), "{op:?}");
         let header = |name: &str| {
             request

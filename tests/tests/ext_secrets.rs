@@ -3,6 +3,7 @@
 //! the Kafka and Schema Registry secrets of a redemption (also of one cut short or incomplete).
 
 use base64::Engine as _;
+use cdx_ext::Operation;
 use cdx_ext::{Client, ConsumerShareFilter, Error, PrivateLinkAccount, RetryPolicy, ShareToken};
 use cdx_tests::clients::{consumer, consumer_builder};
 use cdx_tests::sim::{Fault, FaultAction, SimConfig, Simulator};
@@ -51,7 +52,7 @@ async fn no_secret_in_debug_display_errors_or_traces() {
     // A truncated answer comes after the server did its work: shown on inspect, which spends
     // nothing.
     sim.inject(Fault::once(
-        "resourcesCdxV1SharedToken",
+        Operation::ResourcesSharedToken,
         FaultAction::Truncate,
     ));
     let err = c.inspect_token(&token).await.unwrap_err();
@@ -64,9 +65,12 @@ async fn no_secret_in_debug_display_errors_or_traces() {
         FaultAction::Json(502, json!(format!("upstream rejected {}", invite.token))),
     ];
     for action in echoed {
-        for operation in ["redeemCdxV1SharedToken", "resourcesCdxV1SharedToken"] {
+        for operation in [
+            Operation::RedeemSharedToken,
+            Operation::ResourcesSharedToken,
+        ] {
             sim.inject(Fault::once(operation, action.clone()));
-            let err = if operation.starts_with("redeem") {
+            let err = if operation == Operation::RedeemSharedToken {
                 c.redeem(&token, None).await.unwrap_err()
             } else {
                 c.inspect_token(&token).await.map(drop).unwrap_err()
@@ -86,7 +90,7 @@ async fn no_secret_in_debug_display_errors_or_traces() {
         },
     ] {
         sim.inject(Fault {
-            operation_id: Some("redeemCdxV1SharedToken".into()),
+            operation_id: Some(Operation::RedeemSharedToken),
             times: 1,
             action,
         });
@@ -124,7 +128,10 @@ async fn no_secret_in_debug_display_errors_or_traces() {
     // the error must not quote what did arrive. A twin simulator, seeded the same way, redeems
     // the same share in full and so tells what the credentials were.
     let cut = sim.seed_invite("jane.doe@example.com", &["orders"], &["orders-value"]);
-    sim.inject(Fault::once("redeemCdxV1SharedToken", FaultAction::Truncate));
+    sim.inject(Fault::once(
+        Operation::RedeemSharedToken,
+        FaultAction::Truncate,
+    ));
     let err = c
         .redeem(&ShareToken::new(&cut.token).unwrap(), None)
         .await
@@ -156,7 +163,7 @@ async fn no_secret_in_debug_display_errors_or_traces() {
         "resources": [{"kind": "Topic", "topic": "orders"}]
     });
     sim.inject(Fault::once(
-        "redeemCdxV1SharedToken",
+        Operation::RedeemSharedToken,
         FaultAction::Json(200, incomplete),
     ));
     let err = c

@@ -4,6 +4,7 @@
 //! Alone in its test binary: a thread-local subscriber can miss spans whose callsite another
 //! test thread registers at the same moment.
 
+use cdx_ext::Operation;
 use cdx_ext::{ConsumerShareFilter, ShareToken};
 use cdx_tests::clients::consumer_builder;
 use cdx_tests::sim::{Fault, FaultAction, SimConfig, Simulator};
@@ -64,7 +65,7 @@ async fn the_operation_span_records_attempt_status_request_id_and_elapsed_time()
     let c = consumer_builder(&sim).build().unwrap();
     // Two 503s, then the list succeeds on the third attempt.
     sim.inject(Fault {
-        operation_id: Some("listCdxV1ConsumerShares".into()),
+        operation_id: Some(Operation::ListConsumerShares),
         times: 2,
         action: FaultAction::Status(503),
     });

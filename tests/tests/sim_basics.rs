@@ -1,6 +1,7 @@
 //! The simulator over plain HTTP (reqwest): authentication, the provider and consumer journeys,
 //! private networking, pagination, rate limits and the `cdx-sim` binary.
 
+use cdx_ext::Operation;
 use std::io::BufRead as _;
 use std::time::Duration;
 
@@ -206,10 +207,7 @@ async fn authentication_failures_are_401_with_a_challenge() {
             .iter()
             .all(|(k, v)| k != "authorization" || v == "<redacted>")
     }));
-    assert_eq!(
-        log[0].operation_id.as_deref(),
-        Some("listCdxV1ConsumerShares")
-    );
+    assert_eq!(log[0].operation_id, Some(Operation::ListConsumerShares));
 }
 
 #[tokio::test]
@@ -557,7 +555,7 @@ async fn consumer_journey_list_inspect_redeem_twice() {
         )
         .await;
     error_of(r, 409).await;
-    assert_eq!(api.sim.count("redeemCdxV1SharedToken"), 7);
+    assert_eq!(api.sim.count(Operation::RedeemSharedToken), 7);
 
     // Both sides see it ACTIVE.
     let share = api

@@ -10,6 +10,7 @@
 //! tokens (from the other organization, so that schemathesis cannot revoke them) that
 //! `tests/schemathesis/schemathesis.toml` feeds to the shared-token operations.
 
+use cdx_ext::Operation;
 use std::collections::BTreeMap;
 use std::process::Command;
 use std::time::Instant;
@@ -30,32 +31,32 @@ const BEARER_MAX_EXAMPLES: &str = "10";
 /// and `opt-in`.
 const PROVIDER_PATHS: &str = "^/cdx/v1/(provider-shared-resources|provider-shares|opt-in)";
 
-const PROVIDER_OPERATIONS: [&str; 13] = [
-    "listCdxV1ProviderSharedResources",
-    "getCdxV1ProviderSharedResource",
-    "updateCdxV1ProviderSharedResource",
-    "upload_imageCdxV1ProviderSharedResource",
-    "view_imageCdxV1ProviderSharedResource",
-    "delete_imageCdxV1ProviderSharedResource",
-    "listCdxV1ProviderShares",
-    "createCdxV1ProviderShare",
-    "getCdxV1ProviderShare",
-    "deleteCdxV1ProviderShare",
-    "resendCdxV1ProviderShare",
-    "getCdxV1OptIn",
-    "updateCdxV1OptIn",
+const PROVIDER_OPERATIONS: [Operation; 13] = [
+    Operation::ListProviderSharedResources,
+    Operation::GetProviderSharedResource,
+    Operation::UpdateProviderSharedResource,
+    Operation::UploadImageProviderSharedResource,
+    Operation::ViewImageProviderSharedResource,
+    Operation::DeleteImageProviderSharedResource,
+    Operation::ListProviderShares,
+    Operation::CreateProviderShare,
+    Operation::GetProviderShare,
+    Operation::DeleteProviderShare,
+    Operation::ResendProviderShare,
+    Operation::GetOptIn,
+    Operation::UpdateOptIn,
 ];
 
-const CONSUMER_OPERATIONS: [&str; 9] = [
-    "listCdxV1ConsumerSharedResources",
-    "getCdxV1ConsumerSharedResource",
-    "imageCdxV1ConsumerSharedResource",
-    "networkCdxV1ConsumerSharedResource",
-    "listCdxV1ConsumerShares",
-    "getCdxV1ConsumerShare",
-    "deleteCdxV1ConsumerShare",
-    "resourcesCdxV1SharedToken",
-    "redeemCdxV1SharedToken",
+const CONSUMER_OPERATIONS: [Operation; 9] = [
+    Operation::ListConsumerSharedResources,
+    Operation::GetConsumerSharedResource,
+    Operation::ImageConsumerSharedResource,
+    Operation::NetworkConsumerSharedResource,
+    Operation::ListConsumerShares,
+    Operation::GetConsumerShare,
+    Operation::DeleteConsumerShare,
+    Operation::ResourcesSharedToken,
+    Operation::RedeemSharedToken,
 ];
 
 fn setting(name: &str, default: &str) -> String {
@@ -194,11 +195,11 @@ fn schemathesis(
 }
 
 /// Per operation, the statuses it answered from index `from` of the log on.
-fn statuses_since(sim: &Simulator, from: usize) -> BTreeMap<String, Vec<u16>> {
-    let mut statuses: BTreeMap<String, Vec<u16>> = BTreeMap::new();
+fn statuses_since(sim: &Simulator, from: usize) -> BTreeMap<Operation, Vec<u16>> {
+    let mut statuses: BTreeMap<Operation, Vec<u16>> = BTreeMap::new();
     for r in &sim.requests()[from..] {
-        if let Some(op) = &r.operation_id {
-            statuses.entry(op.clone()).or_default().extend(r.status);
+        if let Some(op) = r.operation_id {
+            statuses.entry(op).or_default().extend(r.status);
         }
     }
     statuses
@@ -220,10 +221,13 @@ async fn schemathesis_accepts_the_simulator() {
     // tokens.
     let statuses = statuses_since(&sim, from);
     for op in PROVIDER_OPERATIONS.iter().chain(&CONSUMER_OPERATIONS) {
-        assert!(statuses.contains_key(*op), "schemathesis never called {op}");
+        assert!(statuses.contains_key(op), "schemathesis never called {op}");
     }
-    for op in ["resourcesCdxV1SharedToken", "redeemCdxV1SharedToken"] {
-        assert!(statuses[op].contains(&200), "{op}: {:?}", statuses[op]);
+    for op in [
+        Operation::ResourcesSharedToken,
+        Operation::RedeemSharedToken,
+    ] {
+        assert!(statuses[&op].contains(&200), "{op}: {:?}", statuses[&op]);
     }
     sim.shutdown().await;
 }
@@ -244,14 +248,14 @@ async fn schemathesis_accepts_bearer_tokens_on_the_provider_operations() {
     for op in PROVIDER_OPERATIONS {
         // Schemathesis also sends requests without the token (they must be 401s); at least one
         // answer that is not a 401 shows the token itself was accepted.
-        let answered = statuses.get(op).map(Vec::as_slice).unwrap_or_default();
+        let answered = statuses.get(&op).map(Vec::as_slice).unwrap_or_default();
         assert!(
             answered.iter().any(|s| *s != 401),
             "{op} never accepted the bearer token: {answered:?}"
         );
     }
     for op in CONSUMER_OPERATIONS {
-        assert!(!statuses.contains_key(op), "{op} takes no bearer token");
+        assert!(!statuses.contains_key(&op), "{op} takes no bearer token");
     }
     sim.shutdown().await;
 }

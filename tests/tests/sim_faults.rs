@@ -1,6 +1,7 @@
 //! Every `FaultAction` is observable over HTTP, and faults are consumed first-in first-out; a
 //! body that breaks off is also shown to reach cdx-ext as a typed transport error.
 
+use cdx_ext::Operation;
 use std::time::{Duration, Instant};
 
 use cdx_ext::{ConsumerShareFilter, Error, ShareToken};
@@ -9,8 +10,8 @@ use cdx_tests::sim::{Fault, FaultAction, Invite, SimConfig, Simulator};
 use reqwest::Response;
 use serde_json::{Value, json};
 
-const REDEEM: &str = "redeemCdxV1SharedToken";
-const LIST_SHARES: &str = "listCdxV1ConsumerShares";
+const REDEEM: Operation = Operation::RedeemSharedToken;
+const LIST_SHARES: Operation = Operation::ListConsumerShares;
 
 struct Api {
     sim: Simulator,
@@ -29,9 +30,9 @@ impl Api {
         }
     }
 
-    fn fault(&self, operation: &str, action: FaultAction) {
+    fn fault(&self, operation: Operation, action: FaultAction) {
         self.sim.inject(Fault {
-            operation_id: Some(operation.to_string()),
+            operation_id: Some(operation),
             times: 1,
             action,
         });
@@ -324,7 +325,7 @@ async fn unknown_enum_values_replace_the_open_enums() {
     assert_eq!(v["data"][0]["status"]["phase"], "SUSPENDED");
 
     api.fault(
-        "getCdxV1ConsumerSharedResource",
+        Operation::GetConsumerSharedResource,
         FaultAction::UnknownEnumValues,
     );
     let path = format!(
@@ -335,7 +336,7 @@ async fn unknown_enum_values_replace_the_open_enums() {
     assert_eq!(v["cloud"], "ORACLE");
     assert_eq!(v["network_connection_types"], json!(["TRANSIT_GATEWAY"]));
 
-    api.fault("getCdxV1ProviderShare", FaultAction::UnknownEnumValues);
+    api.fault(Operation::GetProviderShare, FaultAction::UnknownEnumValues);
     let v: Value = api
         .get(true, "/cdx/v1/provider-shares/ss-00001")
         .await
@@ -359,7 +360,7 @@ async fn unknown_union_kinds_appear_in_each_union() {
     assert_eq!(resources[0], json!({"kind": "Topic", "topic": "orders"}));
 
     api.fault(
-        "networkCdxV1ConsumerSharedResource",
+        Operation::NetworkConsumerSharedResource,
         FaultAction::UnknownUnionKinds,
     );
     let path = format!(
@@ -369,7 +370,7 @@ async fn unknown_union_kinds_appear_in_each_union() {
     let v: Value = api.get(false, &path).await.json().await.unwrap();
     assert_eq!(v["cloud"]["kind"], "OracleNetwork");
 
-    api.fault("getCdxV1ProviderShare", FaultAction::UnknownUnionKinds);
+    api.fault(Operation::GetProviderShare, FaultAction::UnknownUnionKinds);
     let v: Value = api
         .get(true, "/cdx/v1/provider-shares/ss-00001")
         .await
@@ -406,7 +407,7 @@ async fn faults_are_fifo_per_matching_request_and_clearable() {
     // The log: every request, in order, with its operation.
     let log = api.sim.requests();
     assert_eq!(log.len(), 5);
-    assert_eq!(log[0].operation_id.as_deref(), Some(REDEEM));
+    assert_eq!(log[0].operation_id, Some(REDEEM));
     assert_eq!(log[0].method, "POST");
     assert_eq!(log[0].status, Some(500));
     assert_eq!(log[4].status, Some(200));

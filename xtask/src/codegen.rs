@@ -1,6 +1,6 @@
 //! `cargo xtask codegen [--check]`: vendored spec → normalised spec → progenitor → committed code.
 
-use crate::{normalise, open_types, spec};
+use crate::{normalise, open_types, operations, spec};
 use anyhow::{Context, Result, anyhow, bail};
 use progenitor::{GenerationSettings, Generator, InterfaceStyle, TagStyle, TypeImpl};
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -25,7 +25,7 @@ pub struct Output {
 pub struct Generated {
     /// The normalisation steps that changed the spec, in the order they ran.
     pub steps: Vec<&'static str>,
-    /// The files, in a fixed order: the normalised spec, then the Rust.
+    /// The files, in a fixed order: the normalised spec, the client, the operation table.
     pub outputs: Vec<Output>,
 }
 
@@ -44,6 +44,7 @@ pub fn generate_doc(mut doc: serde_json::Value) -> Result<Generated> {
     let open = open_types::collect(&doc)?;
     let tokens = run_progenitor(&api, &open)?;
     let file = format_rust(tokens, open_types::render(&open)?)?;
+    let table = operations::render(&operations::rows(&doc)?)?;
     Ok(Generated {
         steps,
         outputs: vec![
@@ -54,6 +55,10 @@ pub fn generate_doc(mut doc: serde_json::Value) -> Result<Generated> {
             Output {
                 path: GENERATED,
                 content: file,
+            },
+            Output {
+                path: operations::OPERATIONS,
+                content: table,
             },
         ],
     })
@@ -221,6 +226,10 @@ pub fn run(root: &Path, check: bool) -> Result<()> {
                     .header(out.path, "regenerated")
             );
         } else {
+            if let Some(dir) = path.parent() {
+                std::fs::create_dir_all(dir)
+                    .with_context(|| format!("creating {}", dir.display()))?;
+            }
             std::fs::write(&path, &out.content)
                 .with_context(|| format!("writing {}", path.display()))?;
             println!("wrote {}", out.path);

@@ -5,6 +5,7 @@ pub mod codegen;
 pub mod import;
 pub mod normalise;
 pub mod open_types;
+pub mod operations;
 pub mod setup;
 pub mod spec;
 pub mod surface;

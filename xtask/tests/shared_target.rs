@@ -5,9 +5,10 @@ use std::path::Path;
 use std::process::Command;
 
 const SPEC: &str = "openapi/cdx-v1.yaml";
-const OUTPUTS: [&str; 2] = [
-    "cdx-client/cdx-v1.normalised.json",
-    "cdx-client/src/generated.rs",
+const OUTPUTS: [&str; 3] = [
+    xtask::codegen::NORMALISED,
+    xtask::codegen::GENERATED,
+    xtask::operations::OPERATIONS,
 ];
 
 fn checkout(spec: &str) -> tempfile::TempDir {
@@ -54,6 +55,8 @@ fn codegen_regenerates_the_checkout_it_runs_in() {
         );
         let theirs = std::fs::read_to_string(b.path().join(path))
             .unwrap_or_else(|e| panic!("checkout b has no {path}: {e}"));
-        assert_ne!(mine, theirs, "{path}: each checkout from its own spec");
+        if path != xtask::operations::OPERATIONS {
+            assert_ne!(mine, theirs, "{path}: each checkout from its own spec");
+        }
     }
 }

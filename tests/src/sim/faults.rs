@@ -6,24 +6,26 @@ use axum::body::Body;
 use axum::http::{HeaderValue, Response, StatusCode, header};
 use serde_json::{Value, json};
 
+use cdx_ext::Operation;
+
 use super::auth::BASIC_CHALLENGE;
 use super::http::{ApiError, error_response, too_many_requests};
 
-/// A queued fault: it applies to the next `times` requests that match `operation_id`.
+/// A queued fault: it applies to the next `times` requests of `operation_id`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Fault {
     /// `None`: any operation.
-    pub operation_id: Option<String>,
+    pub operation_id: Option<Operation>,
     /// How many matching requests it applies to.
     pub times: usize,
     pub action: FaultAction,
 }
 
 impl Fault {
-    /// One use of `action` on `operation_id`.
-    pub fn once(operation_id: &str, action: FaultAction) -> Fault {
+    /// One use of `action` on `operation`.
+    pub fn once(operation: Operation, action: FaultAction) -> Fault {
         Fault {
-            operation_id: Some(operation_id.to_string()),
+            operation_id: Some(operation),
             times: 1,
             action,
         }

@@ -102,8 +102,8 @@ pub struct RecordedRequest {
     /// Lower-case names; `authorization` is replaced by `<redacted>`.
     pub headers: Vec<(String, String)>,
     pub body: Vec<u8>,
-    /// The operationId the router matched, e.g. `redeemCdxV1SharedToken` (`None`: no route).
-    pub operation_id: Option<String>,
+    /// The operation the router matched (`None`: no route).
+    pub operation_id: Option<cdx_ext::Operation>,
     /// The status of the answer (`None`: none was given, because the connection was reset, or
     /// not yet, because the request is still being served).
     pub status: Option<u16>,
@@ -187,15 +187,15 @@ impl Simulator {
         self.inner.shared.log.lock().unwrap().clone()
     }
 
-    /// How many requests hit `operation_id` (including faulted ones).
-    pub fn count(&self, operation_id: &str) -> usize {
+    /// How many requests hit `operation` (including faulted ones).
+    pub fn count(&self, operation: cdx_ext::Operation) -> usize {
         self.inner
             .shared
             .log
             .lock()
             .unwrap()
             .iter()
-            .filter(|r| r.operation_id.as_deref() == Some(operation_id))
+            .filter(|r| r.operation_id == Some(operation))
             .count()
     }
 

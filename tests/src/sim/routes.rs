@@ -6,6 +6,8 @@
 
 use std::sync::Arc;
 
+use cdx_ext::Operation;
+
 use axum::body::Body;
 use axum::extract::{Extension, Request, State as AxState};
 use axum::http::{HeaderMap, Method, Response};
@@ -48,30 +50,31 @@ pub(crate) enum Op {
 }
 
 impl Op {
-    pub(crate) fn operation_id(self) -> &'static str {
+    /// The operation, as cdx-ext names it (generated from the spec).
+    pub(crate) fn operation(self) -> Operation {
         match self {
-            Op::ListProviderSharedResources => "listCdxV1ProviderSharedResources",
-            Op::GetProviderSharedResource => "getCdxV1ProviderSharedResource",
-            Op::UpdateProviderSharedResource => "updateCdxV1ProviderSharedResource",
-            Op::UploadImage => "upload_imageCdxV1ProviderSharedResource",
-            Op::ViewImage => "view_imageCdxV1ProviderSharedResource",
-            Op::DeleteImage => "delete_imageCdxV1ProviderSharedResource",
-            Op::ListProviderShares => "listCdxV1ProviderShares",
-            Op::CreateProviderShare => "createCdxV1ProviderShare",
-            Op::GetProviderShare => "getCdxV1ProviderShare",
-            Op::DeleteProviderShare => "deleteCdxV1ProviderShare",
-            Op::ResendProviderShare => "resendCdxV1ProviderShare",
-            Op::ListConsumerSharedResources => "listCdxV1ConsumerSharedResources",
-            Op::GetConsumerSharedResource => "getCdxV1ConsumerSharedResource",
-            Op::ConsumerImage => "imageCdxV1ConsumerSharedResource",
-            Op::Network => "networkCdxV1ConsumerSharedResource",
-            Op::ListConsumerShares => "listCdxV1ConsumerShares",
-            Op::GetConsumerShare => "getCdxV1ConsumerShare",
-            Op::DeleteConsumerShare => "deleteCdxV1ConsumerShare",
-            Op::TokenResources => "resourcesCdxV1SharedToken",
-            Op::Redeem => "redeemCdxV1SharedToken",
-            Op::GetOptIn => "getCdxV1OptIn",
-            Op::UpdateOptIn => "updateCdxV1OptIn",
+            Op::ListProviderSharedResources => Operation::ListProviderSharedResources,
+            Op::GetProviderSharedResource => Operation::GetProviderSharedResource,
+            Op::UpdateProviderSharedResource => Operation::UpdateProviderSharedResource,
+            Op::UploadImage => Operation::UploadImageProviderSharedResource,
+            Op::ViewImage => Operation::ViewImageProviderSharedResource,
+            Op::DeleteImage => Operation::DeleteImageProviderSharedResource,
+            Op::ListProviderShares => Operation::ListProviderShares,
+            Op::CreateProviderShare => Operation::CreateProviderShare,
+            Op::GetProviderShare => Operation::GetProviderShare,
+            Op::DeleteProviderShare => Operation::DeleteProviderShare,
+            Op::ResendProviderShare => Operation::ResendProviderShare,
+            Op::ListConsumerSharedResources => Operation::ListConsumerSharedResources,
+            Op::GetConsumerSharedResource => Operation::GetConsumerSharedResource,
+            Op::ConsumerImage => Operation::ImageConsumerSharedResource,
+            Op::Network => Operation::NetworkConsumerSharedResource,
+            Op::ListConsumerShares => Operation::ListConsumerShares,
+            Op::GetConsumerShare => Operation::GetConsumerShare,
+            Op::DeleteConsumerShare => Operation::DeleteConsumerShare,
+            Op::TokenResources => Operation::ResourcesSharedToken,
+            Op::Redeem => Operation::RedeemSharedToken,
+            Op::GetOptIn => Operation::GetOptIn,
+            Op::UpdateOptIn => Operation::UpdateOptIn,
         }
     }
 
@@ -302,7 +305,7 @@ pub(crate) async fn handle(
                 })
                 .collect(),
             body: body.to_vec(),
-            operation_id: route.as_ref().ok().map(|r| r.op.operation_id().to_string()),
+            operation_id: route.as_ref().ok().map(|r| r.op.operation()),
             status: None,
         });
         log.len() - 1
@@ -326,7 +329,7 @@ pub(crate) async fn handle(
             }
         };
 
-        let after = match shared.take_fault(route.op.operation_id()) {
+        let after = match shared.take_fault(route.op.operation()) {
             None => None,
             Some(action) => match faults::stage(action, &request_id, limit(&shared)) {
                 Stage::Instead(resp) => return resp,

@@ -82,15 +82,12 @@ impl Shared {
         format!("req-{n:06}")
     }
 
-    /// Takes one use of the first queued fault that matches `operation_id`.
-    pub(crate) fn take_fault(&self, operation_id: &str) -> Option<FaultAction> {
+    /// Takes one use of the first queued fault that matches `operation`.
+    pub(crate) fn take_fault(&self, operation: cdx_ext::Operation) -> Option<FaultAction> {
         let mut faults = self.faults.lock().unwrap();
-        let pos = faults.iter().position(|f| {
-            f.times > 0
-                && f.operation_id
-                    .as_deref()
-                    .is_none_or(|op| op == operation_id)
-        })?;
+        let pos = faults
+            .iter()
+            .position(|f| f.times > 0 && f.operation_id.is_none_or(|op| op == operation))?;
         let fault = &mut faults[pos];
         fault.times -= 1;
         let action = fault.action.clone();
