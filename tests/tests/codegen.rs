@@ -80,6 +80,17 @@ fn a_spec_update_regenerates_with_no_hand_edits_and_shows_in_the_surface() {
             "404": {"description": "Not Found", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Failure"}}}}
         }
     }});
+    let table = xtask::codegen::generate_doc(spec.clone())
+        .unwrap()
+        .outputs
+        .into_iter()
+        .find(|o| o.path == xtask::operations::OPERATIONS)
+        .unwrap()
+        .content;
+    assert!(
+        table.contains("PauseConsumerShare,") && table.contains("\"pause_cdx_v1_consumer_share\""),
+        "the new operation is in the generated Operation table"
+    );
     let (after_code, after_spec) = generated(spec);
     let after = xtask::surface::api_surface(&after_code, &after_spec).unwrap();
 

@@ -26,7 +26,7 @@ enum Command {
         /// alone, and the output goes to --out.
         #[arg(long, hide = true, requires = "out", conflicts_with = "check")]
         spec: Option<PathBuf>,
-        /// With --spec: the directory to write the normalised spec and the generated Rust to.
+        /// With --spec: the directory to write the outputs to, each at its workspace path.
         #[arg(long, hide = true, requires = "spec")]
         out: Option<PathBuf>,
     },
@@ -88,10 +88,11 @@ fn run(cli: Cli) -> Result<()> {
             out: Some(dir),
             ..
         } => {
-            std::fs::create_dir_all(&dir)?;
+            // Each output at its workspace path under --out (two of them are `generated.rs`).
             for o in codegen::generate(&spec)?.outputs {
-                let name = std::path::Path::new(o.path).file_name().expect("file name");
-                std::fs::write(dir.join(name), &o.content)?;
+                let path = dir.join(o.path);
+                std::fs::create_dir_all(path.parent().expect("a file in a directory"))?;
+                std::fs::write(path, &o.content)?;
             }
             Ok(())
         }
