@@ -145,13 +145,16 @@ pub const OPEN_UNION: &str = "x-cdx-open-union";
 /// names of the steps that changed the document.
 pub fn apply_all(doc: &mut Value) -> Result<Vec<&'static str>> {
     let mut changed = Vec::new();
+    // Compared as text: `Value` equality ignores key order, and reordering is a change. One
+    // step's result is the next one's starting point, so each state is serialised once.
+    let mut before = serde_json::to_string(doc)?;
     for step in STEPS {
-        // Compared as text: `Value` equality ignores key order, and reordering is a change.
-        let before = serde_json::to_string(doc)?;
         (step.apply)(doc);
-        if serde_json::to_string(doc)? != before {
+        let after = serde_json::to_string(doc)?;
+        if after != before {
             changed.push(step.name);
         }
+        before = after;
     }
     let mut problems = Vec::new();
     for_each_schema_mut(doc, &mut |s, _| {
