@@ -20,6 +20,7 @@
 //! println!("{} trusting {}", broker.bootstrap(), broker.ca_pem().display());
 //! ```
 
+pub mod clients;
 pub mod jvm;
 mod tls;
 
