@@ -304,3 +304,58 @@ fn a_consumer_leaving_the_share_loses_its_access() {
         "{after:?}"
     );
 }
+
+#[test]
+fn the_schema_registry_stand_in_serves_the_shares_subjects_to_its_key_only() {
+    let (rt, sim) = kafka_sim();
+    let topic = "orders-registry";
+    let (_, schema_id) = provider_topic(&sim, topic, 0, 0);
+    let other_id = sim.register_schema("not-shared-value", "JSON", "{}");
+    let subject = format!("{topic}-value");
+    let invite = sim.seed_invite(&sim.config().consumer_email, &[topic], &[&subject]);
+    let token = cdx_ext::ShareToken::new(invite.token).unwrap();
+    let client = cdx_tests::clients::consumer(&sim);
+    let redemption = rt.block_on(client.redeem(&token, None)).unwrap();
+    let access = redemption.schema_registry().expect("registry access");
+    let url = access.url.trim_end_matches('/').to_string();
+    assert_eq!(Some(url.clone()), sim.schema_registry_url());
+    let (key, secret) = (
+        access.api_key.to_string(),
+        access.api_secret.expose_secret().to_string(),
+    );
+
+    let http = reqwest::Client::new();
+    let get = |path: &str, auth: Option<(&str, &str)>| {
+        let mut request = http.get(format!("{url}{path}"));
+        if let Some((user, password)) = auth {
+            request = request.basic_auth(user, Some(password));
+        }
+        rt.block_on(async {
+            let response = request.send().await.unwrap();
+            let status = response.status().as_u16();
+            (status, response.json::<serde_json::Value>().await.unwrap())
+        })
+    };
+    let auth = Some((key.as_str(), secret.as_str()));
+    assert_eq!(get("/subjects", auth), (200, serde_json::json!([subject])));
+    let (status, latest) = get(&format!("/subjects/{subject}/versions/latest"), auth);
+    assert_eq!(status, 200);
+    assert_eq!(latest["id"], schema_id);
+    assert_eq!(latest["schema"], SCHEMA);
+    let (status, by_id) = get(&format!("/schemas/ids/{schema_id}"), auth);
+    assert_eq!((status, by_id["schema"].as_str()), (200, Some(SCHEMA)));
+    // Another share's subject and schema are not this key's.
+    assert_eq!(
+        get("/subjects/not-shared-value/versions/latest", auth).0,
+        403
+    );
+    assert_eq!(get(&format!("/schemas/ids/{other_id}"), auth).0, 404);
+    // No credentials, or a wrong secret: 401 with the registry's error code.
+    let (status, body) = get("/subjects", None);
+    assert_eq!((status, body["error_code"].as_u64()), (401, Some(40101)));
+    assert_eq!(get("/subjects", Some((key.as_str(), "wrong"))).0, 401);
+    // After the consumer leaves the share, its key opens nothing.
+    rt.block_on(client.delete_consumer_share(redemption.share_id()))
+        .unwrap();
+    assert_eq!(get("/subjects", auth).0, 401);
+}
