@@ -26,21 +26,12 @@ import time
 from confluent_kafka import Consumer, KafkaException
 from confluent_kafka.schema_registry import SchemaRegistryClient
 
+# The librdkafka file is read exactly as the config-file checks read it.
+from check_librdkafka import read_like_the_examples
+
 
 def hexs(text):
     return str(text).encode("utf-8").hex()
-
-
-def read_like_the_examples(path):
-    conf = {}
-    with open(path, encoding="utf-8") as f:
-        for line in f:
-            line = line.strip()
-            if not line or line.startswith("#"):
-                continue
-            key, value = line.split("=", 1)
-            conf[key] = value
-    return conf
 
 
 def read_ini(path):
