@@ -42,6 +42,14 @@ def read_ini(path):
     return dict(config["kafka"]), registry
 
 
+def transient(err):
+    """librdkafka's own informational events (a connection dropped and retried, a partition's
+    end): its client goes on by itself. Authentication failures and every error the broker
+    answered (e.g. GROUP_AUTHORIZATION_FAILED) end the job."""
+    name = err.name()
+    return name.startswith("_") and name != "_AUTHENTICATION" and not err.fatal()
+
+
 def consume(conf, ca, topic, wanted, timeout_ms):
     conf = dict(conf)
     conf["ssl.ca.location"] = ca
@@ -59,6 +67,8 @@ def consume(conf, ca, topic, wanted, timeout_ms):
                 continue
             if msg.error():
                 err = msg.error()
+                if transient(err):
+                    continue
                 return {"ok": False, "error": err.name(), "message": hexs(err.str()),
                         "records": len(records)}
             if first_at is None:
