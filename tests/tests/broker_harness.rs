@@ -83,6 +83,17 @@ fn only_known_users_with_their_password_and_a_grant_read_a_topic() {
     let after = consume(broker, &[job("right", "auth.g")]);
     let read = after[0].as_ref().expect("granted");
     assert_eq!(read.records[0].value, b"only record");
+    // The provider's admin is a super user: any topic, any group, no grant.
+    let (admin, admin_password) = broker.admin_credentials();
+    let provider = Job::new(
+        Reader::Java,
+        properties(dir.path(), admin, admin_password, "provider-own-group"),
+        "harness-auth",
+        1,
+    )
+    .with_timeout(quick);
+    assert!(consume(broker, &[provider])[0].is_ok());
+
     broker.remove_user("AUTHKEY");
     let removed = consume(broker, &[job("right", "auth.g")]);
     assert_eq!(
