@@ -15,6 +15,8 @@ use std::time::{Duration, Instant};
 
 /// The Confluent Cloud API.
 pub const DEFAULT_API_URL: &str = "https://api.confluent.cloud";
+/// The largest response body read by default (16 MiB); see [`ClientBuilder::max_response_bytes`].
+pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 16 * 1024 * 1024;
 /// `User-Agent` of every request.
 pub const USER_AGENT: &str = concat!("cdx/", env!("CARGO_PKG_VERSION"));
 
@@ -105,6 +107,7 @@ pub struct ClientBuilder {
     connect_timeout: Duration,
     retry: RetryPolicy,
     page_size: u8,
+    max_response_bytes: usize,
     on_retry: Option<RetryHook>,
 }
 
@@ -117,6 +120,7 @@ impl fmt::Debug for ClientBuilder {
             .field("connect_timeout", &self.connect_timeout)
             .field("retry", &self.retry)
             .field("page_size", &self.page_size)
+            .field("max_response_bytes", &self.max_response_bytes)
             .finish_non_exhaustive()
     }
 }
@@ -130,6 +134,7 @@ impl Default for ClientBuilder {
             connect_timeout: Duration::from_secs(10),
             retry: RetryPolicy::default(),
             page_size: 100,
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
             on_retry: None,
         }
     }
@@ -216,6 +221,14 @@ impl ClientBuilder {
         self
     }
 
+    /// The largest redeem answer read, in bytes (default [`DEFAULT_MAX_RESPONSE_BYTES`], 16 MiB).
+    /// A longer answer is read up to the limit and kept ([`crate::RedeemAnswer`]), then reported
+    /// as an [`Error::InvalidResponse`]: a real one is a few kilobytes.
+    pub fn max_response_bytes(mut self, bytes: usize) -> Self {
+        self.max_response_bytes = bytes;
+        self
+    }
+
     /// Called before every retry wait (e.g. to tell a user the client is rate-limited).
     pub fn on_retry(mut self, hook: impl Fn(&RetryNotice) + Send + Sync + 'static) -> Self {
         self.on_retry = Some(Arc::new(hook));
@@ -239,6 +252,11 @@ impl ClientBuilder {
                 InvalidInput::new("retry policy", "max_attempts must be at least 1").into(),
             );
         }
+        if self.max_response_bytes == 0 {
+            return Err(
+                InvalidInput::new("response size limit", "it must be at least 1 byte").into(),
+            );
+        }
         let mut headers = HeaderMap::new();
         headers.insert(AUTHORIZATION, credentials.header());
         let http = reqwest::Client::builder()
@@ -255,6 +273,7 @@ impl ClientBuilder {
             inner: cdx_client::Client::new_with_client(&base_url, http),
             retry: self.retry,
             page_size: self.page_size,
+            max_response_bytes: self.max_response_bytes,
             on_retry: self.on_retry,
         })
     }
@@ -303,6 +322,7 @@ pub struct Client {
     inner: cdx_client::Client,
     retry: RetryPolicy,
     page_size: u8,
+    max_response_bytes: usize,
     on_retry: Option<RetryHook>,
 }
 
@@ -337,6 +357,11 @@ impl Client {
     pub fn base_url(&self) -> &str {
         use progenitor_client::ClientInfo;
         self.inner.baseurl()
+    }
+
+    /// The largest response body read, in bytes.
+    pub(crate) fn max_response_bytes(&self) -> usize {
+        self.max_response_bytes
     }
 
     /// Items per page, as the generated client takes it (checked to be 1 to 100 on build).

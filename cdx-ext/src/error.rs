@@ -400,7 +400,7 @@ impl Error {
         Self::InvalidResponse(Box::new(r))
     }
 
-    fn invalid_body(
+    pub(crate) fn invalid_body(
         operation: Operation,
         status: StatusCode,
         headers: &HeaderMap,

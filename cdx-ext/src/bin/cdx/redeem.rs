@@ -125,42 +125,22 @@ pub async fn run(ctx: &Context, args: RedeemArgs) -> Result<(), Failure> {
     let client = ctx.client()?;
 
     // 2. Redeem (once).
-    let redemption = match client.redeem(&token, account.as_ref()).await {
-        Ok(r) => r,
-        Err(cdx_ext::Error::IncompleteRedemption(incomplete)) => {
-            // Keep whatever the server sent: the token is spent.
-            let id = incomplete
-                .response
-                .id
-                .clone()
-                .unwrap_or_else(|| "unknown".into());
-            let path = args
-                .save
-                .clone()
-                .unwrap_or_else(|| default_save_path(&id, args.config.config_file.as_deref()));
-            let body = serde_json::to_vec_pretty(&incomplete.response).unwrap_or_default();
-            let saved = match write_secret_file(&path, &body, policy) {
-                Ok(()) => format!("\n  The server's answer was saved to {}.", path.display()),
-                Err(e) => format!("\n  The server's answer could not be saved ({e})."),
-            };
-            return Err(Failure::other(format!(
-                "{}{saved}",
-                cdx_ext::Error::IncompleteRedemption(incomplete)
-            )));
-        }
-        Err(e) => return Err(e.into()),
-    };
+    let answer = client.redeem_answer(&token, account.as_ref()).await?;
 
-    // 3. Save the redemption, credentials included, before anything else can fail.
-    let save_path = args.save.clone().unwrap_or_else(|| {
-        default_save_path(redemption.share_id(), args.config.config_file.as_deref())
-    });
-    let mut saved = serde_json::to_vec_pretty(&redemption)
-        .map_err(|e| Failure::other(format!("serialising the redemption: {e}")))?;
-    saved.push(b'\n');
-    if let Err(e) = write_secret_file(&save_path, &saved, policy) {
+    // 3. Save the answer exactly as it came, credentials included, before anything else can
+    // fail (decoding included: a newer or broken answer must not take the spent token's
+    // credentials with it).
+    let id = answer.share_id().unwrap_or_else(|| "unknown".into());
+    let save_path = args
+        .save
+        .clone()
+        .unwrap_or_else(|| default_save_path(&id, args.config.config_file.as_deref()));
+    if let Err(e) = write_secret_file(&save_path, answer.expose_body(), policy) {
         // The token is spent: the credentials must reach the user somehow.
-        let printed = match output::stdout(&String::from_utf8_lossy(&saved)) {
+        let printed = match std::str::from_utf8(answer.expose_body())
+            .map_err(|_| Failure::other("not text"))
+            .and_then(|text| output::stdout(&format!("{text}\n")))
+        {
             Ok(()) => {
                 "It was printed on standard output instead (it holds secrets: store it safely)."
             }
@@ -170,6 +150,7 @@ pub async fn run(ctx: &Context, args: RedeemArgs) -> Result<(), Failure> {
             "The token was redeemed, but the redemption could not be saved: {e}.\n  {printed}"
         )));
     }
+    let redemption = answer.decode().map_err(|e| unreadable(e, &save_path))?;
     let mut files = vec![("Redemption", save_path.clone())];
 
     // 4. The client configuration.
@@ -238,6 +219,26 @@ pub async fn run(ctx: &Context, args: RedeemArgs) -> Result<(), Failure> {
         );
     }
     printed
+}
+
+/// The token was redeemed and its answer saved to `saved`, but it does not give a usable
+/// redemption: say so, and where the answer is.
+fn unreadable(e: cdx_ext::Error, saved: &Path) -> Failure {
+    let saved = format!(
+        "The server's answer is saved, exactly as received, in {} (mode 0600).",
+        saved.display()
+    );
+    let message = match e {
+        cdx_ext::Error::InvalidResponse(r) => format!(
+            "The token was redeemed, but the credentials could not be read from the answer: {}.\n  {saved}\n  The share exists: `cdx consumer share list` shows it.{}",
+            r.reason,
+            r.request_id
+                .map(|id| format!("\n  request id {id}"))
+                .unwrap_or_default()
+        ),
+        other => format!("{other}\n  {saved}"),
+    };
+    Failure::other(message)
 }
 
 /// Shown as an example `group.id` when the user chose no suffix.

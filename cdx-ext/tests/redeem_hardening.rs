@@ -1,0 +1,134 @@
+//! `cdx consumer redeem` when things go wrong around a single-use token: answers that do not
+//! decode, output paths that cannot be written, shares the consumer could not reach,
+//! interruptions, and what the terminal is shown.
+#![cfg(feature = "cli")]
+
+mod support;
+
+use cdx_tests::sim::{Fault, FaultAction};
+use serde_json::json;
+use support::{cdx, mode, sim};
+
+const REDEEM: &str = "redeemCdxV1SharedToken";
+
+fn answer(api_version: &str, kind: &str) -> serde_json::Value {
+    json!({
+        "api_version": api_version, "kind": kind, "id": "ss-future",
+        "api_key": "FUTUREKEY", "secret": "future-kafka-s3cret",
+        "kafka_bootstrap_url": "SASL_SSL://pkc-future.us-west-2.aws.confluent.cloud:9092",
+        "resources": [
+            {"kind": "Topic", "topic": "orders"},
+            {"kind": "Group", "group_prefix": "stream-share.ss-future"}
+        ],
+        "x_new_field": {"nested": [1, 2]}
+    })
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_newer_answer_is_saved_raw_and_redeems() {
+    let sim = sim().await;
+    let invite = sim.seed_invite("jane.doe@example.com", &["orders"], &[]);
+    let dir = tempfile::tempdir().unwrap();
+    let sent = answer("cdx/v2", "RedeemTokenResponseV2");
+    sim.inject(Fault::once(REDEEM, FaultAction::Json(200, sent.clone())));
+    let run = cdx(
+        &sim,
+        false,
+        dir.path(),
+        &[
+            "consumer",
+            "redeem",
+            &invite.token,
+            "--config-file",
+            "client.properties",
+        ],
+        None,
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let saved = dir.path().join("stream-share-ss-future.json");
+    let raw: serde_json::Value = serde_json::from_slice(&std::fs::read(&saved).unwrap()).unwrap();
+    assert_eq!(raw, sent, "saved exactly as received");
+    assert_eq!(mode(&saved), 0o600);
+    let config = std::fs::read_to_string(dir.path().join("client.properties")).unwrap();
+    assert!(
+        config.contains("pkc-future.us-west-2.aws.confluent.cloud:9092"),
+        "{config}"
+    );
+    assert!(
+        !run.stdout.contains("future-kafka-s3cret"),
+        "{}",
+        run.stdout
+    );
+    // The saved answer renders again, offline.
+    let again = cdx(
+        &sim,
+        false,
+        dir.path(),
+        &[
+            "config",
+            "render",
+            "--from",
+            "stream-share-ss-future.json",
+            "--config-format",
+            "python",
+        ],
+        None,
+    );
+    assert_eq!(again.code, 0, "{}", again.stderr);
+    assert!(again.stdout.contains("pkc-future"), "{}", again.stdout);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unreadable_answer_is_saved_and_the_error_says_where() {
+    let sim = sim().await;
+    let dir = tempfile::tempdir().unwrap();
+    // A number where the API key belongs; --save chooses the path.
+    let mut sent = answer("cdx/v1", "RedeemTokenResponse");
+    sent["api_key"] = json!(12345);
+    let invite = sim.seed_invite("jane.doe@example.com", &["orders"], &[]);
+    sim.inject(Fault::once(REDEEM, FaultAction::Json(200, sent.clone())));
+    let run = cdx(
+        &sim,
+        false,
+        dir.path(),
+        &["consumer", "redeem", &invite.token, "--save", "kept.json"],
+        None,
+    );
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let saved = dir.path().join("kept.json");
+    let raw: serde_json::Value = serde_json::from_slice(&std::fs::read(&saved).unwrap()).unwrap();
+    assert_eq!(raw, sent);
+    assert_eq!(mode(&saved), 0o600);
+    assert!(
+        run.stderr.contains("The token was redeemed")
+            && run.stderr.contains("kept.json")
+            && run.stderr.contains("cdx consumer share list"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        !run.stderr.contains("future-kafka-s3cret"),
+        "{}",
+        run.stderr
+    );
+
+    // Not JSON at all, and no --save: the default name says the id is unknown.
+    let invite = sim.seed_invite("jane.doe@example.com", &["orders"], &[]);
+    sim.inject(Fault::once(REDEEM, FaultAction::Truncate));
+    let run = cdx(
+        &sim,
+        false,
+        dir.path(),
+        &["consumer", "redeem", &invite.token],
+        None,
+    );
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let saved = dir.path().join("stream-share-unknown.json");
+    assert!(saved.exists(), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("stream-share-unknown.json") && run.stderr.contains("truncated"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(sim.count(REDEEM), 2, "each token sent once");
+}
