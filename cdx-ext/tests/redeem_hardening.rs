@@ -132,3 +132,58 @@ async fn an_unreadable_answer_is_saved_and_the_error_says_where() {
     );
     assert_eq!(sim.count(REDEEM), 2, "each token sent once");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_output_path_is_checked_before_the_token_is_sent() {
+    let sim = sim().await;
+    let invite = sim.seed_invite("jane.doe@example.com", &["orders"], &[]);
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("existing")).unwrap();
+    let cases: [&[&str]; 6] = [
+        &["--config-file", "out/"],
+        &["--config-file", "existing/"],
+        &["--config-file", "existing/."],
+        &["--save", "newdir/"],
+        &["--save", "newdir/kept.json"],
+        &["--save", "existing/..", "--force"],
+    ];
+    for extra in cases {
+        let mut args = vec!["consumer", "redeem", &invite.token];
+        args.extend_from_slice(extra);
+        let run = cdx(&sim, false, dir.path(), &args, None);
+        assert_eq!(run.code, 2, "{extra:?}: {}", run.stderr);
+        assert!(
+            run.stderr.contains("Nothing was sent") && !run.stderr.contains(&invite.token),
+            "{extra:?}: {}",
+            run.stderr
+        );
+        if extra[1].ends_with('/') {
+            assert!(run.stderr.contains("add a file name"), "{}", run.stderr);
+        }
+    }
+    assert_eq!(sim.count(REDEEM), 0, "nothing was sent");
+    assert!(!dir.path().join("out").exists() && !dir.path().join("newdir").exists());
+
+    // `config render` checks its output path too.
+    std::fs::write(
+        dir.path().join("saved.json"),
+        serde_json::to_vec(&answer("cdx/v1", "RedeemTokenResponse")).unwrap(),
+    )
+    .unwrap();
+    let run = cdx(
+        &sim,
+        false,
+        dir.path(),
+        &[
+            "config",
+            "render",
+            "--from",
+            "saved.json",
+            "--config-file",
+            "out/",
+        ],
+        None,
+    );
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("add a file name"), "{}", run.stderr);
+}
