@@ -187,3 +187,126 @@ async fn every_output_path_is_checked_before_the_token_is_sent() {
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert!(run.stderr.contains("add a file name"), "{}", run.stderr);
 }
+
+const INSPECT: &str = "resourcesCdxV1SharedToken";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn private_only_shares_are_refused_without_an_account() {
+    let sim = sim().await;
+    let dir = tempfile::tempdir().unwrap();
+    for (cloud, flag) in [
+        ("AWS", "--aws-account"),
+        ("AZURE", "--azure-subscription"),
+        ("GCP", "--gcp-project"),
+    ] {
+        // One topic per cluster: invitations to one topic share its resource.
+        let topic = format!("orders-{cloud}");
+        let invite = sim.seed_invite("jane.doe@example.com", &[&topic], &[]);
+        sim.set_network(&invite.shared_resource_id, cloud);
+        let run = cdx(
+            &sim,
+            false,
+            dir.path(),
+            &["consumer", "redeem", &invite.token],
+            None,
+        );
+        assert_eq!(run.code, 2, "{cloud}: {}", run.stderr);
+        assert!(
+            run.stderr.contains(flag)
+                && run.stderr.contains("--public")
+                && run.stderr.contains("The token was not spent"),
+            "{cloud}: {}",
+            run.stderr
+        );
+        assert_eq!(sim.count(REDEEM), 0, "{cloud}: the token was kept");
+    }
+    // --public says the user means it.
+    let invite = sim.seed_invite("jane.doe@example.com", &["orders-AWS"], &[]);
+    sim.set_network(&invite.shared_resource_id, "AWS");
+    let run = cdx(
+        &sim,
+        false,
+        dir.path(),
+        &["consumer", "redeem", &invite.token, "--public"],
+        None,
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(sim.count(REDEEM), 1);
+    // --public with an account is a contradiction.
+    let invite = sim.seed_invite("jane.doe@example.com", &["public-orders"], &[]);
+    let run = cdx(
+        &sim,
+        false,
+        dir.path(),
+        &[
+            "consumer",
+            "redeem",
+            &invite.token,
+            "--public",
+            "--aws-account",
+            "000000000000",
+        ],
+        None,
+    );
+    assert_eq!(run.code, 2, "{}", run.stderr);
+
+    // A public share is redeemed after one look at its resources.
+    let inspected = sim.count(INSPECT);
+    let run = cdx(
+        &sim,
+        false,
+        dir.path(),
+        &["consumer", "redeem", &invite.token],
+        None,
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(sim.count(INSPECT), inspected + 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unknown_connection_types_and_clouds_are_warned_about() {
+    let sim = sim().await;
+    let dir = tempfile::tempdir().unwrap();
+    // An unknown connection type: warned about, then redeemed (no guess either way).
+    let invite = sim.seed_invite("jane.doe@example.com", &["orders"], &[]);
+    sim.set_network(&invite.shared_resource_id, "AWS");
+    sim.inject(Fault::once(INSPECT, FaultAction::UnknownEnumValues));
+    let run = cdx(
+        &sim,
+        false,
+        dir.path(),
+        &["consumer", "redeem", &invite.token],
+        None,
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("Warning:") && run.stderr.contains("TRANSIT_GATEWAY"),
+        "{}",
+        run.stderr
+    );
+
+    // Private-only on a cloud cdx does not know: warned about, and refused naming every flag.
+    let invite = sim.seed_invite("jane.doe@example.com", &["orders"], &[]);
+    let resources = json!({"consumer_shared_resources": [
+        {"id": "sr-x", "cloud": "ORACLE", "network_connection_types": ["PRIVATELINK"]}
+    ]});
+    sim.inject(Fault::once(INSPECT, FaultAction::Json(200, resources)));
+    let before = sim.count(REDEEM);
+    let run = cdx(
+        &sim,
+        false,
+        dir.path(),
+        &["consumer", "redeem", &invite.token],
+        None,
+    );
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("ORACLE")
+            && ["--aws-account", "--azure-subscription", "--gcp-project"]
+                .iter()
+                .all(|f| run.stderr.contains(f)),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(sim.count(REDEEM), before);
+}

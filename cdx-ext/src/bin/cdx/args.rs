@@ -150,6 +150,11 @@ pub struct RedeemArgs {
     /// Redeem over GCP Private Service Connect from this project.
     #[arg(long, value_name = "ID", group = "private_link")]
     pub gcp_project: Option<String>,
+    /// Redeem for the public internet even when the share's cluster is reachable only over
+    /// private networking. Without it, cdx looks at the token's resources first (which does not
+    /// spend it) and refuses such a redeem, naming the account flag of the cluster's cloud.
+    #[arg(long, conflicts_with = "private_link")]
+    pub public: bool,
     /// Where to save the redemption (credentials included), mode 0600. Default:
     /// `stream-share-<share id>.json` in the working directory, or `stream-share-<share
     /// id>-2.json`, `-3`, ... when that name is taken (an existing file is never replaced).

@@ -91,9 +91,13 @@ impl From<cdx_ext::Error> for Failure {
             _ => e.to_string(),
         };
         // After a redeem that may have spent the token, say where the share can be found.
+        // (A 409 from looking at a token, before a redeem, means the same: it was spent.)
         let redeem = e.operation() == Some(cdx_ext::Operation::RedeemSharedToken);
-        let maybe_spent = e.outcome_unknown() || matches!(e, E::Conflict(_));
-        if redeem && maybe_spent {
+        let token_op = e
+            .operation()
+            .is_some_and(cdx_ext::Operation::uses_share_token);
+        let spent = matches!(e, E::Conflict(_)) && token_op;
+        if (redeem && e.outcome_unknown()) || spent {
             message.push_str("\n  Run `cdx consumer share list` to find the share.");
         }
         if usage {

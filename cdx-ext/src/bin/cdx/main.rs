@@ -8,6 +8,7 @@ mod files;
 mod output;
 mod prompt;
 mod provider;
+mod reach;
 mod redeem;
 
 use args::{Cli, Command};
@@ -47,7 +48,7 @@ fn announce_retry(notice: &RetryNotice) {
         // do not): end it exactly once, so "Retrying" starts a sentence of its own.
         eprintln!(
             "{}. Retrying in {wait:.1} s (attempt {} failed).",
-            notice.reason.trim_end().trim_end_matches('.'),
+            output::escape(notice.reason.trim_end().trim_end_matches('.')),
             notice.attempt
         );
     }
@@ -98,7 +99,12 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(failure) if failure.is_closed_stdout() => failure.exit_code(),
         Err(failure) => {
-            eprintln!("Error: {failure}");
+            // Messages quote the server (error details, names): no control character of theirs
+            // reaches the terminal.
+            eprintln!(
+                "Error: {}",
+                output::escape_keeping_lines(&failure.to_string())
+            );
             failure.exit_code()
         }
     }

@@ -12,6 +12,7 @@ use crate::consumer::{network_rows, share_network};
 use crate::failure::Failure;
 use crate::files::{read_token, same_file};
 use crate::output::{self, key_values, secret};
+use crate::reach;
 use cdx_ext::config::{RenderOptions, render};
 use cdx_ext::file::{Overwrite, WriteError, check_writable, write_secret_file};
 use cdx_ext::{Network, PrivateLinkAccount, Redemption};
@@ -123,6 +124,12 @@ pub async fn run(ctx: &Context, args: RedeemArgs) -> Result<(), Failure> {
         .check()
         .map_err(|e| Failure::usage(format!("{e}. Nothing was sent.")))?;
     let client = ctx.client()?;
+    // A redeem without an account gives credentials for public endpoints: look at what the
+    // token shares first (this does not spend it).
+    if account.is_none() && !args.public {
+        let resources = client.inspect_token(&token).await?;
+        reach::require_public(&resources)?;
+    }
 
     // 2. Redeem (once).
     let answer = client.redeem_answer(&token, account.as_ref()).await?;
@@ -192,7 +199,7 @@ pub async fn run(ctx: &Context, args: RedeemArgs) -> Result<(), Failure> {
             Err(e) => {
                 eprintln!(
                     "Warning: the share is redeemed, but its network details could not be read: {}",
-                    e.to_string().lines().next().unwrap_or_default()
+                    output::escape(e.to_string().lines().next().unwrap_or_default())
                 );
                 None
             }
