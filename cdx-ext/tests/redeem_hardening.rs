@@ -310,3 +310,108 @@ async fn unknown_connection_types_and_clouds_are_warned_about() {
     );
     assert_eq!(sim.count(REDEEM), before);
 }
+
+/// Starts a redeem the simulator answers after `delay`, and returns once the request arrived.
+fn slow_redeem(
+    sim: &cdx_tests::sim::Simulator,
+    dir: &std::path::Path,
+    token: &str,
+    delay: std::time::Duration,
+) -> std::process::Child {
+    use std::process::Stdio;
+    sim.inject(Fault::once(REDEEM, FaultAction::Delay(delay)));
+    let before = sim.count(REDEEM);
+    let child = support::command(sim, false, dir)
+        .args(["consumer", "redeem", token])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    for _ in 0..1000 {
+        if sim.count(REDEEM) > before {
+            return child;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    panic!("the redeem never reached the simulator");
+}
+
+fn signal(child: &std::process::Child, name: &str) {
+    let status = std::process::Command::new("kill")
+        .args([&format!("-{name}"), &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+}
+
+/// Waits at most 30 s for `child`.
+fn wait(mut child: std::process::Child) -> support::Run {
+    for _ in 0..3000 {
+        if child.try_wait().unwrap().is_some() {
+            return support::finish(child.wait_with_output().unwrap());
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    child.kill().unwrap();
+    panic!("cdx did not end");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_signal_during_a_redeem_waits_for_the_answer_and_saves_it() {
+    let sim = sim().await;
+    let dir = tempfile::tempdir().unwrap();
+    let invite = sim.seed_invite("jane.doe@example.com", &["orders"], &[]);
+    let child = slow_redeem(
+        &sim,
+        dir.path(),
+        &invite.token,
+        std::time::Duration::from_secs(2),
+    );
+    signal(&child, "INT");
+    let run = wait(child);
+    assert_eq!(run.code, 130, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("the redeem is finishing"),
+        "{}",
+        run.stderr
+    );
+    let saved = dir
+        .path()
+        .join(format!("stream-share-{}.json", invite.provider_share_id));
+    assert_eq!(mode(&saved), 0o600, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains(&saved.file_name().unwrap().to_string_lossy().into_owned())
+            && run.stderr.contains("cdx config render"),
+        "{}",
+        run.stderr
+    );
+    let kept: serde_json::Value = serde_json::from_slice(&std::fs::read(&saved).unwrap()).unwrap();
+    assert!(kept["secret"].is_string(), "the credentials are saved");
+
+    // SIGTERM, then SIGINT: the second abandons the redeem.
+    let invite = sim.seed_invite("jane.doe@example.com", &["orders"], &[]);
+    let child = slow_redeem(
+        &sim,
+        dir.path(),
+        &invite.token,
+        std::time::Duration::from_secs(5),
+    );
+    signal(&child, "TERM");
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    signal(&child, "INT");
+    let run = wait(child);
+    assert_eq!(run.code, 130, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("may have been redeemed")
+            && run.stderr.contains("check `cdx consumer share list`"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        !dir.path()
+            .join(format!("stream-share-{}.json", invite.provider_share_id))
+            .exists()
+    );
+}

@@ -20,6 +20,8 @@ enum Kind {
     Other,
     /// Standard output was closed by its reader (`cdx ... | head -1`).
     ClosedStdout,
+    /// Interrupted by SIGINT or SIGTERM: exit 130, as a shell reports Ctrl-C.
+    Interrupted,
 }
 
 impl Failure {
@@ -37,6 +39,19 @@ impl Failure {
             message: message.into(),
             kind: Kind::Other,
         }
+    }
+
+    /// Interrupted by a signal: exit 130.
+    pub fn interrupted(message: impl Into<String>) -> Self {
+        Self {
+            message: message.into(),
+            kind: Kind::Interrupted,
+        }
+    }
+
+    /// The same message, as an interruption (exit 130).
+    pub fn into_interrupted(self) -> Self {
+        Self::interrupted(self.message)
     }
 
     /// The reader of standard output went away. Not reported: the reader chose to stop reading
@@ -60,6 +75,7 @@ impl Failure {
             Kind::Usage => 2,
             Kind::Other => 1,
             Kind::ClosedStdout => 0,
+            Kind::Interrupted => 130,
         })
     }
 

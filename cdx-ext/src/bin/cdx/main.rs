@@ -5,6 +5,7 @@ mod args;
 mod consumer;
 mod failure;
 mod files;
+mod interrupt;
 mod output;
 mod prompt;
 mod provider;

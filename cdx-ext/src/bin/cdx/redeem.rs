@@ -132,7 +132,10 @@ pub async fn run(ctx: &Context, args: RedeemArgs) -> Result<(), Failure> {
     }
 
     // 2. Redeem (once).
-    let answer = client.redeem_answer(&token, account.as_ref()).await?;
+    let (answer, interrupted) = crate::interrupt::finish_through_one_signal(async {
+        Ok(client.redeem_answer(&token, account.as_ref()).await?)
+    })
+    .await?;
 
     // 3. Save the answer exactly as it came, credentials included, before anything else can
     // fail (decoding included: a newer or broken answer must not take the spent token's
@@ -155,6 +158,13 @@ pub async fn run(ctx: &Context, args: RedeemArgs) -> Result<(), Failure> {
         };
         return Err(Failure::other(format!(
             "The token was redeemed, but the redemption could not be saved: {e}.\n  {printed}"
+        )));
+    }
+    if interrupted {
+        return Err(Failure::interrupted(format!(
+            "Interrupted: the redeem finished and its answer is saved in {} (mode 0600); nothing else was done. Write a client configuration from it with `cdx config render --from {} --config-file PATH`.",
+            save_path.display(),
+            save_path.display()
         )));
     }
     let redemption = answer.decode().map_err(|e| unreadable(e, &save_path))?;
