@@ -415,3 +415,41 @@ async fn a_signal_during_a_redeem_waits_for_the_answer_and_saves_it() {
             .exists()
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failed_stdout_after_a_redeem_still_says_where_the_files_are() {
+    let sim = sim().await;
+    let dir = tempfile::tempdir().unwrap();
+    let invite = sim.seed_invite("jane.doe@example.com", &["orders"], &[]);
+    let full = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .expect("/dev/full exists on Linux");
+    let out = support::command(&sim, false, dir.path())
+        .args([
+            "consumer",
+            "redeem",
+            &invite.token,
+            "--config-file",
+            "client.config",
+            "--config-format",
+            "librdkafka",
+        ])
+        .stdin(std::process::Stdio::null())
+        .stdout(full)
+        .output()
+        .unwrap();
+    let run = support::finish(out);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let saved = format!("stream-share-{}.json", invite.provider_share_id);
+    assert!(
+        run.stderr.contains("The token was redeemed")
+            && run.stderr.contains(&saved)
+            && run.stderr.contains("client.config")
+            && run.stderr.contains("standard output"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(mode(&dir.path().join(&saved)), 0o600);
+    assert_eq!(mode(&dir.path().join("client.config")), 0o600);
+}

@@ -226,16 +226,19 @@ pub async fn run(ctx: &Context, args: RedeemArgs) -> Result<(), Failure> {
         args.config.group_suffix.as_deref(),
         args.show_secrets,
     );
-    if let Err(f) = &printed
-        && f.is_closed_stdout()
-    {
+    if let Err(f) = printed {
+        // Saved all the same: say where, on stderr, whatever happened to stdout.
         let paths: Vec<String> = files.iter().map(|(_, p)| p.display().to_string()).collect();
-        eprintln!(
-            "Standard output was closed before the summary was printed; the redemption is saved ({}).",
-            paths.join(", ")
-        );
+        let saved = format!("the redemption is saved ({})", paths.join(", "));
+        if f.is_closed_stdout() {
+            eprintln!("Standard output was closed before the summary was printed; {saved}.");
+            return Err(f);
+        }
+        return Err(Failure::other(format!(
+            "The token was redeemed and {saved}, but the summary could not be printed: {f}"
+        )));
     }
-    printed
+    Ok(())
 }
 
 /// The token was redeemed and its answer saved to `saved`, but it does not give a usable
