@@ -453,3 +453,56 @@ async fn a_failed_stdout_after_a_redeem_still_says_where_the_files_are() {
     assert_eq!(mode(&dir.path().join(&saved)), 0o600);
     assert_eq!(mode(&dir.path().join("client.config")), 0o600);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn mistyped_flags_get_clap_suggestions_and_never_show_the_token() {
+    let sim = sim().await;
+    let dir = tempfile::tempdir().unwrap();
+    let invite = sim.seed_invite("jane.doe@example.com", &["orders"], &[]);
+    let token = invite.token.as_str();
+    std::fs::write(dir.path().join("token.txt"), token).unwrap();
+    let cases: [(&[&str], &str); 5] = [
+        (&["consumer", "redeem", "--froce", token], "--force"),
+        (&["consumer", "redeem", token, "--froce"], "--force"),
+        (&["consumer", "redeem", "--tokne", token], "--token-file"),
+        (
+            &["consumer", "token", "inspect", "--tokne-file", "token.txt"],
+            "--token-file",
+        ),
+        (&["consumer", "redeem", token, token], ""),
+    ];
+    for (args, suggestion) in cases {
+        let run = cdx(&sim, false, dir.path(), args, None);
+        assert_eq!(run.code, 2, "{args:?}: {}", run.stderr);
+        assert!(
+            run.stderr.contains("unexpected argument"),
+            "{args:?}: {}",
+            run.stderr
+        );
+        assert!(
+            run.stderr.contains(&format!("'{suggestion}")),
+            "{args:?}: {}",
+            run.stderr
+        );
+        assert!(
+            !run.stderr.contains(token) && !run.stdout.contains(token),
+            "{args:?}: {}",
+            run.stderr
+        );
+    }
+    assert_eq!(
+        sim.count(REDEEM) + sim.count(INSPECT),
+        0,
+        "nothing was sent"
+    );
+    // A token that begins with '-' is still a token (here: an unknown one, refused by the API).
+    let run = cdx(
+        &sim,
+        false,
+        dir.path(),
+        &["consumer", "token", "inspect", "-Ab3_xYz0123456789"],
+        None,
+    );
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("not found"), "{}", run.stderr);
+}

@@ -7,6 +7,7 @@ mod failure;
 mod files;
 mod interrupt;
 mod output;
+mod parse;
 mod prompt;
 mod provider;
 mod reach;
@@ -14,7 +15,7 @@ mod redeem;
 
 use args::{Cli, Command};
 use cdx_ext::{Client, ClientBuilder, RetryNotice};
-use clap::{CommandFactory as _, Parser as _};
+use clap::CommandFactory as _;
 use failure::Failure;
 use output::Printer;
 use std::process::ExitCode;
@@ -83,7 +84,7 @@ fn init_tracing() {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = parse::parse();
     init_tracing();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
