@@ -506,3 +506,65 @@ async fn mistyped_flags_get_clap_suggestions_and_never_show_the_token() {
     assert_eq!(run.code, 1, "{}", run.stderr);
     assert!(run.stderr.contains("not found"), "{}", run.stderr);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn token_files_from_other_tools_are_cleaned_or_refused() {
+    let sim = sim().await;
+    let dir = tempfile::tempdir().unwrap();
+    let invite = sim.seed_invite("jane.doe@example.com", &["orders"], &[]);
+    let token = invite.token.as_str();
+    let refused = [
+        format!("\"{token}\"\n"),
+        format!("'{token}'"),
+        format!("\u{201c}{token}\u{201d}"),
+        format!("{token}\u{200b}\n"),
+        format!("\u{2060}{token}"),
+    ];
+    for (n, text) in refused.iter().enumerate() {
+        let name = format!("bad-{n}.txt");
+        std::fs::write(dir.path().join(&name), text).unwrap();
+        let run = cdx(
+            &sim,
+            false,
+            dir.path(),
+            &["consumer", "redeem", "--token-file", &name],
+            None,
+        );
+        assert_eq!(run.code, 2, "{text:?}: {}", run.stderr);
+        assert!(
+            run.stderr.contains("invalid share token") && !run.stderr.contains(token),
+            "{text:?}: {}",
+            run.stderr
+        );
+    }
+    assert_eq!(
+        sim.count(REDEEM) + sim.count(INSPECT),
+        0,
+        "nothing was sent"
+    );
+
+    // A byte-order mark, CRLF and blank lines, as Windows editors save it: redeemed.
+    std::fs::write(
+        dir.path().join("token.txt"),
+        format!("\u{feff}{token}\r\n\r\n"),
+    )
+    .unwrap();
+    let run = cdx(
+        &sim,
+        false,
+        dir.path(),
+        &["consumer", "redeem", "--token-file", "token.txt"],
+        None,
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    // And the same from standard input.
+    let invite = sim.seed_invite("jane.doe@example.com", &["orders"], &[]);
+    let run = cdx(
+        &sim,
+        false,
+        dir.path(),
+        &["consumer", "token", "inspect", "--token-file", "-"],
+        Some(&format!("\u{feff}  {}\n", invite.token)),
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+}
