@@ -568,3 +568,52 @@ async fn token_files_from_other_tools_are_cleaned_or_refused() {
     );
     assert_eq!(run.code, 0, "{}", run.stderr);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn domain_scoped_gcp_projects_are_sent_as_given() {
+    let sim = sim().await;
+    let dir = tempfile::tempdir().unwrap();
+    let invite = sim.seed_invite("jane.doe@example.com", &["orders"], &[]);
+    sim.set_network(&invite.shared_resource_id, "GCP");
+    let bad = cdx(
+        &sim,
+        false,
+        dir.path(),
+        &[
+            "consumer",
+            "redeem",
+            &invite.token,
+            "--gcp-project",
+            "example:My-Project",
+        ],
+        None,
+    );
+    assert_eq!(bad.code, 2, "{}", bad.stderr);
+    assert!(
+        bad.stderr.contains("example.com:my-project"),
+        "{}",
+        bad.stderr
+    );
+    let run = cdx(
+        &sim,
+        false,
+        dir.path(),
+        &[
+            "consumer",
+            "redeem",
+            &invite.token,
+            "--gcp-project",
+            "example.com:my-project",
+        ],
+        None,
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let sent: Vec<serde_json::Value> = sim
+        .requests()
+        .iter()
+        .filter(|r| r.operation_id.as_deref() == Some(REDEEM))
+        .map(|r| serde_json::from_slice(&r.body).unwrap())
+        .collect();
+    assert_eq!(sent.len(), 1);
+    assert_eq!(sent[0]["gcp_project"], "example.com:my-project");
+}

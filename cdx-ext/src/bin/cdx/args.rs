@@ -147,7 +147,8 @@ pub struct RedeemArgs {
     /// Redeem over Azure Private Link from this subscription (a UUID).
     #[arg(long, value_name = "ID", group = "private_link")]
     pub azure_subscription: Option<String>,
-    /// Redeem over GCP Private Service Connect from this project.
+    /// Redeem over GCP Private Service Connect from this project (e.g. my-project, or a
+    /// domain-scoped example.com:my-project).
     #[arg(long, value_name = "ID", group = "private_link")]
     pub gcp_project: Option<String>,
     /// Redeem for the public internet even when the share's cluster is reachable only over
