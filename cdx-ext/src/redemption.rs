@@ -82,6 +82,16 @@ impl fmt::Display for BootstrapServer {
     }
 }
 
+/// What goes between a group prefix and `suffix`: a `.`, unless the suffix brings its own
+/// separator (`.`, `-` or `_`).
+pub(crate) fn group_separator(suffix: &str) -> &'static str {
+    if suffix.starts_with(['.', '-', '_']) {
+        ""
+    } else {
+        "."
+    }
+}
+
 /// Schema Registry access that came with a redemption.
 #[derive(Clone, Debug, PartialEq)]
 pub struct SchemaRegistryAccess<'a> {
@@ -280,9 +290,21 @@ impl Redemption {
             .collect()
     }
 
-    /// The prefix every consumer `group.id` must start with (e.g. `stream-share.ss-12345`).
+    /// The prefix every consumer `group.id` must start with (e.g. `stream-share.ss-12345`). An
+    /// empty or blank prefix from the server counts as none (see
+    /// [`Redemption::has_blank_group_prefix`]): it would make every group id look allowed.
     pub fn group_prefix(&self) -> Option<&str> {
-        self.resources().find_map(|r| {
+        self.group_prefixes().find(|p| !p.trim().is_empty())
+    }
+
+    /// True when the server sent a `Group` resource whose prefix is empty or blank, and no
+    /// usable one: the consumer cannot tell which group ids the share allows.
+    pub fn has_blank_group_prefix(&self) -> bool {
+        self.group_prefix().is_none() && self.group_prefixes().next().is_some()
+    }
+
+    fn group_prefixes(&self) -> impl Iterator<Item = &str> {
+        self.resources().filter_map(|r| {
             if let Resource::Group(g) = r {
                 g.group_prefix.as_deref()
             } else {
@@ -291,9 +313,12 @@ impl Redemption {
         })
     }
 
-    /// A consumer group id that satisfies the prefix rule: the prefix followed by `suffix`.
+    /// A consumer group id that satisfies the prefix rule: the prefix, then `suffix`, joined by
+    /// a `.` unless the suffix starts with `.`, `-` or `_` (`billing` and `.billing` both give
+    /// `stream-share.ss-12345.billing`).
     pub fn group_id(&self, suffix: &str) -> Option<String> {
-        self.group_prefix().map(|p| format!("{p}{suffix}"))
+        self.group_prefix()
+            .map(|p| format!("{p}{}{suffix}", group_separator(suffix)))
     }
 
     /// Resources of kinds this client does not know, exactly as received.
@@ -389,6 +414,15 @@ mod tests {
         assert_eq!(r.subjects(), ["orders-value"]);
         assert_eq!(r.group_prefix(), Some("stream-share.ss-12345"));
         assert_eq!(r.group_id(".app"), Some("stream-share.ss-12345.app".into()));
+        assert_eq!(r.group_id("app"), Some("stream-share.ss-12345.app".into()));
+        assert_eq!(r.group_id("-app"), Some("stream-share.ss-12345-app".into()));
+        assert!(!r.has_blank_group_prefix());
+        let mut v = response();
+        v["resources"][1]["group_prefix"] = json!(" ");
+        let blank: Redemption = serde_json::from_value(v).unwrap();
+        assert_eq!(blank.group_prefix(), None);
+        assert_eq!(blank.group_id(".app"), None);
+        assert!(blank.has_blank_group_prefix());
         assert_eq!(r.unknown_resources().count(), 1);
     }
 

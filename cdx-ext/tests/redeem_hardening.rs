@@ -617,3 +617,127 @@ async fn domain_scoped_gcp_projects_are_sent_as_given() {
     assert_eq!(sent.len(), 1);
     assert_eq!(sent[0]["gcp_project"], "example.com:my-project");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn group_suffixes_get_a_separator_and_an_empty_prefix_is_reported() {
+    let sim = sim().await;
+    let dir = tempfile::tempdir().unwrap();
+    let invite = sim.seed_invite("jane.doe@example.com", &["orders"], &[]);
+    let run = cdx(
+        &sim,
+        false,
+        dir.path(),
+        &[
+            "consumer",
+            "redeem",
+            &invite.token,
+            "--config-file",
+            "client.properties",
+            "--group-suffix",
+            "billing",
+        ],
+        None,
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let group = format!("stream-share.{}.billing", invite.provider_share_id);
+    let config = std::fs::read_to_string(dir.path().join("client.properties")).unwrap();
+    assert!(
+        config.contains(&format!("\ngroup.id={group}\n")),
+        "{config}"
+    );
+    assert!(run.stdout.contains(&group), "{}", run.stdout);
+
+    // An empty prefix from the server: reported, never shown as ".my-app".
+    let mut sent = answer("cdx/v1", "RedeemTokenResponse");
+    sent["resources"][1]["group_prefix"] = json!("");
+    let invite = sim.seed_invite("jane.doe@example.com", &["orders"], &[]);
+    sim.inject(Fault::once(REDEEM, FaultAction::Json(200, sent.clone())));
+    let run = cdx(
+        &sim,
+        false,
+        dir.path(),
+        &["consumer", "redeem", &invite.token],
+        None,
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(!run.stdout.contains(".my-app"), "{}", run.stdout);
+    assert!(
+        run.stderr.contains("empty consumer group prefix"),
+        "{}",
+        run.stderr
+    );
+    // With a suffix, the configuration cannot be written; the redemption is kept.
+    let invite = sim.seed_invite("jane.doe@example.com", &["orders"], &[]);
+    sent["id"] = json!("ss-empty-prefix");
+    sim.inject(Fault::once(REDEEM, FaultAction::Json(200, sent)));
+    let run = cdx(
+        &sim,
+        false,
+        dir.path(),
+        &[
+            "consumer",
+            "redeem",
+            &invite.token,
+            "--config-file",
+            "other.properties",
+            "--group-suffix",
+            "billing",
+        ],
+        None,
+    );
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("no group.id can be derived")
+            && run.stderr.contains("stream-share-ss-empty-prefix.json"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        dir.path()
+            .join("stream-share-ss-empty-prefix.json")
+            .exists()
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn deleting_the_same_share_twice_deletes_it_once() {
+    let sim = sim().await;
+    let dir = tempfile::tempdir().unwrap();
+    let invite = sim.seed_invite("jane.doe@example.com", &["orders"], &[]);
+    let redeemed = cdx(
+        &sim,
+        false,
+        dir.path(),
+        &["consumer", "redeem", &invite.token],
+        None,
+    );
+    assert_eq!(redeemed.code, 0, "{}", redeemed.stderr);
+    let id = invite.provider_share_id.as_str();
+    let run = cdx(
+        &sim,
+        false,
+        dir.path(),
+        &["consumer", "share", "delete", id, id, "--force"],
+        None,
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(sim.count("deleteCdxV1ConsumerShare"), 1);
+    assert_eq!(
+        run.stderr.matches("Deleted consumer share").count(),
+        1,
+        "{}",
+        run.stderr
+    );
+
+    let other = sim.seed_invite("john.doe@example.com", &["payments"], &[]);
+    let id = other.provider_share_id.as_str();
+    let run = cdx(
+        &sim,
+        true,
+        dir.path(),
+        &["provider", "share", "delete", id, id, "--force"],
+        None,
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(sim.count("deleteCdxV1ProviderShare"), 1);
+}

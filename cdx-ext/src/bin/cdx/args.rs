@@ -179,7 +179,9 @@ pub struct ConfigOutputArgs {
     /// The configuration file's format [default: java].
     #[arg(long, value_name = "FORMAT", value_parser = format_parser())]
     pub config_format: Option<Format>,
-    /// Write `group.id=<group prefix><SUFFIX>` into the configuration (e.g. `.billing`).
+    /// Write `group.id=<group prefix>.<SUFFIX>` into the configuration: `billing` and
+    /// `.billing` both give `stream-share.ss-12345.billing` (no `.` is added before a suffix that
+    /// starts with `.`, `-` or `_`).
     #[arg(long, value_name = "SUFFIX")]
     pub group_suffix: Option<String>,
     /// Replace existing files.

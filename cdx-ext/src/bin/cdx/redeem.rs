@@ -338,6 +338,11 @@ fn summary(
         rows.extend(network_rows(n));
     }
     output::stdout(&key_values(&rows))?;
+    if r.has_blank_group_prefix() {
+        eprintln!(
+            "Warning: the server sent an empty consumer group prefix, so cdx cannot tell which group.id the share allows; ask the provider."
+        );
+    }
     if !show {
         eprintln!(
             "Secrets are masked above: the saved files (mode 0600) hold them, and --show-secrets prints them."
