@@ -709,7 +709,8 @@ impl ApiError {
                 if let Some(p) = &d.parameter {
                     line.push_str(&format!(" (parameter {p})"));
                 }
-                line
+                // One entry, one line: a line break of the server's cannot forge another.
+                line.lines().collect::<Vec<_>>().join(" ")
             })
             .filter(|line| !line.is_empty())
             .collect();

@@ -741,3 +741,79 @@ async fn deleting_the_same_share_twice_deletes_it_once() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(sim.count("deleteCdxV1ProviderShare"), 1);
 }
+
+/// True when `text` holds a character that can drive a terminal.
+fn has_terminal_controls(text: &str) -> bool {
+    text.chars()
+        .any(|c| (c.is_control() && c != '\n') || c == '\u{202e}')
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn server_strings_cannot_drive_the_terminal() {
+    let sim = sim().await;
+    let dir = tempfile::tempdir().unwrap();
+    let hostile = "evil\u{1b}]0;pwned\u{7}\u{1b}[2J\rForged line\u{202e}";
+    let shares = json!({"api_version": "cdx/v1", "kind": "ConsumerShareList", "metadata": {},
+        "data": [{"id": "ss-1", "provider_user_name": hostile,
+                  "provider_organization_name": hostile, "status": {"phase": hostile}}]});
+    sim.inject(Fault::once(
+        "listCdxV1ConsumerShares",
+        FaultAction::Json(200, shares),
+    ));
+    let run = cdx(
+        &sim,
+        false,
+        dir.path(),
+        &["consumer", "share", "list"],
+        None,
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(!has_terminal_controls(&run.stdout), "{:?}", run.stdout);
+    assert!(
+        run.stdout.contains("evil\\u{1b}]0;pwned\\u{7}"),
+        "{}",
+        run.stdout
+    );
+
+    let resource = json!({"id": "sr-1", "display_name": hostile, "organization_name": hostile,
+        "description": format!("line one\n{hostile}")});
+    sim.inject(Fault::once(
+        "getCdxV1ConsumerSharedResource",
+        FaultAction::Json(200, resource),
+    ));
+    let run = cdx(
+        &sim,
+        false,
+        dir.path(),
+        &["consumer", "resource", "describe", "sr-1"],
+        None,
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(!has_terminal_controls(&run.stdout), "{:?}", run.stdout);
+    assert_eq!(
+        run.stdout.lines().count(),
+        7,
+        "no forged line: {}",
+        run.stdout
+    );
+
+    // Error details too.
+    let failure =
+        json!({"errors": [{"code": "bad", "detail": format!("{hostile}\nError: forged")}]});
+    sim.inject(Fault::once(
+        "listCdxV1ConsumerShares",
+        FaultAction::Json(400, failure),
+    ));
+    let run = cdx(
+        &sim,
+        false,
+        dir.path(),
+        &["consumer", "share", "list"],
+        None,
+    );
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(!has_terminal_controls(&run.stderr), "{:?}", run.stderr);
+    assert!(run.stderr.contains("pwned"), "{}", run.stderr);
+    let starts = run.stderr.lines().filter(|l| l.starts_with("Error:"));
+    assert_eq!(starts.count(), 1, "no forged line: {}", run.stderr);
+}
