@@ -817,3 +817,37 @@ async fn server_strings_cannot_drive_the_terminal() {
     let starts = run.stderr.lines().filter(|l| l.starts_with("Error:"));
     assert_eq!(starts.count(), 1, "no forged line: {}", run.stderr);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_answer_over_the_size_cap_is_saved_then_refused() {
+    let sim = sim().await;
+    let dir = tempfile::tempdir().unwrap();
+    let invite = sim.seed_invite("jane.doe@example.com", &["orders"], &[]);
+    let cap = cdx_ext::DEFAULT_MAX_RESPONSE_BYTES;
+    let mut sent = answer("cdx/v1", "RedeemTokenResponse");
+    sent["padding"] = json!("x".repeat(cap));
+    sim.inject(Fault::once(REDEEM, FaultAction::Json(200, sent)));
+    let run = cdx(
+        &sim,
+        false,
+        dir.path(),
+        &["consumer", "redeem", &invite.token],
+        None,
+    );
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("larger than the 16 MiB response size limit")
+            && run.stderr.contains("The beginning of the server's answer")
+            && run.stderr.contains("stream-share-unknown.json"),
+        "{}",
+        run.stderr
+    );
+    let saved = dir.path().join("stream-share-unknown.json");
+    assert_eq!(
+        std::fs::metadata(&saved).unwrap().len(),
+        cap as u64,
+        "the first 16 MiB"
+    );
+    assert_eq!(mode(&saved), 0o600);
+}

@@ -167,7 +167,9 @@ pub async fn run(ctx: &Context, args: RedeemArgs) -> Result<(), Failure> {
             save_path.display()
         )));
     }
-    let redemption = answer.decode().map_err(|e| unreadable(e, &save_path))?;
+    let redemption = answer
+        .decode()
+        .map_err(|e| unreadable(e, &save_path, answer.is_complete()))?;
     let mut files = vec![("Redemption", save_path.clone())];
 
     // 4. The client configuration.
@@ -243,11 +245,13 @@ pub async fn run(ctx: &Context, args: RedeemArgs) -> Result<(), Failure> {
 
 /// The token was redeemed and its answer saved to `saved`, but it does not give a usable
 /// redemption: say so, and where the answer is.
-fn unreadable(e: cdx_ext::Error, saved: &Path) -> Failure {
-    let saved = format!(
-        "The server's answer is saved, exactly as received, in {} (mode 0600).",
-        saved.display()
-    );
+fn unreadable(e: cdx_ext::Error, saved: &Path, complete: bool) -> Failure {
+    let what = if complete {
+        "The server's answer is saved, exactly as received,"
+    } else {
+        "The beginning of the server's answer, up to the limit, is saved"
+    };
+    let saved = format!("{what} in {} (mode 0600).", saved.display());
     let message = match e {
         cdx_ext::Error::InvalidResponse(r) => format!(
             "The token was redeemed, but the credentials could not be read from the answer: {}.\n  {saved}\n  The share exists: `cdx consumer share list` shows it.{}",
