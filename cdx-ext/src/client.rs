@@ -272,6 +272,7 @@ impl ClientBuilder {
         Ok(Client {
             inner: cdx_client::Client::new_with_client(&base_url, http),
             retry: self.retry,
+            timeouts: (self.timeout, self.connect_timeout),
             page_size: self.page_size,
             max_response_bytes: self.max_response_bytes,
             on_retry: self.on_retry,
@@ -321,6 +322,7 @@ fn is_loopback(url: &reqwest::Url) -> bool {
 pub struct Client {
     inner: cdx_client::Client,
     retry: RetryPolicy,
+    timeouts: (Duration, Duration),
     page_size: u8,
     max_response_bytes: usize,
     on_retry: Option<RetryHook>,
@@ -434,7 +436,9 @@ impl Client {
                 }
                 let error = match result {
                     Ok(value) => return Ok(value),
-                    Err(e) => Error::from_generated(operation, e, meta).await,
+                    Err(e) => Error::from_generated(operation, e, meta)
+                        .await
+                        .with_timeouts(self.timeouts.0, self.timeouts.1),
                 };
                 let Some(wait) = self.retry.next_wait(operation, &error, attempt, waited) else {
                     tracing::debug!(attempt, status, request_id = error.request_id(), "giving up: {}", first_line(&error));

@@ -15,6 +15,11 @@ pub struct Cli {
     /// The API's base URL.
     #[arg(long, global = true, env = "CDX_API_URL", value_name = "URL")]
     pub api_url: Option<String>,
+    /// Seconds to wait for each answer of the API (the request timeout), 1 to 3600 [default:
+    /// 30]. Setting up a connection waits at most 10 s of it.
+    #[arg(long, global = true, env = "CDX_TIMEOUT", value_name = "SECONDS",
+          value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub timeout: Option<u64>,
     /// Output format. json and yaml print the API's objects for list, describe and inspect
     /// commands, and cdx's summary (files written, secrets masked) for redeem.
     #[arg(short, long, global = true, value_enum, default_value_t = Output::Human)]

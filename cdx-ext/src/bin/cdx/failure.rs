@@ -116,6 +116,9 @@ impl From<cdx_ext::Error> for Failure {
         if (redeem && e.outcome_unknown()) || spent {
             message.push_str("\n  Run `cdx consumer share list` to find the share.");
         }
+        if matches!(e, E::Timeout { .. }) {
+            message.push_str("\n  Wait longer with --timeout SECONDS (or CDX_TIMEOUT).");
+        }
         if usage {
             Self::usage(message)
         } else {

@@ -23,6 +23,7 @@ use std::process::ExitCode;
 /// What every command gets: the parsed global options.
 pub struct Context {
     api_url: Option<String>,
+    timeout: Option<u64>,
     /// How results are printed.
     pub printer: Printer,
 }
@@ -33,6 +34,12 @@ impl Context {
         let mut builder = ClientBuilder::from_env()?;
         if let Some(url) = &self.api_url {
             builder = builder.base_url(url.clone());
+        }
+        if let Some(seconds) = self.timeout {
+            let timeout = std::time::Duration::from_secs(seconds);
+            builder = builder
+                .timeout(timeout)
+                .connect_timeout(timeout.min(std::time::Duration::from_secs(10)));
         }
         Ok(builder.on_retry(announce_retry).build()?)
     }
@@ -115,6 +122,7 @@ fn main() -> ExitCode {
 async fn run(cli: Cli) -> Result<(), Failure> {
     let ctx = Context {
         api_url: cli.api_url,
+        timeout: cli.timeout,
         printer: Printer(cli.output),
     };
     match cli.command {
