@@ -280,8 +280,23 @@ impl ClientBuilder {
     }
 }
 
+/// `url` as it may be shown: without the user name and password of a `user:pass@host` URL.
+fn without_user_info(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_string();
+    };
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    match rest[..authority_end].rfind('@') {
+        Some(at) => format!("{scheme}://<user info removed>@{}", &rest[at + 1..]),
+        None => url.to_string(),
+    }
+}
+
 fn validate_base_url(url: &str) -> Result<String, InvalidInput> {
     let invalid = |reason: &str| InvalidInput::new("API base URL", reason);
+    // Messages quote the URL: never with the credentials it might carry.
+    let shown = without_user_info(url.trim());
+    let url = &shown;
     let parsed = reqwest::Url::parse(url.trim())
         .map_err(|e| invalid(&format!("{url:?} is not a URL ({e})")))?;
     if !matches!(parsed.scheme(), "http" | "https") || parsed.host_str().is_none() {
@@ -534,6 +549,15 @@ mod tests {
             "api.confluent.cloud",
         ] {
             assert!(validate_base_url(bad).is_err(), "{bad}");
+        }
+        for secret in [
+            "https://user:s3cret@api.confluent.cloud",
+            "http://user:s3cret@10.0.0.1",
+            "https://user:s3cret@",
+            "https://us@er:s3cret@api.confluent.cloud/x",
+        ] {
+            let err = validate_base_url(secret).unwrap_err().to_string();
+            assert!(!err.contains("s3cret") && !err.contains("user"), "{err}");
         }
         let err = validate_base_url("http://api.confluent.cloud").unwrap_err();
         assert!(err.to_string().contains("https://"), "{err}");

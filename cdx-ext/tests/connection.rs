@@ -122,3 +122,57 @@ fn a_refused_certificate_is_explained_and_not_retried() {
     );
     assert_eq!(handshakes.load(Ordering::SeqCst), 1, "not retried");
 }
+
+#[test]
+fn the_api_url_setting_defaults_and_never_echoes_credentials() {
+    // --help names the default.
+    let help = cdx(None, &["--help"]);
+    assert_eq!(help.code, 0, "{}", help.stderr);
+    assert!(
+        help.stdout.contains(cdx_ext::DEFAULT_API_URL),
+        "{}",
+        help.stdout
+    );
+
+    // An empty CDX_API_URL means the default: the URL is accepted (the run then fails on the
+    // pre-flight check of a missing --save directory, before anything is sent), where a bad one
+    // is refused first.
+    let run = cdx(
+        Some("ftp://example.com"),
+        &["consumer", "redeem", "tok", "--save", "missing-dir/x.json"],
+    );
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("API base URL"), "{}", run.stderr);
+    for empty in ["", "  "] {
+        let run = cdx(
+            Some(empty),
+            &["consumer", "redeem", "tok", "--save", "missing-dir/x.json"],
+        );
+        assert_eq!(run.code, 2, "{empty:?}: {}", run.stderr);
+        assert!(
+            run.stderr.contains("missing-dir") && !run.stderr.contains("API base URL"),
+            "{empty:?}: {}",
+            run.stderr
+        );
+    }
+
+    // User info in the URL is refused and never shown.
+    for url in [
+        "https://jane:pa55word@api.confluent.cloud",
+        "http://jane:pa55word@example.com",
+        "https://jane:pa55word@",
+    ] {
+        let run = cdx(Some(url), &["consumer", "share", "list"]);
+        assert_eq!(run.code, 2, "{url}: {}", run.stderr);
+        assert!(
+            run.stderr.contains("API base URL")
+                && !run.stderr.contains("pa55word")
+                && !run.stderr.contains("jane"),
+            "{url}: {}",
+            run.stderr
+        );
+        let run = cdx(None, &["--api-url", url, "consumer", "share", "list"]);
+        assert_eq!(run.code, 2, "{url}: {}", run.stderr);
+        assert!(!run.stderr.contains("pa55word"), "{url}: {}", run.stderr);
+    }
+}

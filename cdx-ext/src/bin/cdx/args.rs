@@ -12,7 +12,8 @@ use std::path::PathBuf;
 #[derive(Debug, Parser)]
 #[command(name = "cdx", version, propagate_version = true, max_term_width = 100)]
 pub struct Cli {
-    /// The API's base URL.
+    /// The API's base URL [default: https://api.confluent.cloud]. An empty value means the
+    /// default.
     #[arg(long, global = true, env = "CDX_API_URL", value_name = "URL")]
     pub api_url: Option<String>,
     /// Seconds to wait for each answer of the API (the request timeout), 1 to 3600 [default:

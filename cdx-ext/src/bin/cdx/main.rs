@@ -121,7 +121,8 @@ fn main() -> ExitCode {
 
 async fn run(cli: Cli) -> Result<(), Failure> {
     let ctx = Context {
-        api_url: cli.api_url,
+        // Empty (`CDX_API_URL=` in a script) means the default, as an unset variable does.
+        api_url: cli.api_url.filter(|url| !url.trim().is_empty()),
         timeout: cli.timeout,
         printer: Printer(cli.output),
     };

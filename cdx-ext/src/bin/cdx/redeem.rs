@@ -86,6 +86,7 @@ pub async fn run(ctx: &Context, args: RedeemArgs) -> Result<(), Failure> {
     // 1. Check everything before the single-use token is sent.
     let token = read_token(&args.token)?;
     let account = account(&args)?;
+    let client = ctx.client()?;
     let policy = overwrite(args.config.force);
     if args.config.config_file.is_none()
         && (args.config.config_format.is_some() || args.config.group_suffix.is_some())
@@ -123,7 +124,6 @@ pub async fn run(ctx: &Context, args: RedeemArgs) -> Result<(), Failure> {
     options
         .check()
         .map_err(|e| Failure::usage(format!("{e}. Nothing was sent.")))?;
-    let client = ctx.client()?;
     // A redeem without an account gives credentials for public endpoints: look at what the
     // token shares first (this does not spend it).
     if account.is_none() && !args.public {
