@@ -321,7 +321,7 @@ fn slow_redeem(
     use std::process::Stdio;
     sim.inject(Fault::once(REDEEM, FaultAction::Delay(delay)));
     let before = sim.count(REDEEM);
-    let child = support::command(sim, false, dir)
+    let mut child = support::command(sim, false, dir)
         .args(["consumer", "redeem", token])
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
@@ -334,6 +334,8 @@ fn slow_redeem(
         }
         std::thread::sleep(std::time::Duration::from_millis(10));
     }
+    let _ = child.kill();
+    let _ = child.wait();
     panic!("the redeem never reached the simulator");
 }
 

@@ -12,9 +12,9 @@ use std::path::PathBuf;
 #[derive(Debug, Parser)]
 #[command(name = "cdx", version, propagate_version = true, max_term_width = 100)]
 pub struct Cli {
-    /// The API's base URL [default: https://api.confluent.cloud]. An empty value means the
-    /// default.
-    #[arg(long, global = true, env = "CDX_API_URL", value_name = "URL")]
+    /// The API's base URL (its default, `cdx_ext::DEFAULT_API_URL`, is shown in the help).
+    #[arg(long, global = true, env = "CDX_API_URL", value_name = "URL",
+          help = format!("The API's base URL [default: {}]. An empty value means the default", cdx_ext::DEFAULT_API_URL))]
     pub api_url: Option<String>,
     /// Seconds to wait for each answer of the API (the request timeout), 1 to 3600 [default:
     /// 30]. Setting up a connection waits at most 10 s of it.
