@@ -287,7 +287,7 @@ fn without_user_info(url: &str) -> String {
     };
     let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
     match rest[..authority_end].rfind('@') {
-        Some(at) => format!("{scheme}://<user info removed>@{}", &rest[at + 1..]),
+        Some(at) => format!("{scheme}://<credentials removed>@{}", &rest[at + 1..]),
         None => url.to_string(),
     }
 }
