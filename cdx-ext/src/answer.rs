@@ -141,7 +141,9 @@ pub(crate) async fn send(
     };
     client.pre::<Failure>(&mut request, &info).await?;
     let result = client.exec(request, &info).await;
-    client.post::<Failure>(&result, &info).await?;
+    // Without the client's cap on announced lengths: an over-long answer is read up to `limit`
+    // below and kept, since the token is spent.
+    cdx_client::with_response_limit(usize::MAX, client.post::<Failure>(&result, &info)).await?;
     let mut response = result?;
     match response.status().as_u16() {
         200 => {

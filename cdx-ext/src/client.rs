@@ -221,9 +221,10 @@ impl ClientBuilder {
         self
     }
 
-    /// The largest redeem answer read, in bytes (default [`DEFAULT_MAX_RESPONSE_BYTES`], 16 MiB).
-    /// A longer answer is read up to the limit and kept ([`crate::RedeemAnswer`]), then reported
-    /// as an [`Error::InvalidResponse`]: a real one is a few kilobytes.
+    /// The largest response body read, in bytes (default [`DEFAULT_MAX_RESPONSE_BYTES`], 16
+    /// MiB): real answers are kilobytes. A response that announces a longer body is refused
+    /// unread ([`Error::InvalidResponse`], not retried); a longer redeem answer is read up to the
+    /// limit and kept ([`crate::RedeemAnswer`]), then reported the same way.
     pub fn max_response_bytes(mut self, bytes: usize) -> Self {
         self.max_response_bytes = bytes;
         self
@@ -422,7 +423,11 @@ impl Client {
             let mut attempt = 1;
             loop {
                 let started = Instant::now();
-                let (result, meta) = cdx_client::capture_response_meta(send(&self.inner)).await;
+                let (result, meta) = cdx_client::with_response_limit(
+                    self.max_response_bytes,
+                    cdx_client::capture_response_meta(send(&self.inner)),
+                )
+                .await;
                 // The fields are computed only for a subscriber that wants them: this loop is on
                 // every call's path.
                 let traced = tracing::enabled!(tracing::Level::DEBUG);

@@ -367,6 +367,23 @@ impl Error {
                 not_sent: false,
             },
             G::InvalidUpgrade(e) => Self::transport(operation, &e),
+            G::Custom(message) if message.starts_with(cdx_client::RESPONSE_TOO_LARGE) => {
+                let length = message.rsplit_once(": ").map_or("", |(_, n)| n);
+                let (length, limit) = length.split_once(" > ").unwrap_or(("?", "?"));
+                let limit = limit.parse().map_or(limit.to_string(), crate::answer::size);
+                let empty = HeaderMap::new();
+                let headers = headers.unwrap_or(&empty);
+                Self::InvalidResponse(Box::new(InvalidResponse {
+                    operation,
+                    status,
+                    request_id: header(headers, "x-request-id"),
+                    content_type: header(headers, "content-type"),
+                    reason: format!(
+                        "it is {length} bytes long, larger than the {limit} response size limit, so it was not read"
+                    ),
+                    excerpt: None,
+                }))
+            }
             G::Custom(message) => Self::Transport {
                 operation,
                 message,

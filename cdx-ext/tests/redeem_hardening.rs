@@ -853,3 +853,32 @@ async fn an_answer_over_the_size_cap_is_saved_then_refused() {
     );
     assert_eq!(mode(&saved), 0o600);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn other_answers_over_the_size_cap_are_refused_unread() {
+    let sim = sim().await;
+    let dir = tempfile::tempdir().unwrap();
+    let cap = cdx_ext::DEFAULT_MAX_RESPONSE_BYTES;
+    let list = json!({"api_version": "cdx/v1", "kind": "ConsumerShareList", "metadata": {},
+        "data": [{"id": "ss-1", "provider_user_name": "x".repeat(cap)}]});
+    sim.inject(Fault {
+        operation_id: Some("listCdxV1ConsumerShares".into()),
+        times: 4,
+        action: FaultAction::Json(200, list),
+    });
+    let run = cdx(
+        &sim,
+        false,
+        dir.path(),
+        &["consumer", "share", "list"],
+        None,
+    );
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("larger than the 16 MiB response size limit, so it was not read"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(sim.count("listCdxV1ConsumerShares"), 1, "not retried");
+}
