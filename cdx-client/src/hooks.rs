@@ -22,6 +22,20 @@ tokio::task_local! {
     static CAPTURE: RefCell<Option<ResponseMeta>>;
 }
 
+tokio::task_local! {
+    static LIMIT: usize;
+}
+
+/// The start of the [`Error::Custom`] message of a response refused by [`with_response_limit`].
+pub const RESPONSE_TOO_LARGE: &str = "the response announces more bytes than the limit";
+
+/// Runs `call` (a generated method) with a cap on the response body: a response whose
+/// `Content-Length` is over `limit` bytes fails with [`Error::Custom`] (message starting with
+/// [`RESPONSE_TOO_LARGE`]) before its body is read.
+pub async fn with_response_limit<F: Future>(limit: usize, call: F) -> F::Output {
+    LIMIT.scope(limit, call).await
+}
+
 /// Runs `call` (a generated method) and also returns the status and headers of the response it
 /// received, if any. progenitor's `InvalidResponsePayload` and `ResponseBodyError` errors do not
 /// carry the status; callers that report errors need it ("HTTP 502 with an HTML body").
@@ -73,6 +87,14 @@ impl ClientHooks for Client {
                     url: response.url().clone(),
                 })
             });
+            let length = response.content_length();
+            if let (Ok(limit), Some(length)) = (LIMIT.try_with(|l| *l), length)
+                && length > limit as u64
+            {
+                return Err(Error::Custom(format!(
+                    "{RESPONSE_TOO_LARGE}: {length} > {limit}"
+                )));
+            }
         }
         Ok(())
     }

@@ -22,4 +22,7 @@ mod generated;
 mod hooks;
 
 pub use generated::*;
-pub use hooks::{ResponseMeta, capture_response_meta, image_content_type};
+pub use hooks::{
+    RESPONSE_TOO_LARGE, ResponseMeta, capture_response_meta, image_content_type,
+    with_response_limit,
+};

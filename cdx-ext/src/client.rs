@@ -15,6 +15,8 @@ use std::time::{Duration, Instant};
 
 /// The Confluent Cloud API.
 pub const DEFAULT_API_URL: &str = "https://api.confluent.cloud";
+/// The largest response body read by default (16 MiB); see [`ClientBuilder::max_response_bytes`].
+pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 16 * 1024 * 1024;
 /// `User-Agent` of every request.
 pub const USER_AGENT: &str = concat!("cdx/", env!("CARGO_PKG_VERSION"));
 
@@ -105,6 +107,7 @@ pub struct ClientBuilder {
     connect_timeout: Duration,
     retry: RetryPolicy,
     page_size: u8,
+    max_response_bytes: usize,
     on_retry: Option<RetryHook>,
 }
 
@@ -117,6 +120,7 @@ impl fmt::Debug for ClientBuilder {
             .field("connect_timeout", &self.connect_timeout)
             .field("retry", &self.retry)
             .field("page_size", &self.page_size)
+            .field("max_response_bytes", &self.max_response_bytes)
             .finish_non_exhaustive()
     }
 }
@@ -130,6 +134,7 @@ impl Default for ClientBuilder {
             connect_timeout: Duration::from_secs(10),
             retry: RetryPolicy::default(),
             page_size: 100,
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
             on_retry: None,
         }
     }
@@ -216,6 +221,15 @@ impl ClientBuilder {
         self
     }
 
+    /// The largest response body read, in bytes (default [`DEFAULT_MAX_RESPONSE_BYTES`], 16
+    /// MiB): real answers are kilobytes. A response that announces a longer body is refused
+    /// unread ([`Error::InvalidResponse`], not retried); a longer redeem answer is read up to the
+    /// limit and kept ([`crate::RedeemAnswer`]), then reported the same way.
+    pub fn max_response_bytes(mut self, bytes: usize) -> Self {
+        self.max_response_bytes = bytes;
+        self
+    }
+
     /// Called before every retry wait (e.g. to tell a user the client is rate-limited).
     pub fn on_retry(mut self, hook: impl Fn(&RetryNotice) + Send + Sync + 'static) -> Self {
         self.on_retry = Some(Arc::new(hook));
@@ -239,6 +253,11 @@ impl ClientBuilder {
                 InvalidInput::new("retry policy", "max_attempts must be at least 1").into(),
             );
         }
+        if self.max_response_bytes == 0 {
+            return Err(
+                InvalidInput::new("response size limit", "it must be at least 1 byte").into(),
+            );
+        }
         let mut headers = HeaderMap::new();
         headers.insert(AUTHORIZATION, credentials.header());
         let http = reqwest::Client::builder()
@@ -254,14 +273,31 @@ impl ClientBuilder {
         Ok(Client {
             inner: cdx_client::Client::new_with_client(&base_url, http),
             retry: self.retry,
+            timeouts: (self.timeout, self.connect_timeout),
             page_size: self.page_size,
+            max_response_bytes: self.max_response_bytes,
             on_retry: self.on_retry,
         })
     }
 }
 
+/// `url` as it may be shown: without the user name and password of a `user:pass@host` URL.
+fn without_user_info(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_string();
+    };
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    match rest[..authority_end].rfind('@') {
+        Some(at) => format!("{scheme}://<credentials removed>@{}", &rest[at + 1..]),
+        None => url.to_string(),
+    }
+}
+
 fn validate_base_url(url: &str) -> Result<String, InvalidInput> {
     let invalid = |reason: &str| InvalidInput::new("API base URL", reason);
+    // Messages quote the URL: never with the credentials it might carry.
+    let shown = without_user_info(url.trim());
+    let url = &shown;
     let parsed = reqwest::Url::parse(url.trim())
         .map_err(|e| invalid(&format!("{url:?} is not a URL ({e})")))?;
     if !matches!(parsed.scheme(), "http" | "https") || parsed.host_str().is_none() {
@@ -302,7 +338,9 @@ fn is_loopback(url: &reqwest::Url) -> bool {
 pub struct Client {
     inner: cdx_client::Client,
     retry: RetryPolicy,
+    timeouts: (Duration, Duration),
     page_size: u8,
+    max_response_bytes: usize,
     on_retry: Option<RetryHook>,
 }
 
@@ -337,6 +375,11 @@ impl Client {
     pub fn base_url(&self) -> &str {
         use progenitor_client::ClientInfo;
         self.inner.baseurl()
+    }
+
+    /// The largest response body read, in bytes.
+    pub(crate) fn max_response_bytes(&self) -> usize {
+        self.max_response_bytes
     }
 
     /// Items per page, as the generated client takes it (checked to be 1 to 100 on build).
@@ -380,7 +423,11 @@ impl Client {
             let mut attempt = 1;
             loop {
                 let started = Instant::now();
-                let (result, meta) = cdx_client::capture_response_meta(send(&self.inner)).await;
+                let (result, meta) = cdx_client::with_response_limit(
+                    self.max_response_bytes,
+                    cdx_client::capture_response_meta(send(&self.inner)),
+                )
+                .await;
                 // The fields are computed only for a subscriber that wants them: this loop is on
                 // every call's path.
                 let traced = tracing::enabled!(tracing::Level::DEBUG);
@@ -409,7 +456,9 @@ impl Client {
                 }
                 let error = match result {
                     Ok(value) => return Ok(value),
-                    Err(e) => Error::from_generated(operation, e, meta).await,
+                    Err(e) => Error::from_generated(operation, e, meta)
+                        .await
+                        .with_timeouts(self.timeouts.0, self.timeouts.1),
                 };
                 let Some(wait) = self.retry.next_wait(operation, &error, attempt, waited) else {
                     tracing::debug!(attempt, status, request_id = error.request_id(), "giving up: {}", first_line(&error));
@@ -505,6 +554,15 @@ mod tests {
             "api.confluent.cloud",
         ] {
             assert!(validate_base_url(bad).is_err(), "{bad}");
+        }
+        for secret in [
+            "https://user:s3cret@api.confluent.cloud",
+            "http://user:s3cret@10.0.0.1",
+            "https://user:s3cret@",
+            "https://us@er:s3cret@api.confluent.cloud/x",
+        ] {
+            let err = validate_base_url(secret).unwrap_err().to_string();
+            assert!(!err.contains("s3cret") && !err.contains("user"), "{err}");
         }
         let err = validate_base_url("http://api.confluent.cloud").unwrap_err();
         assert!(err.to_string().contains("https://"), "{err}");

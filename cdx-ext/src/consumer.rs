@@ -1,5 +1,6 @@
 //! Consumer operations: shares offered to you, their resources and networks, and share tokens.
 
+use crate::answer::{self, RedeemAnswer};
 use crate::client::Client;
 use crate::error::{Error, InvalidInput, Result};
 use crate::operation::Operation;
@@ -245,12 +246,25 @@ impl Client {
     ///
     /// A token is single-use. This request is retried only when it provably never reached the
     /// server (a 429, a refused connection); after any other failure the token may be spent,
-    /// and the error says so.
+    /// and the error says so. To keep the answer even when it does not decode, use
+    /// [`Client::redeem_answer`].
     pub async fn redeem(
         &self,
         token: &ShareToken,
         account: Option<&PrivateLinkAccount>,
     ) -> Result<Redemption> {
+        self.redeem_answer(token, account).await?.decode()
+    }
+
+    /// Redeems a token as [`Client::redeem`] does, returning the successful answer undecoded:
+    /// save [`RedeemAnswer::expose_body`] before [`RedeemAnswer::decode`], and nothing the
+    /// spent token returned can be lost. The body is read up to
+    /// [`crate::ClientBuilder::max_response_bytes`].
+    pub async fn redeem_answer(
+        &self,
+        token: &ShareToken,
+        account: Option<&PrivateLinkAccount>,
+    ) -> Result<RedeemAnswer> {
         let mut body = types::CdxV1RedeemTokenRequest {
             token: token.as_secret().clone(),
             aws_account: None,
@@ -269,14 +283,13 @@ impl Client {
                 )
             }
         }
-        let body = &body;
+        let (body, limit) = (&body, self.max_response_bytes());
         let response = self
             .call(Operation::RedeemSharedToken, move |c| {
-                c.redeem_cdx_v1_shared_token(body)
+                answer::send(c, body, limit)
             })
             .await
             .map_err(|e| e.scrub(token.expose_secret()))?;
-        Redemption::try_from(response.into_inner())
-            .map_err(|e| Error::IncompleteRedemption(Box::new(e)))
+        Ok(RedeemAnswer::new(response, limit))
     }
 }

@@ -48,13 +48,19 @@ pub enum Error {
     /// No response within the client's timeout. The request may have reached the server. (A
     /// connection that could not be set up in time is [`Error::Transport`] with `not_sent`.)
     #[error(
-        "Timed out trying to {}: no response within the client's timeout; the request may still have reached the server.{}",
+        "Timed out trying to {}: no response within {}; the request may still have reached the server.{}",
         operation.action(),
+        match .after {
+            Some(after) => format!("{} s (the request timeout)", after.as_secs_f64()),
+            None => "the client's request timeout".to_string(),
+        },
         unknown_outcome_hint(*.operation)
     )]
     Timeout {
         /// The operation.
         operation: Operation,
+        /// The request timeout that ran out ([`crate::ClientBuilder::timeout`]), when known.
+        after: Option<Duration>,
     },
     /// The connection failed, or broke while the response was read.
     #[error(
@@ -78,6 +84,20 @@ pub enum Error {
         "The token was redeemed, but {0}. The share now exists: find it with the consumer shares list, and contact the provider for working credentials."
     )]
     IncompleteRedemption(Box<crate::redemption::IncompleteRedemption>),
+    /// The server's TLS certificate was not accepted (self-signed, expired, for another name, or
+    /// from an authority this machine does not trust). The request was not sent, and is not
+    /// retried: the same certificate would be refused again.
+    #[error(
+        "Could not {}: the server's TLS certificate was not accepted ({reason}). Check the API URL ({}); behind a proxy that inspects TLS, its certificate authority must be trusted by this machine. The request was not sent.",
+        operation.action(),
+        crate::client::ENV_API_URL
+    )]
+    Certificate {
+        /// The operation.
+        operation: Operation,
+        /// What the TLS library said about the certificate, e.g. `self-signed certificate`.
+        reason: String,
+    },
     /// The server's pagination repeated a page token: the listing would never end.
     #[error(
         "{operation}: the API returned page token {page_token:?} twice; stopped paging to avoid an endless loop"
@@ -184,8 +204,9 @@ impl Error {
         match self {
             Self::InvalidInput(_) => None,
             Self::InvalidResponse(r) => Some(r.operation),
-            Self::Timeout { operation }
+            Self::Timeout { operation, .. }
             | Self::Transport { operation, .. }
+            | Self::Certificate { operation, .. }
             | Self::PaginationLoop { operation, .. } => Some(*operation),
             Self::IncompleteRedemption(_) => Some(Operation::RedeemSharedToken),
             other => other.api().map(|a| a.operation),
@@ -244,22 +265,49 @@ impl Error {
     pub fn request_not_processed(&self) -> bool {
         matches!(
             self,
-            Self::RateLimited(_) | Self::InvalidInput(_) | Self::Transport { not_sent: true, .. }
+            Self::RateLimited(_)
+                | Self::InvalidInput(_)
+                | Self::Transport { not_sent: true, .. }
+                | Self::Certificate { .. }
         )
+    }
+
+    /// The error with the client's timeouts in its message (a request timeout, a connect
+    /// timeout), so the user knows which one ran out.
+    pub(crate) fn with_timeouts(mut self, request: Duration, connect: Duration) -> Self {
+        match &mut self {
+            Self::Timeout { after, .. } => *after = Some(request),
+            Self::Transport { message, .. } if message == CONNECT_TIMEOUT => {
+                *message = format!("{CONNECT_TIMEOUT} of {} s", connect.as_secs_f64());
+            }
+            _ => {}
+        }
+        self
     }
 
     pub(crate) fn transport(operation: Operation, err: &reqwest::Error) -> Self {
         // A connect failure (refused, unreachable, TLS set-up, connect timeout) comes before the
         // request is written: checked first, so a connect timeout still counts as not sent.
         if err.is_connect() {
+            let message = transport_message(err);
+            if let Some(reason) = certificate_problem(&message) {
+                return Self::Certificate { operation, reason };
+            }
             return Self::Transport {
                 operation,
-                message: transport_message(err),
+                message: if err.is_timeout() {
+                    CONNECT_TIMEOUT.to_string()
+                } else {
+                    message
+                },
                 not_sent: true,
             };
         }
         if err.is_timeout() {
-            return Self::Timeout { operation };
+            return Self::Timeout {
+                operation,
+                after: None,
+            };
         }
         Self::Transport {
             operation,
@@ -319,6 +367,23 @@ impl Error {
                 not_sent: false,
             },
             G::InvalidUpgrade(e) => Self::transport(operation, &e),
+            G::Custom(message) if message.starts_with(cdx_client::RESPONSE_TOO_LARGE) => {
+                let length = message.rsplit_once(": ").map_or("", |(_, n)| n);
+                let (length, limit) = length.split_once(" > ").unwrap_or(("?", "?"));
+                let limit = limit.parse().map_or(limit.to_string(), crate::answer::size);
+                let empty = HeaderMap::new();
+                let headers = headers.unwrap_or(&empty);
+                Self::InvalidResponse(Box::new(InvalidResponse {
+                    operation,
+                    status,
+                    request_id: header(headers, "x-request-id"),
+                    content_type: header(headers, "content-type"),
+                    reason: format!(
+                        "it is {length} bytes long, larger than the {limit} response size limit, so it was not read"
+                    ),
+                    excerpt: None,
+                }))
+            }
             G::Custom(message) => Self::Transport {
                 operation,
                 message,
@@ -400,7 +465,7 @@ impl Error {
         Self::InvalidResponse(Box::new(r))
     }
 
-    fn invalid_body(
+    pub(crate) fn invalid_body(
         operation: Operation,
         status: StatusCode,
         headers: &HeaderMap,
@@ -495,6 +560,35 @@ fn unknown_outcome_hint(operation: Operation) -> &'static str {
     } else {
         ""
     }
+}
+
+/// A connect timeout's message ([`Error::with_timeouts`] adds the duration).
+const CONNECT_TIMEOUT: &str = "no connection within the connect timeout";
+
+/// What a TLS library said about a refused certificate, as a short phrase, or `None` when the
+/// failure is not about the certificate. OpenSSL ends its line with the reason in parentheses
+/// (`... certificate verify failed:...: (self-signed certificate)`); rustls says `invalid peer
+/// certificate: <reason>`.
+fn certificate_problem(message: &str) -> Option<String> {
+    let lower = message.to_ascii_lowercase();
+    if !lower.contains("certificate") {
+        return None;
+    }
+    let in_parens = message
+        .rsplit_once('(')
+        .and_then(|(_, rest)| rest.split_once(')'))
+        .map(|(reason, _)| reason.trim())
+        .filter(|r| r.to_ascii_lowercase().contains("certificate"));
+    let after_colon = message
+        .split_once("invalid peer certificate:")
+        .map(|(_, reason)| reason.trim());
+    Some(
+        in_parens
+            .or(after_colon)
+            .filter(|r| !r.is_empty())
+            .unwrap_or("certificate verify failed")
+            .to_string(),
+    )
 }
 
 /// reqwest's message with its source chain, which says what actually failed ("connection
@@ -716,7 +810,8 @@ impl ApiError {
                 if let Some(p) = &d.parameter {
                     line.push_str(&format!(" (parameter {p})"));
                 }
-                line
+                // One entry, one line: a line break of the server's cannot forge another.
+                line.lines().collect::<Vec<_>>().join(" ")
             })
             .filter(|line| !line.is_empty())
             .collect();
@@ -795,6 +890,24 @@ mod tests {
     use super::*;
 
     #[test]
+    fn certificate_failures_read_as_a_reason() {
+        let openssl = "error sending request: client error (Connect): error:0A000086:SSL routines:tls_post_process_server_certificate:certificate verify failed:../ssl/statem/statem_clnt.c:2091: (self-signed certificate)";
+        assert_eq!(
+            certificate_problem(openssl).as_deref(),
+            Some("self-signed certificate")
+        );
+        let rustls = "client error (Connect): invalid peer certificate: UnknownIssuer";
+        assert_eq!(
+            certificate_problem(rustls).as_deref(),
+            Some("UnknownIssuer")
+        );
+        assert_eq!(
+            certificate_problem("connection refused (os error 111)"),
+            None
+        );
+    }
+
+    #[test]
     fn html_pages_read_as_their_text() {
         let page = b"<!DOCTYPE html><html><head><title>502 Bad Gateway</title><style>body{color:red}</style></head>\
 <body><center><h1>502 Bad Gateway</h1></center><hr><center>nginx</center><script>var x=1;</script></body></html>";
@@ -845,7 +958,10 @@ mod tests {
             unexpected(redeem, 502, &[("content-type", "text/html")], html),
             unexpected(redeem, 404, &[("content-type", "text/plain")], b"no route"),
             unexpected(redeem, 200, &[], b"{}"),
-            Error::Timeout { operation: redeem },
+            Error::Timeout {
+                operation: redeem,
+                after: None,
+            },
             Error::Transport {
                 operation: redeem,
                 message: "connection reset".into(),

@@ -48,6 +48,17 @@ pub enum WriteError {
         /// The target path.
         path: PathBuf,
     },
+    /// The path names no file: it ends with `/` (or is `.`, `..` or empty), so writing to it
+    /// could only fail.
+    #[error(
+        "{}: names a directory, not a file (it ends with '/'); add a file name, e.g. {}",
+        .path.display(),
+        .path.join("client.properties").display()
+    )]
+    NoFileName {
+        /// The target path.
+        path: PathBuf,
+    },
     /// The directory that should hold the target does not exist (or is not a directory).
     #[error(
         "{}: the directory {} does not exist (or is not a directory)",
@@ -105,10 +116,28 @@ fn directory_of(path: &Path) -> &Path {
     }
 }
 
+/// Refuses a path that names no file: `out/`, `out/.`, `.`, `..`, or nothing.
+fn require_file_name(path: &Path) -> Result<(), WriteError> {
+    let text = path.as_os_str().as_encoded_bytes();
+    let names_no_file = text.is_empty()
+        || text.ends_with(b"/")
+        || text.ends_with(b"/.")
+        || text == b"."
+        || path.file_name().is_none();
+    if names_no_file {
+        return Err(WriteError::NoFileName {
+            path: path.to_path_buf(),
+        });
+    }
+    Ok(())
+}
+
 /// Checks, without writing anything that stays, that [`write_secret_file`] could write `path`:
 /// the target does not exist (unless `overwrite` is [`Overwrite::Replace`]) and is not a
-/// directory, and its directory exists and a file can be created in it.
+/// directory, and its directory exists and a file can be created in it. A path ending with
+/// `/` is refused ([`WriteError::NoFileName`]) even when no such directory exists.
 pub fn check_writable(path: &Path, overwrite: Overwrite) -> Result<(), WriteError> {
+    require_file_name(path)?;
     let io_error = |action, source| WriteError::Io {
         path: path.to_path_buf(),
         action,
@@ -171,6 +200,7 @@ pub fn write_secret_file(
         action,
         source,
     };
+    require_file_name(path)?;
     if path.is_dir() {
         return Err(WriteError::IsDirectory {
             path: path.to_path_buf(),

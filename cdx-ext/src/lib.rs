@@ -49,6 +49,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+mod answer;
 mod client;
 pub mod config;
 mod consumer;
@@ -62,12 +63,13 @@ mod redemption;
 mod retry;
 mod token;
 
+pub use answer::RedeemAnswer;
 pub use cdx_client::types;
 /// A credential whose `Debug` and `Display` are redacted; read it with `expose_secret()`.
 pub use cdx_client::types::Secret;
 pub use client::{
-    Client, ClientBuilder, Credentials, DEFAULT_API_URL, ENV_API_KEY, ENV_API_SECRET, ENV_API_URL,
-    USER_AGENT,
+    Client, ClientBuilder, Credentials, DEFAULT_API_URL, DEFAULT_MAX_RESPONSE_BYTES, ENV_API_KEY,
+    ENV_API_SECRET, ENV_API_URL, USER_AGENT,
 };
 pub use consumer::{ConsumerShareFilter, ConsumerSharedResourceFilter, Image};
 pub use error::{ApiError, ApiErrorDetail, Error, InvalidInput, InvalidResponse, Result};

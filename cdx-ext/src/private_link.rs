@@ -60,7 +60,9 @@ account_id!(
 );
 account_id!(
     /// A GCP project ID: 6 to 30 characters, lowercase letters, digits and hyphens, starting with
-    /// a letter and not ending with a hyphen (e.g. `my-project-123`).
+    /// a letter and not ending with a hyphen (e.g. `my-project-123`), optionally scoped by a
+    /// domain (`example.com:my-project`), as Google Workspace organizations' legacy projects are.
+    /// It is sent exactly as given.
     GcpProjectId, "GCP project ID", check_gcp
 );
 
@@ -92,6 +94,26 @@ fn check_azure(v: &str) -> Result<(), String> {
 }
 
 fn check_gcp(v: &str) -> Result<(), String> {
+    let Some((domain, project)) = v.rsplit_once(':') else {
+        return check_gcp_project(v);
+    };
+    let label_ok = |l: &str| {
+        !l.is_empty()
+            && l.len() <= 63
+            && !l.starts_with('-')
+            && !l.ends_with('-')
+            && l.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    };
+    if !domain.contains('.') || domain.len() > 253 || !domain.split('.').all(label_ok) {
+        return Err(format!(
+            "{v:?} has no valid domain before the ':'; a domain-scoped GCP project ID looks like example.com:my-project"
+        ));
+    }
+    check_gcp_project(project)
+}
+
+fn check_gcp_project(v: &str) -> Result<(), String> {
     let hint = "a GCP project ID has 6 to 30 lowercase letters, digits or hyphens, starts with a letter and does not end with a hyphen";
     if !(6..=30).contains(&v.len()) {
         return Err(format!(
@@ -209,7 +231,13 @@ mod tests {
 
     #[test]
     fn gcp_follows_project_id_rules() {
-        for ok in ["abcdef", "my-project-123", "a23456789012345678901234567890"] {
+        for ok in [
+            "abcdef",
+            "my-project-123",
+            "a23456789012345678901234567890",
+            "example.com:my-project",
+            "sub.example-corp.co.uk:abcdef",
+        ] {
             assert!(GcpProjectId::new(ok).is_ok(), "{ok}");
         }
         for bad in [
@@ -220,6 +248,13 @@ mod tests {
             "project-",
             "a234567890123456789012345678901",
             "",
+            ":my-project",
+            "example:my-project",
+            "Example.com:my-project",
+            "example.com:",
+            "example.com:My-project",
+            "-bad.com:my-project",
+            "a.com:b.com:my-project",
         ] {
             assert!(GcpProjectId::new(bad).is_err(), "{bad}");
         }

@@ -3,9 +3,10 @@
 use crate::Secret;
 use crate::error::InvalidInput;
 use cdx_client::types::{
-    CdxV1RedeemTokenResponse, CdxV1RedeemTokenResponseResourcesItem as Resource,
+    CdxV1RedeemTokenResponse, CdxV1RedeemTokenResponseApiVersion, CdxV1RedeemTokenResponseKind,
+    CdxV1RedeemTokenResponseResourcesItem as Resource,
 };
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 use std::fmt;
 
 /// A Kafka bootstrap server as clients want it: `host:port`, no scheme.
@@ -81,6 +82,16 @@ impl fmt::Display for BootstrapServer {
     }
 }
 
+/// What goes between a group prefix and `suffix`: a `.`, unless the suffix brings its own
+/// separator (`.`, `-` or `_`).
+pub(crate) fn group_separator(suffix: &str) -> &'static str {
+    if suffix.starts_with(['.', '-', '_']) {
+        ""
+    } else {
+        "."
+    }
+}
+
 /// Schema Registry access that came with a redemption.
 #[derive(Clone, Debug, PartialEq)]
 pub struct SchemaRegistryAccess<'a> {
@@ -97,12 +108,10 @@ pub struct SchemaRegistryAccess<'a> {
 /// Built from the redeem response, checked to hold what a Kafka client needs (share id, API key
 /// and secret, a usable bootstrap server). It serialises to and from the API's JSON shape,
 /// **secrets included**, so it can be saved and rendered into client configs later; its `Debug`
-/// redacts the secrets.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(
-    try_from = "CdxV1RedeemTokenResponse",
-    into = "CdxV1RedeemTokenResponse"
-)]
+/// redacts the secrets. An `api_version` or `kind` newer than this client knows (`cdx/v2`) is
+/// kept as it came, not rejected.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(into = "CdxV1RedeemTokenResponse")]
 pub struct Redemption {
     response: CdxV1RedeemTokenResponse,
     bootstrap: BootstrapServer,
@@ -159,6 +168,53 @@ impl TryFrom<CdxV1RedeemTokenResponse> for Redemption {
             }),
         }
     }
+}
+
+impl<'de> Deserialize<'de> for Redemption {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use serde::de::Error as _;
+        let value = serde_json::Value::deserialize(deserializer)?;
+        let response = response_from_value(value).map_err(D::Error::custom)?;
+        Self::try_from(response).map_err(D::Error::custom)
+    }
+}
+
+/// Decodes a redeem response, forward compatibly: an `api_version` or `kind` value this client
+/// does not know (the generated types take exactly `cdx/v1` and `RedeemTokenResponse`) is kept
+/// in `extra`, where it serialises back as it came. On failure, the error is the one of the
+/// strict decoding of `bytes` (it has a line and column).
+pub(crate) fn decode_response(bytes: &[u8]) -> serde_json::Result<CdxV1RedeemTokenResponse> {
+    serde_json::from_slice(bytes).or_else(|strict| {
+        serde_json::from_slice(bytes)
+            .and_then(response_from_value)
+            .map_err(|_| strict)
+    })
+}
+
+fn response_from_value(
+    mut value: serde_json::Value,
+) -> serde_json::Result<CdxV1RedeemTokenResponse> {
+    let mut newer = serde_json::Map::new();
+    if let Some(object) = value.as_object_mut() {
+        let known = |field: &str, v: &serde_json::Value| match field {
+            "api_version" => {
+                serde_json::from_value::<CdxV1RedeemTokenResponseApiVersion>(v.clone()).is_ok()
+            }
+            _ => serde_json::from_value::<CdxV1RedeemTokenResponseKind>(v.clone()).is_ok(),
+        };
+        for field in ["api_version", "kind"] {
+            if let Some(v) = object.get(field)
+                && v.is_string()
+                && !known(field, v)
+                && let Some(v) = object.remove(field)
+            {
+                newer.insert(field.to_string(), v);
+            }
+        }
+    }
+    let mut response: CdxV1RedeemTokenResponse = serde_json::from_value(value)?;
+    response.extra.extend(newer);
+    Ok(response)
 }
 
 impl From<Redemption> for CdxV1RedeemTokenResponse {
@@ -234,9 +290,21 @@ impl Redemption {
             .collect()
     }
 
-    /// The prefix every consumer `group.id` must start with (e.g. `stream-share.ss-12345`).
+    /// The prefix every consumer `group.id` must start with (e.g. `stream-share.ss-12345`). An
+    /// empty or blank prefix from the server counts as none (see
+    /// [`Redemption::has_blank_group_prefix`]): it would make every group id look allowed.
     pub fn group_prefix(&self) -> Option<&str> {
-        self.resources().find_map(|r| {
+        self.group_prefixes().find(|p| !p.trim().is_empty())
+    }
+
+    /// True when the server sent a `Group` resource whose prefix is empty or blank, and no
+    /// usable one: the consumer cannot tell which group ids the share allows.
+    pub fn has_blank_group_prefix(&self) -> bool {
+        self.group_prefix().is_none() && self.group_prefixes().next().is_some()
+    }
+
+    fn group_prefixes(&self) -> impl Iterator<Item = &str> {
+        self.resources().filter_map(|r| {
             if let Resource::Group(g) = r {
                 g.group_prefix.as_deref()
             } else {
@@ -245,9 +313,12 @@ impl Redemption {
         })
     }
 
-    /// A consumer group id that satisfies the prefix rule: the prefix followed by `suffix`.
+    /// A consumer group id that satisfies the prefix rule: the prefix, then `suffix`, joined by
+    /// a `.` unless the suffix starts with `.`, `-` or `_` (`billing` and `.billing` both give
+    /// `stream-share.ss-12345.billing`).
     pub fn group_id(&self, suffix: &str) -> Option<String> {
-        self.group_prefix().map(|p| format!("{p}{suffix}"))
+        self.group_prefix()
+            .map(|p| format!("{p}{}{suffix}", group_separator(suffix)))
     }
 
     /// Resources of kinds this client does not know, exactly as received.
@@ -343,6 +414,15 @@ mod tests {
         assert_eq!(r.subjects(), ["orders-value"]);
         assert_eq!(r.group_prefix(), Some("stream-share.ss-12345"));
         assert_eq!(r.group_id(".app"), Some("stream-share.ss-12345.app".into()));
+        assert_eq!(r.group_id("app"), Some("stream-share.ss-12345.app".into()));
+        assert_eq!(r.group_id("-app"), Some("stream-share.ss-12345-app".into()));
+        assert!(!r.has_blank_group_prefix());
+        let mut v = response();
+        v["resources"][1]["group_prefix"] = json!(" ");
+        let blank: Redemption = serde_json::from_value(v).unwrap();
+        assert_eq!(blank.group_prefix(), None);
+        assert_eq!(blank.group_id(".app"), None);
+        assert!(blank.has_blank_group_prefix());
         assert_eq!(r.unknown_resources().count(), 1);
     }
 
@@ -360,6 +440,24 @@ mod tests {
             !debug.contains("kafka-s3cret") && !debug.contains("sr-s3cret"),
             "{debug}"
         );
+    }
+
+    #[test]
+    fn newer_api_versions_and_kinds_decode_and_are_kept() {
+        let mut v = response();
+        v["api_version"] = json!("cdx/v2");
+        v["kind"] = json!("RedeemTokenResponseV2");
+        let bytes = serde_json::to_vec(&v).unwrap();
+        let r = Redemption::try_from(decode_response(&bytes).unwrap()).unwrap();
+        assert_eq!(r.share_id(), "ss-12345");
+        let saved = serde_json::to_value(&r).unwrap();
+        assert_eq!(saved["api_version"], "cdx/v2");
+        assert_eq!(saved["kind"], "RedeemTokenResponseV2");
+        let again: Redemption = serde_json::from_value(saved).unwrap();
+        assert_eq!(again, r);
+        // A string where an object belongs is still refused, with the strict error's position.
+        let err = decode_response(br#"{"id": "ss-1", "metadata": "x"}"#).unwrap_err();
+        assert_eq!(err.line(), 1, "{err}");
     }
 
     #[test]

@@ -54,7 +54,8 @@ impl RetryPolicy {
     /// Whether `operation` may be sent again after `error`, ignoring attempt limits.
     pub fn may_resend(operation: Operation, error: &Error) -> bool {
         if error.request_not_processed() {
-            return !matches!(error, Error::InvalidInput(_));
+            // A refused certificate would be refused again.
+            return !matches!(error, Error::InvalidInput(_) | Error::Certificate { .. });
         }
         operation.is_idempotent() && error.is_retryable()
     }
@@ -212,7 +213,10 @@ mod tests {
                 "{status}"
             );
         }
-        let timeout = Error::Timeout { operation: redeem };
+        let timeout = Error::Timeout {
+            operation: redeem,
+            after: None,
+        };
         assert!(!RetryPolicy::may_resend(redeem, &timeout));
         assert!(RetryPolicy::may_resend(list, &timeout));
     }

@@ -18,8 +18,14 @@ impl ShareToken {
 
     /// Validates a token: surrounding whitespace (a pasted line) is trimmed; it must then be
     /// non-empty, at most [`Self::MAX_LEN`] bytes, and free of whitespace and control characters.
+    ///
+    /// A UTF-8 byte-order mark (which some editors write at the start of a file) is dropped with
+    /// the whitespace. Quotes around the token, and invisible or typographic characters picked up
+    /// while copying it, are refused (naming the character, never the token) rather than sent.
     pub fn new(token: impl AsRef<str>) -> Result<Self, InvalidInput> {
-        let token = token.as_ref().trim();
+        let token = token
+            .as_ref()
+            .trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}');
         let invalid = |reason: &str| InvalidInput::new("share token", reason);
         if token.is_empty() {
             return Err(invalid(
@@ -31,6 +37,22 @@ impl ShareToken {
                 "it is {} bytes long, more than the {} a token can be; pass only the token",
                 token.len(),
                 Self::MAX_LEN
+            )));
+        }
+        if let Some(q) = token.chars().find(|c| {
+            matches!(
+                c,
+                '"' | '\'' | '`' | '\u{2018}' | '\u{2019}' | '\u{201c}' | '\u{201d}'
+            )
+        }) {
+            return Err(invalid(&format!(
+                "it contains the quote character {q:?}; pass the token without quotes around it"
+            )));
+        }
+        if let Some(c) = token.chars().find(|c| !c.is_ascii() && !c.is_whitespace()) {
+            return Err(invalid(&format!(
+                "it contains the character U+{:04X}, which no token has (an invisible or typographic character picked up when copying it); copy the token again, or type it",
+                u32::from(c)
             )));
         }
         if token.chars().any(|c| c.is_whitespace() || c.is_control()) {
@@ -95,6 +117,23 @@ mod tests {
         assert!(err.contains("8193 bytes") && !err.contains("xxxx"), "{err}");
         let err = ShareToken::new("secret token").unwrap_err().to_string();
         assert!(!err.contains("secret"), "{err}");
+    }
+
+    #[test]
+    fn byte_order_marks_are_dropped_and_quotes_and_invisibles_refused() {
+        let t = ShareToken::new("\u{feff}abc-DEF_123\r\n").unwrap();
+        assert_eq!(t.expose_secret(), "abc-DEF_123");
+        for (bad, says) in [
+            ("\"abc\"", "quote"),
+            ("'abc'", "quote"),
+            ("\u{201c}abc\u{201d}", "quote"),
+            ("abc\u{200b}", "U+200B"),
+            ("\u{2060}abc", "U+2060"),
+            ("ab\u{feff}c", "U+FEFF"),
+        ] {
+            let err = ShareToken::new(bad).unwrap_err().to_string();
+            assert!(err.contains(says) && !err.contains("abc"), "{bad:?}: {err}");
+        }
     }
 
     #[test]

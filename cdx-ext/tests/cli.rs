@@ -2,76 +2,16 @@
 //! the no-loss rules of `redeem`, and what reaches stdout, stderr and the logs.
 #![cfg(feature = "cli")]
 
+mod support;
+
 use cdx_ext::Operation;
-use cdx_tests::sim::{Fault, FaultAction, SimConfig, Simulator};
+use cdx_tests::sim::{Fault, FaultAction, Simulator};
 use std::io::Write as _;
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
+use support::{Run, cdx, command, finish, mode, sim};
 
 const TOPIC: &str = "crn://confluent.cloud/organization=org-1/environment=env-1/schema-registry=lsrc-1/kafka=lkc-1/topic=orders";
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn finish(out: Output) -> Run {
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
-}
-
-/// `cdx` with the simulator's consumer (or provider) credentials and URL, run in `dir`.
-fn command(sim: &Simulator, as_provider: bool, dir: &Path) -> Command {
-    let config = sim.config();
-    let (key, secret) = if as_provider {
-        &config.provider_key
-    } else {
-        &config.consumer_key
-    };
-    let mut command = Command::new(env!("CARGO_BIN_EXE_cdx"));
-    command
-        .current_dir(dir)
-        .env("CONFLUENT_CLOUD_API_KEY", key)
-        .env("CONFLUENT_CLOUD_API_SECRET", secret)
-        .env("CDX_API_URL", sim.base_url())
-        .env_remove("RUST_LOG");
-    command
-}
-
-/// Runs `cdx` as the simulator's consumer (or provider) in `dir`, with `stdin` piped in.
-fn cdx(sim: &Simulator, as_provider: bool, dir: &Path, args: &[&str], stdin: Option<&str>) -> Run {
-    let mut child = command(sim, as_provider, dir)
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("cdx runs");
-    let mut pipe = child.stdin.take().unwrap();
-    if let Some(text) = stdin {
-        // A cdx that stops reading early (a capped token file) closes the pipe: not an error.
-        let _ = pipe.write_all(text.as_bytes());
-    }
-    drop(pipe);
-    finish(child.wait_with_output().unwrap())
-}
-
-async fn sim() -> Simulator {
-    Simulator::start(SimConfig {
-        fixed_now: Some("2026-11-22T10:00:00Z".parse().unwrap()),
-        ..SimConfig::default()
-    })
-    .await
-}
-
-fn mode(path: &Path) -> u32 {
-    use std::os::unix::fs::PermissionsExt as _;
-    std::fs::metadata(path).unwrap().permissions().mode() & 0o777
-}
 
 /// Replaces the values that change between runs (ports, random keys) for snapshots.
 fn stable(text: &str, sim: &Simulator) -> String {

@@ -91,8 +91,17 @@ impl Case {
             .map(|(k, s)| (k.as_str(), s.as_str()))
     }
 
+    /// The prefix and the suffix, joined by a `.` unless the suffix starts with its own
+    /// separator (`.`, `-`, `_`).
     fn group_id(&self) -> Option<String> {
-        self.suffix.as_ref().map(|s| format!("{PREFIX}{s}"))
+        self.suffix.as_ref().map(|s| {
+            let separator = if s.starts_with(['.', '-', '_']) {
+                ""
+            } else {
+                "."
+            };
+            format!("{PREFIX}{separator}{s}")
+        })
     }
 
     /// Every `(field, raw value)` a format writes as a value of its own.

@@ -136,8 +136,9 @@ impl FromStr for Format {
 /// Choices the caller makes when rendering.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct RenderOptions {
-    /// Appended to the share's consumer group prefix to write an actual `group.id`
-    /// (`<prefix><suffix>`, e.g. `.billing`); without it the file only explains the prefix rule.
+    /// Appended to the share's consumer group prefix to write an actual `group.id`: `.billing`
+    /// or `billing` both give `<prefix>.billing` (a `.` is added unless the suffix starts with
+    /// `.`, `-` or `_`); without it the file only explains the prefix rule.
     pub group_suffix: Option<String>,
     /// The name the file is saved under, for the comments that show how to load it (the
     /// `python` example opens it by name). Default: [`Format::default_file_name`].
@@ -277,9 +278,9 @@ pub enum RenderError {
         /// What is wrong with it.
         problem: Problem,
     },
-    /// A group suffix was given, but the share has no consumer group prefix.
+    /// A group suffix was given, but the share has no consumer group prefix (or an empty one).
     #[error(
-        "a consumer group suffix was given, but the share came without a consumer group prefix"
+        "a consumer group suffix was given, but the share came without a consumer group prefix (none, or an empty one), so no group.id can be derived; ask the provider which group ids the share allows"
     )]
     NoGroupPrefix,
 }
@@ -335,6 +336,7 @@ fn group_id<'a>(
     }
     Ok(Some(Value::from_parts(vec![
         (Some(Field::GroupPrefix), prefix.into()),
+        (None, crate::redemption::group_separator(suffix).into()),
         (Some(Field::GroupSuffix), suffix.into()),
     ])))
 }
@@ -538,11 +540,13 @@ mod tests {
         );
         assert_eq!(options("stream-share.ss-12345.app").check(), Ok(()));
         assert_eq!(RenderOptions::default().check(), Ok(()));
-        let text = with(".app").unwrap();
-        assert!(
-            text.contains("\ngroup.id=stream-share.ss-12345.app\n"),
-            "{text}"
-        );
+        for suffix in [".app", "app"] {
+            let text = with(suffix).unwrap();
+            assert!(
+                text.contains("\ngroup.id=stream-share.ss-12345.app\n"),
+                "{text}"
+            );
+        }
     }
 
     #[test]

@@ -12,9 +12,15 @@ use std::path::PathBuf;
 #[derive(Debug, Parser)]
 #[command(name = "cdx", version, propagate_version = true, max_term_width = 100)]
 pub struct Cli {
-    /// The API's base URL.
-    #[arg(long, global = true, env = "CDX_API_URL", value_name = "URL")]
+    /// The API's base URL (its default, `cdx_ext::DEFAULT_API_URL`, is shown in the help).
+    #[arg(long, global = true, env = "CDX_API_URL", value_name = "URL",
+          help = format!("The API's base URL [default: {}]. An empty value means the default", cdx_ext::DEFAULT_API_URL))]
     pub api_url: Option<String>,
+    /// Seconds to wait for each answer of the API (the request timeout), 1 to 3600 [default:
+    /// 30]. Setting up a connection waits at most 10 s of it.
+    #[arg(long, global = true, env = "CDX_TIMEOUT", value_name = "SECONDS",
+          value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub timeout: Option<u64>,
     /// Output format. json and yaml print the API's objects for list, describe and inspect
     /// commands, and cdx's summary (files written, secrets masked) for redeem.
     #[arg(short, long, global = true, value_enum, default_value_t = Output::Human)]
@@ -147,9 +153,15 @@ pub struct RedeemArgs {
     /// Redeem over Azure Private Link from this subscription (a UUID).
     #[arg(long, value_name = "ID", group = "private_link")]
     pub azure_subscription: Option<String>,
-    /// Redeem over GCP Private Service Connect from this project.
+    /// Redeem over GCP Private Service Connect from this project (e.g. my-project, or a
+    /// domain-scoped example.com:my-project).
     #[arg(long, value_name = "ID", group = "private_link")]
     pub gcp_project: Option<String>,
+    /// Redeem for the public internet even when the share's cluster is reachable only over
+    /// private networking. Without it, cdx looks at the token's resources first (which does not
+    /// spend it) and refuses such a redeem, naming the account flag of the cluster's cloud.
+    #[arg(long, conflicts_with = "private_link")]
+    pub public: bool,
     /// Where to save the redemption (credentials included), mode 0600. Default:
     /// `stream-share-<share id>.json` in the working directory, or `stream-share-<share
     /// id>-2.json`, `-3`, ... when that name is taken (an existing file is never replaced).
@@ -173,7 +185,9 @@ pub struct ConfigOutputArgs {
     /// The configuration file's format [default: java].
     #[arg(long, value_name = "FORMAT", value_parser = format_parser())]
     pub config_format: Option<Format>,
-    /// Write `group.id=<group prefix><SUFFIX>` into the configuration (e.g. `.billing`).
+    /// Write `group.id=<group prefix>.<SUFFIX>` into the configuration: `billing` and
+    /// `.billing` both give `stream-share.ss-12345.billing` (no `.` is added before a suffix that
+    /// starts with `.`, `-` or `_`).
     #[arg(long, value_name = "SUFFIX")]
     pub group_suffix: Option<String>,
     /// Replace existing files.

@@ -54,6 +54,15 @@ pub(crate) fn resource_row(r: &ConsumerSharedResource) -> Vec<String> {
     ]
 }
 
+/// The ids once each, in the order first given (trimmed, as the API takes them): deleting the
+/// same share twice would fail the second time, after the first had succeeded.
+pub(crate) fn distinct(ids: Vec<String>) -> Vec<String> {
+    let mut seen = std::collections::HashSet::new();
+    ids.into_iter()
+        .filter(|id| seen.insert(id.trim().to_string()))
+        .collect()
+}
+
 /// Ids as the Confluent CLI lists them: `"ss-1", "ss-2"`.
 pub(crate) fn quoted(ids: &[String]) -> String {
     ids.iter()
@@ -162,6 +171,7 @@ pub async fn run(ctx: &Context, command: ConsumerCommand) -> Result<(), Failure>
             printer.object(&share, &fields)
         }
         ConsumerCommand::Share(ConsumerShareCommand::Delete { ids, force }) => {
+            let ids = distinct(ids);
             let action = format!("delete consumer share {}", quoted(&ids));
             ensure_confirmable(&action, force)?;
             let client = ctx.client()?;

@@ -20,6 +20,8 @@ enum Kind {
     Other,
     /// Standard output was closed by its reader (`cdx ... | head -1`).
     ClosedStdout,
+    /// Interrupted by SIGINT or SIGTERM: exit 130, as a shell reports Ctrl-C.
+    Interrupted,
 }
 
 impl Failure {
@@ -37,6 +39,19 @@ impl Failure {
             message: message.into(),
             kind: Kind::Other,
         }
+    }
+
+    /// Interrupted by a signal: exit 130.
+    pub fn interrupted(message: impl Into<String>) -> Self {
+        Self {
+            message: message.into(),
+            kind: Kind::Interrupted,
+        }
+    }
+
+    /// The same message, as an interruption (exit 130).
+    pub fn into_interrupted(self) -> Self {
+        Self::interrupted(self.message)
     }
 
     /// The reader of standard output went away. Not reported: the reader chose to stop reading
@@ -60,6 +75,7 @@ impl Failure {
             Kind::Usage => 2,
             Kind::Other => 1,
             Kind::ClosedStdout => 0,
+            Kind::Interrupted => 130,
         })
     }
 
@@ -91,10 +107,17 @@ impl From<cdx_ext::Error> for Failure {
             _ => e.to_string(),
         };
         // After a redeem that may have spent the token, say where the share can be found.
+        // (A 409 from looking at a token, before a redeem, means the same: it was spent.)
         let redeem = e.operation() == Some(cdx_ext::Operation::RedeemSharedToken);
-        let maybe_spent = e.outcome_unknown() || matches!(e, E::Conflict(_));
-        if redeem && maybe_spent {
+        let token_op = e
+            .operation()
+            .is_some_and(cdx_ext::Operation::uses_share_token);
+        let spent = matches!(e, E::Conflict(_)) && token_op;
+        if (redeem && e.outcome_unknown()) || spent {
             message.push_str("\n  Run `cdx consumer share list` to find the share.");
+        }
+        if matches!(e, E::Timeout { .. }) {
+            message.push_str("\n  Wait longer with --timeout SECONDS (or CDX_TIMEOUT).");
         }
         if usage {
             Self::usage(message)

@@ -66,7 +66,7 @@ pub fn read_token(args: &TokenArgs) -> Result<ShareToken, Failure> {
 
 /// `--forse`, `-x`, `--aws-acount=1`: short, lower-case words after dashes. A real token is
 /// hundreds of characters of mixed-case base64url, so it never looks like this.
-fn looks_like_an_option(arg: &str) -> bool {
+pub fn looks_like_an_option(arg: &str) -> bool {
     let name = arg.split('=').next().unwrap_or_default();
     arg.starts_with('-')
         && name.len() <= 40

@@ -5,14 +5,17 @@ mod args;
 mod consumer;
 mod failure;
 mod files;
+mod interrupt;
 mod output;
+mod parse;
 mod prompt;
 mod provider;
+mod reach;
 mod redeem;
 
 use args::{Cli, Command};
 use cdx_ext::{Client, ClientBuilder, RetryNotice};
-use clap::{CommandFactory as _, Parser as _};
+use clap::CommandFactory as _;
 use failure::Failure;
 use output::Printer;
 use std::process::ExitCode;
@@ -20,6 +23,7 @@ use std::process::ExitCode;
 /// What every command gets: the parsed global options.
 pub struct Context {
     api_url: Option<String>,
+    timeout: Option<u64>,
     /// How results are printed.
     pub printer: Printer,
 }
@@ -30,6 +34,12 @@ impl Context {
         let mut builder = ClientBuilder::from_env()?;
         if let Some(url) = &self.api_url {
             builder = builder.base_url(url.clone());
+        }
+        if let Some(seconds) = self.timeout {
+            let timeout = std::time::Duration::from_secs(seconds);
+            builder = builder
+                .timeout(timeout)
+                .connect_timeout(timeout.min(std::time::Duration::from_secs(10)));
         }
         Ok(builder.on_retry(announce_retry).build()?)
     }
@@ -47,7 +57,7 @@ fn announce_retry(notice: &RetryNotice) {
         // do not): end it exactly once, so "Retrying" starts a sentence of its own.
         eprintln!(
             "{}. Retrying in {wait:.1} s (attempt {} failed).",
-            notice.reason.trim_end().trim_end_matches('.'),
+            output::escape(notice.reason.trim_end().trim_end_matches('.')),
             notice.attempt
         );
     }
@@ -81,7 +91,7 @@ fn init_tracing() {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = parse::parse();
     init_tracing();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -98,7 +108,12 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(failure) if failure.is_closed_stdout() => failure.exit_code(),
         Err(failure) => {
-            eprintln!("Error: {failure}");
+            // Messages quote the server (error details, names): no control character of theirs
+            // reaches the terminal.
+            eprintln!(
+                "Error: {}",
+                output::escape_keeping_lines(&failure.to_string())
+            );
             failure.exit_code()
         }
     }
@@ -106,7 +121,9 @@ fn main() -> ExitCode {
 
 async fn run(cli: Cli) -> Result<(), Failure> {
     let ctx = Context {
-        api_url: cli.api_url,
+        // Empty (`CDX_API_URL=` in a script) means the default, as an unset variable does.
+        api_url: cli.api_url.filter(|url| !url.trim().is_empty()),
+        timeout: cli.timeout,
         printer: Printer(cli.output),
     };
     match cli.command {

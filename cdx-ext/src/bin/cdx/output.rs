@@ -72,8 +72,45 @@ impl Printer {
     }
 }
 
-/// An aligned table with a header row.
+/// Server text made safe for a terminal: control characters (ESC, BEL, CR, LF, ...) and the
+/// invisible direction overrides print as escapes (`\u{1b}`), so a display name cannot clear
+/// the screen, retitle the window, or forge a line.
+pub fn escape(text: &str) -> String {
+    escape_except(text, None)
+}
+
+/// [`escape`], keeping line breaks: for cdx's own multi-line messages, which quote server text.
+pub fn escape_keeping_lines(text: &str) -> String {
+    escape_except(text, Some('\n'))
+}
+
+fn escape_except(text: &str, keep: Option<char>) -> String {
+    let unsafe_char = |c: char| {
+        Some(c) != keep
+            && (c.is_control()
+                || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'))
+    };
+    if !text.chars().any(unsafe_char) {
+        return text.to_string();
+    }
+    text.chars()
+        .map(|c| {
+            if unsafe_char(c) {
+                c.escape_unicode().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
+/// An aligned table with a header row. Cells are [`escape`]d.
 pub fn table(columns: &[&str], rows: &[Vec<String>]) -> String {
+    let rows: Vec<Vec<String>> = rows
+        .iter()
+        .map(|row| row.iter().map(|cell| escape(cell)).collect())
+        .collect();
+    let rows = &rows[..];
     let width = |s: &str| s.chars().count();
     let mut widths: Vec<usize> = columns.iter().map(|c| width(c)).collect();
     for row in rows {
@@ -105,7 +142,7 @@ pub fn table(columns: &[&str], rows: &[Vec<String>]) -> String {
     out
 }
 
-/// `Key: value` lines, keys aligned.
+/// `Key: value` lines, keys aligned. Values are [`escape`]d.
 pub fn key_values(fields: &[(&str, String)]) -> String {
     let width = fields
         .iter()
@@ -114,7 +151,13 @@ pub fn key_values(fields: &[(&str, String)]) -> String {
         .unwrap_or(0);
     fields
         .iter()
-        .map(|(k, v)| format!("{k}:{} {v}\n", " ".repeat(width - k.chars().count())))
+        .map(|(k, v)| {
+            format!(
+                "{k}:{} {}\n",
+                " ".repeat(width - k.chars().count()),
+                escape(v)
+            )
+        })
         .collect()
 }
 

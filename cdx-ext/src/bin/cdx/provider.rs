@@ -2,7 +2,7 @@
 
 use crate::Context;
 use crate::args::{InviteCommand, ProviderCommand, ProviderResourceCommand, ProviderShareCommand};
-use crate::consumer::quoted;
+use crate::consumer::{distinct, quoted};
 use crate::failure::Failure;
 use crate::output::{self, opt, time};
 use crate::prompt::{DECLINED, confirm, ensure_confirmable};
@@ -87,6 +87,7 @@ pub async fn run(ctx: &Context, command: ProviderCommand) -> Result<(), Failure>
             printer.object(&share, &pairs(&SHARE_COLUMNS, share_row(&share)))
         }
         ProviderCommand::Share(ProviderShareCommand::Delete { ids, force }) => {
+            let ids = distinct(ids);
             let action = format!("revoke provider share {}", quoted(&ids));
             ensure_confirmable(&action, force)?;
             let client = ctx.client()?;

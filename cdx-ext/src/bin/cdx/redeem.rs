@@ -12,6 +12,7 @@ use crate::consumer::{network_rows, share_network};
 use crate::failure::Failure;
 use crate::files::{read_token, same_file};
 use crate::output::{self, key_values, secret};
+use crate::reach;
 use cdx_ext::config::{RenderOptions, render};
 use cdx_ext::file::{Overwrite, WriteError, check_writable, write_secret_file};
 use cdx_ext::{Network, PrivateLinkAccount, Redemption};
@@ -85,6 +86,7 @@ pub async fn run(ctx: &Context, args: RedeemArgs) -> Result<(), Failure> {
     // 1. Check everything before the single-use token is sent.
     let token = read_token(&args.token)?;
     let account = account(&args)?;
+    let client = ctx.client()?;
     let policy = overwrite(args.config.force);
     if args.config.config_file.is_none()
         && (args.config.config_format.is_some() || args.config.group_suffix.is_some())
@@ -122,45 +124,33 @@ pub async fn run(ctx: &Context, args: RedeemArgs) -> Result<(), Failure> {
     options
         .check()
         .map_err(|e| Failure::usage(format!("{e}. Nothing was sent.")))?;
-    let client = ctx.client()?;
+    // A redeem without an account gives credentials for public endpoints: look at what the
+    // token shares first (this does not spend it).
+    if account.is_none() && !args.public {
+        let resources = client.inspect_token(&token).await?;
+        reach::require_public(&resources)?;
+    }
 
     // 2. Redeem (once).
-    let redemption = match client.redeem(&token, account.as_ref()).await {
-        Ok(r) => r,
-        Err(cdx_ext::Error::IncompleteRedemption(incomplete)) => {
-            // Keep whatever the server sent: the token is spent.
-            let id = incomplete
-                .response
-                .id
-                .clone()
-                .unwrap_or_else(|| "unknown".into());
-            let path = args
-                .save
-                .clone()
-                .unwrap_or_else(|| default_save_path(&id, args.config.config_file.as_deref()));
-            let body = serde_json::to_vec_pretty(&incomplete.response).unwrap_or_default();
-            let saved = match write_secret_file(&path, &body, policy) {
-                Ok(()) => format!("\n  The server's answer was saved to {}.", path.display()),
-                Err(e) => format!("\n  The server's answer could not be saved ({e})."),
-            };
-            return Err(Failure::other(format!(
-                "{}{saved}",
-                cdx_ext::Error::IncompleteRedemption(incomplete)
-            )));
-        }
-        Err(e) => return Err(e.into()),
-    };
+    let (answer, interrupted) = crate::interrupt::finish_through_one_signal(async {
+        Ok(client.redeem_answer(&token, account.as_ref()).await?)
+    })
+    .await?;
 
-    // 3. Save the redemption, credentials included, before anything else can fail.
-    let save_path = args.save.clone().unwrap_or_else(|| {
-        default_save_path(redemption.share_id(), args.config.config_file.as_deref())
-    });
-    let mut saved = serde_json::to_vec_pretty(&redemption)
-        .map_err(|e| Failure::other(format!("serialising the redemption: {e}")))?;
-    saved.push(b'\n');
-    if let Err(e) = write_secret_file(&save_path, &saved, policy) {
+    // 3. Save the answer exactly as it came, credentials included, before anything else can
+    // fail (decoding included: a newer or broken answer must not take the spent token's
+    // credentials with it).
+    let id = answer.share_id().unwrap_or_else(|| "unknown".into());
+    let save_path = args
+        .save
+        .clone()
+        .unwrap_or_else(|| default_save_path(&id, args.config.config_file.as_deref()));
+    if let Err(e) = write_secret_file(&save_path, answer.expose_body(), policy) {
         // The token is spent: the credentials must reach the user somehow.
-        let printed = match output::stdout(&String::from_utf8_lossy(&saved)) {
+        let printed = match std::str::from_utf8(answer.expose_body())
+            .map_err(|_| Failure::other("not text"))
+            .and_then(|text| output::stdout(&format!("{text}\n")))
+        {
             Ok(()) => {
                 "It was printed on standard output instead (it holds secrets: store it safely)."
             }
@@ -170,6 +160,16 @@ pub async fn run(ctx: &Context, args: RedeemArgs) -> Result<(), Failure> {
             "The token was redeemed, but the redemption could not be saved: {e}.\n  {printed}"
         )));
     }
+    if interrupted {
+        return Err(Failure::interrupted(format!(
+            "Interrupted: the redeem finished and its answer is saved in {} (mode 0600); nothing else was done. Write a client configuration from it with `cdx config render --from {} --config-file PATH`.",
+            save_path.display(),
+            save_path.display()
+        )));
+    }
+    let redemption = answer
+        .decode()
+        .map_err(|e| unreadable(e, &save_path, answer.is_complete()))?;
     let mut files = vec![("Redemption", save_path.clone())];
 
     // 4. The client configuration.
@@ -211,7 +211,7 @@ pub async fn run(ctx: &Context, args: RedeemArgs) -> Result<(), Failure> {
             Err(e) => {
                 eprintln!(
                     "Warning: the share is redeemed, but its network details could not be read: {}",
-                    e.to_string().lines().next().unwrap_or_default()
+                    output::escape(e.to_string().lines().next().unwrap_or_default())
                 );
                 None
             }
@@ -228,16 +228,41 @@ pub async fn run(ctx: &Context, args: RedeemArgs) -> Result<(), Failure> {
         args.config.group_suffix.as_deref(),
         args.show_secrets,
     );
-    if let Err(f) = &printed
-        && f.is_closed_stdout()
-    {
+    if let Err(f) = printed {
+        // Saved all the same: say where, on stderr, whatever happened to stdout.
         let paths: Vec<String> = files.iter().map(|(_, p)| p.display().to_string()).collect();
-        eprintln!(
-            "Standard output was closed before the summary was printed; the redemption is saved ({}).",
-            paths.join(", ")
-        );
+        let saved = format!("the redemption is saved ({})", paths.join(", "));
+        if f.is_closed_stdout() {
+            eprintln!("Standard output was closed before the summary was printed; {saved}.");
+            return Err(f);
+        }
+        return Err(Failure::other(format!(
+            "The token was redeemed and {saved}, but the summary could not be printed: {f}"
+        )));
     }
-    printed
+    Ok(())
+}
+
+/// The token was redeemed and its answer saved to `saved`, but it does not give a usable
+/// redemption: say so, and where the answer is.
+fn unreadable(e: cdx_ext::Error, saved: &Path, complete: bool) -> Failure {
+    let what = if complete {
+        "The server's answer is saved, exactly as received,"
+    } else {
+        "The beginning of the server's answer, up to the limit, is saved"
+    };
+    let saved = format!("{what} in {} (mode 0600).", saved.display());
+    let message = match e {
+        cdx_ext::Error::InvalidResponse(r) => format!(
+            "The token was redeemed, but the credentials could not be read from the answer: {}.\n  {saved}\n  The share exists: `cdx consumer share list` shows it.{}",
+            r.reason,
+            r.request_id
+                .map(|id| format!("\n  request id {id}"))
+                .unwrap_or_default()
+        ),
+        other => format!("{other}\n  {saved}"),
+    };
+    Failure::other(message)
 }
 
 /// Shown as an example `group.id` when the user chose no suffix.
@@ -317,6 +342,11 @@ fn summary(
         rows.extend(network_rows(n));
     }
     output::stdout(&key_values(&rows))?;
+    if r.has_blank_group_prefix() {
+        eprintln!(
+            "Warning: the server sent an empty consumer group prefix, so cdx cannot tell which group.id the share allows; ask the provider."
+        );
+    }
     if !show {
         eprintln!(
             "Secrets are masked above: the saved files (mode 0600) hold them, and --show-secrets prints them."
