@@ -2,9 +2,11 @@
 //! project itself (idempotently), then the tests.
 //!
 //! - A Python virtualenv at `target/py` with `tests/requirements.txt` (schemathesis,
-//!   confluent-kafka, openapi-spec-validator). Reinstalled only when the requirements change.
+//!   confluent-kafka, openapi-spec-validator, requests). Reinstalled only when the requirements
+//!   change.
 //! - A JDK (`java` and `javac`), from Debian's `default-jdk-headless` when missing, and
 //!   util-linux `script` (Debian's `bsdutils`) for the CLI's terminal tests.
+//! - Go (Debian's `golang-go` when `go` is missing), for the benchmark's Go peer.
 
 use anyhow::{Context, Result, bail};
 use std::path::{Path, PathBuf};
@@ -94,6 +96,11 @@ pub fn setup(root: &Path) -> Result<()> {
         have("script", "--version"),
         "bsdutils",
         "util-linux `script` runs the CLI on a pseudo-terminal in its tests",
+    )?;
+    ensure_debian_package(
+        have("go", "version"),
+        "golang-go",
+        "Go builds the benchmark's Go peer (tests/bench-peers/go) in its test and in the bench",
     )?;
     Ok(())
 }
