@@ -10,6 +10,14 @@
 //!    `getrusage(RUSAGE_CHILDREN)`, so the figure is the `cdx` process's own peak, not cargo's
 //!    or rustc's.
 //!
+//! 4. Instructions per call and per listing of cdx and the raw floor under callgrind
+//!    ([`instr`]): `call_overhead_instr_ratio` and `pagination_instr_ratio`, which load cannot
+//!    move.
+//! 5. The command line as a user runs it ([`cli`]): `cdx consumer share list -o json` over
+//!    10,000 shares against the same listing by a Python `requests` script, whole processes.
+//!
+//! `cdx-bench` also runs the peers (a Go program, a Python `requests` script) beside its own
+//! variants, when Go and the virtualenv are there, and says which are missing.
 //! Then it prints each figure beside its target. Targets are reported, never asserted.
 //! See BENCHMARKS.md.
 #![forbid(unsafe_code)]
@@ -21,6 +29,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 use xtask::setup::run as run_cmd;
+
+mod cli;
+mod instr;
 
 /// Where the results go, relative to the workspace root.
 pub const OUT_DIR: &str = "target/bench";
@@ -39,7 +50,16 @@ fn target_dir(root: &Path) -> PathBuf {
 }
 
 /// Entry point: the whole benchmark, or (`rss_probe`) one memory measurement.
-pub fn run(root: &Path, quick: bool, rss_probe: Option<&[PathBuf]>) -> Result<()> {
+pub fn run(
+    root: &Path,
+    quick: bool,
+    rss_probe: Option<&[PathBuf]>,
+    run_probe: Option<&Path>,
+) -> Result<()> {
+    if let Some(out) = run_probe {
+        println!("{}", cli::probe(out)?);
+        return Ok(());
+    }
     if let Some(paths) = rss_probe {
         let [cdx, sim] = paths else {
             bail!("--rss-probe takes the cdx and cdx-sim binaries");
@@ -86,6 +106,8 @@ pub fn run(root: &Path, quick: bool, rss_probe: Option<&[PathBuf]>) -> Result<()
     let _ = std::fs::remove_file(&runtime_json);
     eprintln!("bench: runtime benchmarks (cdx-bench)");
     let mut bench = Command::new(cargo());
+    // The peers' Python: the project's virtualenv.
+    bench.env("CDX_TEST_PYTHON", xtask::setup::python(root));
     bench.current_dir(root).args([
         "run",
         "--release",
@@ -111,7 +133,24 @@ pub fn run(root: &Path, quick: bool, rss_probe: Option<&[PathBuf]>) -> Result<()
     let (cdx, sim) = (release.join("cdx"), release.join("cdx-sim"));
     let rss = measure_rss(&cdx, &sim, if quick { 1 } else { 5 })?;
 
-    // 4. The summary.
+    // 4. Instructions per call under callgrind (deterministic; the same with --quick).
+    eprintln!("bench: instructions per call and per listing (valgrind --tool=callgrind, ~2 min)");
+    let instructions = instr::measure(&release.join("cdx-bench"), &out_dir.join("callgrind"))
+        .unwrap_or_else(|e| {
+            eprintln!("bench: NO instruction counts: {e:#}");
+            json!({ "instructions": { "missing": format!("{e:#}") } })
+        });
+
+    // 5. `cdx consumer share list -o json` against a Python script, whole processes.
+    let cli_list = cli::measure(
+        &release.join("cdx-bench"),
+        &cdx,
+        &xtask::setup::python(root),
+        root,
+        if quick { 2 } else { 7 },
+    )?;
+
+    // 6. The summary.
     let mut summary = Map::new();
     if let Value::Object(m) = &runtime {
         for (k, v) in m {
@@ -122,6 +161,27 @@ pub fn run(root: &Path, quick: bool, rss_probe: Option<&[PathBuf]>) -> Result<()
     }
     summary.insert("codegen_ms".into(), codegen["median_ms"].clone());
     summary.insert("cdx_peak_rss_kib".into(), rss["median_kib"].clone());
+    if let Value::Object(m) = instructions {
+        summary.extend(m);
+    }
+    for (name, c) in cli_list["contenders"]
+        .as_object()
+        .cloned()
+        .unwrap_or_default()
+    {
+        if c == "ran" {
+            let v = &cli_list[&name];
+            summary.insert(
+                format!("cli_list_{name}_wall_ms"),
+                v["median_wall_ms"].clone(),
+            );
+            summary.insert(
+                format!("cli_list_{name}_peak_rss_kib"),
+                v["median_peak_rss_kib"].clone(),
+            );
+        }
+    }
+    summary.insert("cli_list".into(), cli_list);
     summary.insert("codegen".into(), codegen);
     summary.insert("cdx_peak_rss".into(), rss);
     summary.insert("runtime".into(), runtime);
@@ -342,7 +402,7 @@ fn probe_in(cdx: &Path, sim: &Path, tmp: &Path) -> Result<Value> {
     Ok(json!({ "peak_rss_kib": peak_kib, "wall_ms": round1(wall_ms) }))
 }
 
-fn median(values: &[f64]) -> f64 {
+pub(crate) fn median(values: &[f64]) -> f64 {
     let mut v = values.to_vec();
     if v.is_empty() {
         return 0.0;
@@ -356,7 +416,7 @@ fn median(values: &[f64]) -> f64 {
     }
 }
 
-fn round1(x: f64) -> f64 {
+pub(crate) fn round1(x: f64) -> f64 {
     (x * 10.0).round() / 10.0
 }
 

@@ -124,7 +124,8 @@ def worker(peer):
 def main():
     peer = Peer()
     if sys.argv[1:] == ["list-json"]:
-        json.dump(peer.shares(), sys.stdout)
+        # Indented like `cdx consumer share list -o json`, so both print the same document.
+        json.dump(peer.shares(), sys.stdout, indent=2)
         sys.stdout.write("\n")
     elif not sys.argv[1:]:
         worker(peer)
