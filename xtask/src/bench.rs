@@ -492,6 +492,20 @@ fn print_table(s: &Value) {
             target: "<= 1.05",
             met: at_most("pagination_ratio", 1.05),
         },
+        Row {
+            name: "call_overhead_instr_ratio",
+            note: "cdx/raw instructions, worst op",
+            value: num("call_overhead_instr_ratio"),
+            target: "<= 1.05",
+            met: at_most("call_overhead_instr_ratio", 1.05),
+        },
+        Row {
+            name: "pagination_instr_ratio",
+            note: "cdx/raw instructions per listing",
+            value: num("pagination_instr_ratio"),
+            target: "<= 1.05",
+            met: at_most("pagination_instr_ratio", 1.05),
+        },
         plain("pagination_items_per_s", "cdx stream"),
         plain("render_java_per_s", "files/s"),
         plain("render_librdkafka_per_s", "files/s"),
@@ -506,7 +520,7 @@ fn print_table(s: &Value) {
     ];
     println!();
     println!(
-        "{:<24} {:>14}  {:<8} {:<6} note",
+        "{:<26} {:>14}  {:<8} {:<6} note",
         "figure", "value", "target", "result"
     );
     for Row {
@@ -523,7 +537,7 @@ fn print_table(s: &Value) {
             Some(false) => "MISS",
             None => "",
         };
-        println!("{name:<24} {value:>14}  {target:<8} {result:<6} {note}");
+        println!("{name:<26} {value:>14}  {target:<8} {result:<6} {note}");
     }
     let ops = &s["runtime"]["call_overhead"]["operations"];
     if let Value::Object(ops) = ops {
@@ -553,10 +567,129 @@ fn print_table(s: &Value) {
         }
         println!("(cdx+rt: default retry policy and a tracing subscriber installed at INFO)");
     }
+    print_peers(s);
     println!();
     println!(
         "cold build of cdx-ext: run scripts/cold-build.sh separately (target: <= 45 s on 2 cores)"
     );
+}
+
+/// Every variant and peer side by side: calls, listing, and the command line.
+fn print_peers(s: &Value) {
+    let rt = &s["runtime"];
+    println!();
+    match rt["peers"].as_object() {
+        Some(peers) => {
+            for (name, status) in peers {
+                println!("peer {name}: {}", status.as_str().unwrap_or("?"));
+            }
+        }
+        None => println!("peers: none reported"),
+    }
+    let names = [
+        "raw",
+        "generated",
+        "cdx",
+        "cdx_retry_tracing",
+        "go",
+        "python",
+    ];
+    if let Value::Object(ops) = &rt["call_overhead"]["operations"] {
+        println!();
+        println!(
+            "{:<20} {:<18} {:>10} {:>10} {:>10} {:>8} {:>8} {:>8}",
+            "operation", "variant", "median us", "p99 us", "cpu us", "/raw", "/cdx", "cpu/cdx"
+        );
+        for (op, v) in ops {
+            let cdx = &v["cdx"];
+            for name in names {
+                let x = &v[name];
+                if x.is_null() {
+                    continue;
+                }
+                let f = |k: &str| x[k].as_f64().unwrap_or(f64::NAN);
+                println!(
+                    "{op:<20} {name:<18} {:>10.1} {:>10.1} {:>10.1} {:>8.3} {:>8.3} {:>8.3}",
+                    f("median_us"),
+                    f("p99_us"),
+                    f("cpu_us_per_call"),
+                    x["ratio_to_raw"].as_f64().unwrap_or(1.0),
+                    f("median_us") / cdx["median_us"].as_f64().unwrap_or(f64::NAN),
+                    f("cpu_us_per_call") / cdx["cpu_us_per_call"].as_f64().unwrap_or(f64::NAN),
+                );
+            }
+        }
+    }
+    if let Value::Object(variants) = &rt["pagination"]["variants"] {
+        println!();
+        println!(
+            "{:<24} {:>10} {:>10} {:>10} {:>10} {:>8} {:>10}",
+            "listing 10,000 shares", "median ms", "p99 ms", "cpu ms", "items/s", "/cdx", "rss KiB"
+        );
+        let cdx = variants
+            .get("cdx")
+            .and_then(|c| c["median_ms"].as_f64())
+            .unwrap_or(f64::NAN);
+        for (name, x) in variants {
+            let f = |k: &str| x[k].as_f64().unwrap_or(f64::NAN);
+            let rss = x["peak_rss_kib"]
+                .as_f64()
+                .map_or_else(|| "in-process".to_string(), |r| format!("{r:.0}"));
+            println!(
+                "{name:<24} {:>10.1} {:>10.1} {:>10.1} {:>10.0} {:>8.3} {rss:>10}",
+                f("median_ms"),
+                f("p99_ms"),
+                f("cpu_ms_per_listing"),
+                f("items_per_s"),
+                f("median_ms") / cdx
+            );
+        }
+    }
+    if let Value::Object(m) = &s["instructions"]["per_call_or_listing"] {
+        println!();
+        println!(
+            "{:<20} {:>14} {:>14} {:>8}",
+            "instructions", "raw", "cdx", "cdx/raw"
+        );
+        for (op, x) in m {
+            println!(
+                "{op:<20} {:>14} {:>14} {:>8.4}",
+                x["raw"],
+                x["cdx"],
+                x["ratio"].as_f64().unwrap_or(f64::NAN)
+            );
+        }
+    } else if let Some(why) = s["instructions"]["missing"].as_str() {
+        println!();
+        println!("instruction counts: MISSING ({why})");
+    }
+    let cli = &s["cli_list"];
+    if let Value::Object(contenders) = &cli["contenders"] {
+        println!();
+        println!(
+            "{:<44} {:>10} {:>10} {:>12}",
+            "whole process, 10,000 shares (median)", "wall ms", "cpu ms", "peak RSS KiB"
+        );
+        for (name, status) in contenders {
+            let x = &cli[name];
+            if status != "ran" {
+                println!("{name:<44} {}", status.as_str().unwrap_or("?"));
+                continue;
+            }
+            let label = if name == "cdx" {
+                "cdx consumer share list -o json".to_string()
+            } else {
+                format!("{name} (requests script, same JSON)")
+            };
+            let f = |k: &str| x[k].as_f64().unwrap_or(f64::NAN);
+            println!(
+                "{label:<44} {:>10.1} {:>10.1} {:>12.0}",
+                f("median_wall_ms"),
+                f("median_cpu_ms"),
+                f("median_peak_rss_kib")
+            );
+        }
+    }
 }
 
 fn format_value(v: f64) -> String {

@@ -17,7 +17,7 @@ const OPS: [&str; 3] = ["redeem", "token_inspect", "get_consumer_share"];
 const VARIANTS: [&str; 2] = ["raw", "cdx"];
 /// Calls per phase, and listings per phase.
 const CALLS: (u64, u64) = (100, 400);
-const LISTINGS: (u64, u64) = (1, 3);
+const LISTINGS: (u64, u64) = (1, 2);
 
 fn valgrind_present() -> bool {
     Command::new("valgrind")
