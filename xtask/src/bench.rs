@@ -652,11 +652,12 @@ fn print_peers(s: &Value) {
             "instructions", "raw", "cdx", "cdx/raw"
         );
         for (op, x) in m {
+            let f = |k: &str| x[k].as_f64().unwrap_or(f64::NAN);
             println!(
-                "{op:<20} {:>14} {:>14} {:>8.4}",
-                x["raw"],
-                x["cdx"],
-                x["ratio"].as_f64().unwrap_or(f64::NAN)
+                "{op:<20} {:>14.0} {:>14.0} {:>8.4}",
+                f("raw"),
+                f("cdx"),
+                f("ratio")
             );
         }
     } else if let Some(why) = s["instructions"]["missing"].as_str() {

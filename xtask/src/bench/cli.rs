@@ -5,7 +5,8 @@
 //! Each run is a fresh probe process (`cargo xtask bench --run-probe OUT`, hidden, the command
 //! in `CDX_BENCH_PROBE_ARGV`) whose only child is the command: after reaping it, the probe's
 //! `getrusage(RUSAGE_CHILDREN)` is that command's own peak RSS and CPU time. Both print the
-//! same document (an indented JSON array); its item count is checked.
+//! shares as one JSON array (cdx indented, the script compact, its fastest); the item count of
+//! each is checked.
 
 use super::{median, round1};
 use anyhow::{Context, Result, bail};
