@@ -109,7 +109,7 @@ pub fn measure(bench: &Path, work_dir: &Path) -> Result<Value> {
                 l.strip_prefix("summary:")
                     .or_else(|| l.strip_prefix("totals:"))
             })
-            .and_then(|n| n.trim().split_whitespace().next()?.parse::<u64>().ok())
+            .and_then(|n| n.split_whitespace().next()?.parse::<u64>().ok())
             .with_context(|| format!("no instruction count in {}", f.display()))?;
         totals.push(total);
     }
