@@ -648,14 +648,15 @@ fn print_peers(s: &Value) {
     if let Value::Object(m) = &s["instructions"]["per_call_or_listing"] {
         println!();
         println!(
-            "{:<20} {:>14} {:>14} {:>8}",
-            "instructions", "raw", "cdx", "cdx/raw"
+            "{:<20} {:>14} {:>14} {:>14} {:>8}",
+            "instructions", "raw", "generated", "cdx", "cdx/raw"
         );
         for (op, x) in m {
             let f = |k: &str| x[k].as_f64().unwrap_or(f64::NAN);
             println!(
-                "{op:<20} {:>14.0} {:>14.0} {:>8.4}",
+                "{op:<20} {:>14.0} {:>14.0} {:>14.0} {:>8.4}",
                 f("raw"),
+                f("generated"),
                 f("cdx"),
                 f("ratio")
             );

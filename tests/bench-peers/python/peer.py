@@ -124,9 +124,9 @@ def worker(peer):
 def main():
     peer = Peer()
     if sys.argv[1:] == ["list-json"]:
-        # Compact: json's C encoder. (`indent=2`, to print the very bytes `cdx ... -o json`
-        # prints, falls back to the pure-Python encoder and takes seconds more.)
-        json.dump(peer.shares(), sys.stdout)
+        # `dumps`, compact: json's C encoder. (`json.dump` to a file, or `indent=2` to print the
+        # very bytes `cdx ... -o json` prints, take json's pure-Python encoder: seconds more.)
+        sys.stdout.write(json.dumps(peer.shares()))
         sys.stdout.write("\n")
     elif not sys.argv[1:]:
         worker(peer)

@@ -12,7 +12,8 @@ use serde_json::{Map, Value, json};
 use std::path::Path;
 use std::process::{Command, Stdio};
 
-/// The operations measured (`cdx-bench` names) and the variants.
+/// The operations measured (`cdx-bench` names) and the variants (for calls also `generated`,
+/// which splits cdx's extra instructions between the generated client and cdx-ext).
 const OPS: [&str; 3] = ["redeem", "token_inspect", "get_consumer_share"];
 const VARIANTS: [&str; 2] = ["raw", "cdx"];
 /// Calls per phase, and listings per phase.
@@ -61,7 +62,7 @@ pub fn measure(bench: &Path, work_dir: &Path) -> Result<Value> {
     ensure_valgrind().map_err(anyhow::Error::msg)?;
     let mut phases = Vec::new();
     for op in OPS {
-        for v in VARIANTS {
+        for v in VARIANTS.into_iter().chain(["generated"]) {
             phases.push((format!("{v}:{op}"), CALLS));
         }
     }
@@ -132,6 +133,7 @@ pub fn measure(bench: &Path, work_dir: &Path) -> Result<Value> {
             op.into(),
             json!({
                 "raw": per[&format!("raw:{op}")],
+                "generated": per[&format!("generated:{op}")],
                 "cdx": per[&format!("cdx:{op}")],
                 "ratio": round4(r),
             }),
