@@ -10,6 +10,14 @@
 //!    `getrusage(RUSAGE_CHILDREN)`, so the figure is the `cdx` process's own peak, not cargo's
 //!    or rustc's.
 //!
+//! 4. Instructions per call and per listing of cdx and the raw floor under callgrind
+//!    ([`instr`]): `call_overhead_instr_ratio` and `pagination_instr_ratio`, which load cannot
+//!    move.
+//! 5. The command line as a user runs it ([`cli`]): `cdx consumer share list -o json` over
+//!    10,000 shares against the same listing by a Python `requests` script, whole processes.
+//!
+//! `cdx-bench` also runs the peers (a Go program, a Python `requests` script) beside its own
+//! variants, when Go and the virtualenv are there, and says which are missing.
 //! Then it prints each figure beside its target. Targets are reported, never asserted.
 //! See BENCHMARKS.md.
 #![forbid(unsafe_code)]
@@ -21,6 +29,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 use xtask::setup::run as run_cmd;
+
+mod cli;
+mod instr;
 
 /// Where the results go, relative to the workspace root.
 pub const OUT_DIR: &str = "target/bench";
@@ -39,7 +50,16 @@ fn target_dir(root: &Path) -> PathBuf {
 }
 
 /// Entry point: the whole benchmark, or (`rss_probe`) one memory measurement.
-pub fn run(root: &Path, quick: bool, rss_probe: Option<&[PathBuf]>) -> Result<()> {
+pub fn run(
+    root: &Path,
+    quick: bool,
+    rss_probe: Option<&[PathBuf]>,
+    run_probe: Option<&Path>,
+) -> Result<()> {
+    if let Some(out) = run_probe {
+        println!("{}", cli::probe(out)?);
+        return Ok(());
+    }
     if let Some(paths) = rss_probe {
         let [cdx, sim] = paths else {
             bail!("--rss-probe takes the cdx and cdx-sim binaries");
@@ -86,6 +106,8 @@ pub fn run(root: &Path, quick: bool, rss_probe: Option<&[PathBuf]>) -> Result<()
     let _ = std::fs::remove_file(&runtime_json);
     eprintln!("bench: runtime benchmarks (cdx-bench)");
     let mut bench = Command::new(cargo());
+    // The peers' Python: the project's virtualenv.
+    bench.env("CDX_TEST_PYTHON", xtask::setup::python(root));
     bench.current_dir(root).args([
         "run",
         "--release",
@@ -111,7 +133,24 @@ pub fn run(root: &Path, quick: bool, rss_probe: Option<&[PathBuf]>) -> Result<()
     let (cdx, sim) = (release.join("cdx"), release.join("cdx-sim"));
     let rss = measure_rss(&cdx, &sim, if quick { 1 } else { 5 })?;
 
-    // 4. The summary.
+    // 4. Instructions per call under callgrind (deterministic; the same with --quick).
+    eprintln!("bench: instructions per call and per listing (valgrind --tool=callgrind, ~2 min)");
+    let instructions = instr::measure(&release.join("cdx-bench"), &out_dir.join("callgrind"))
+        .unwrap_or_else(|e| {
+            eprintln!("bench: NO instruction counts: {e:#}");
+            json!({ "instructions": { "missing": format!("{e:#}") } })
+        });
+
+    // 5. `cdx consumer share list -o json` against a Python script, whole processes.
+    let cli_list = cli::measure(
+        &release.join("cdx-bench"),
+        &cdx,
+        &xtask::setup::python(root),
+        root,
+        if quick { 2 } else { 7 },
+    )?;
+
+    // 6. The summary.
     let mut summary = Map::new();
     if let Value::Object(m) = &runtime {
         for (k, v) in m {
@@ -122,6 +161,27 @@ pub fn run(root: &Path, quick: bool, rss_probe: Option<&[PathBuf]>) -> Result<()
     }
     summary.insert("codegen_ms".into(), codegen["median_ms"].clone());
     summary.insert("cdx_peak_rss_kib".into(), rss["median_kib"].clone());
+    if let Value::Object(m) = instructions {
+        summary.extend(m);
+    }
+    for (name, c) in cli_list["contenders"]
+        .as_object()
+        .cloned()
+        .unwrap_or_default()
+    {
+        if c == "ran" {
+            let v = &cli_list[&name];
+            summary.insert(
+                format!("cli_list_{name}_wall_ms"),
+                v["median_wall_ms"].clone(),
+            );
+            summary.insert(
+                format!("cli_list_{name}_peak_rss_kib"),
+                v["median_peak_rss_kib"].clone(),
+            );
+        }
+    }
+    summary.insert("cli_list".into(), cli_list);
     summary.insert("codegen".into(), codegen);
     summary.insert("cdx_peak_rss".into(), rss);
     summary.insert("runtime".into(), runtime);
@@ -342,7 +402,7 @@ fn probe_in(cdx: &Path, sim: &Path, tmp: &Path) -> Result<Value> {
     Ok(json!({ "peak_rss_kib": peak_kib, "wall_ms": round1(wall_ms) }))
 }
 
-fn median(values: &[f64]) -> f64 {
+pub(crate) fn median(values: &[f64]) -> f64 {
     let mut v = values.to_vec();
     if v.is_empty() {
         return 0.0;
@@ -356,7 +416,7 @@ fn median(values: &[f64]) -> f64 {
     }
 }
 
-fn round1(x: f64) -> f64 {
+pub(crate) fn round1(x: f64) -> f64 {
     (x * 10.0).round() / 10.0
 }
 
@@ -432,6 +492,20 @@ fn print_table(s: &Value) {
             target: "<= 1.05",
             met: at_most("pagination_ratio", 1.05),
         },
+        Row {
+            name: "call_overhead_instr_ratio",
+            note: "cdx/raw instructions, worst op",
+            value: num("call_overhead_instr_ratio"),
+            target: "<= 1.05",
+            met: at_most("call_overhead_instr_ratio", 1.05),
+        },
+        Row {
+            name: "pagination_instr_ratio",
+            note: "cdx/raw instructions per listing",
+            value: num("pagination_instr_ratio"),
+            target: "<= 1.05",
+            met: at_most("pagination_instr_ratio", 1.05),
+        },
         plain("pagination_items_per_s", "cdx stream"),
         plain("render_java_per_s", "files/s"),
         plain("render_librdkafka_per_s", "files/s"),
@@ -446,7 +520,7 @@ fn print_table(s: &Value) {
     ];
     println!();
     println!(
-        "{:<24} {:>14}  {:<8} {:<6} note",
+        "{:<26} {:>14}  {:<8} {:<6} note",
         "figure", "value", "target", "result"
     );
     for Row {
@@ -463,7 +537,7 @@ fn print_table(s: &Value) {
             Some(false) => "MISS",
             None => "",
         };
-        println!("{name:<24} {value:>14}  {target:<8} {result:<6} {note}");
+        println!("{name:<26} {value:>14}  {target:<8} {result:<6} {note}");
     }
     let ops = &s["runtime"]["call_overhead"]["operations"];
     if let Value::Object(ops) = ops {
@@ -493,10 +567,131 @@ fn print_table(s: &Value) {
         }
         println!("(cdx+rt: default retry policy and a tracing subscriber installed at INFO)");
     }
+    print_peers(s);
     println!();
     println!(
         "cold build of cdx-ext: run scripts/cold-build.sh separately (target: <= 45 s on 2 cores)"
     );
+}
+
+/// Every variant and peer side by side: calls, listing, and the command line.
+fn print_peers(s: &Value) {
+    let rt = &s["runtime"];
+    println!();
+    match rt["peers"].as_object() {
+        Some(peers) => {
+            for (name, status) in peers {
+                println!("peer {name}: {}", status.as_str().unwrap_or("?"));
+            }
+        }
+        None => println!("peers: none reported"),
+    }
+    let names = [
+        "raw",
+        "generated",
+        "cdx",
+        "cdx_retry_tracing",
+        "go",
+        "python",
+    ];
+    if let Value::Object(ops) = &rt["call_overhead"]["operations"] {
+        println!();
+        println!(
+            "{:<20} {:<18} {:>10} {:>10} {:>10} {:>8} {:>8} {:>8}",
+            "operation", "variant", "median us", "p99 us", "cpu us", "/raw", "/cdx", "cpu/cdx"
+        );
+        for (op, v) in ops {
+            let cdx = &v["cdx"];
+            for name in names {
+                let x = &v[name];
+                if x.is_null() {
+                    continue;
+                }
+                let f = |k: &str| x[k].as_f64().unwrap_or(f64::NAN);
+                println!(
+                    "{op:<20} {name:<18} {:>10.1} {:>10.1} {:>10.1} {:>8.3} {:>8.3} {:>8.3}",
+                    f("median_us"),
+                    f("p99_us"),
+                    f("cpu_us_per_call"),
+                    x["ratio_to_raw"].as_f64().unwrap_or(1.0),
+                    f("median_us") / cdx["median_us"].as_f64().unwrap_or(f64::NAN),
+                    f("cpu_us_per_call") / cdx["cpu_us_per_call"].as_f64().unwrap_or(f64::NAN),
+                );
+            }
+        }
+    }
+    if let Value::Object(variants) = &rt["pagination"]["variants"] {
+        println!();
+        println!(
+            "{:<24} {:>10} {:>10} {:>10} {:>10} {:>8} {:>10}",
+            "listing 10,000 shares", "median ms", "p99 ms", "cpu ms", "items/s", "/cdx", "rss KiB"
+        );
+        let cdx = variants
+            .get("cdx")
+            .and_then(|c| c["median_ms"].as_f64())
+            .unwrap_or(f64::NAN);
+        for (name, x) in variants {
+            let f = |k: &str| x[k].as_f64().unwrap_or(f64::NAN);
+            let rss = x["peak_rss_kib"]
+                .as_f64()
+                .map_or_else(|| "in-process".to_string(), |r| format!("{r:.0}"));
+            println!(
+                "{name:<24} {:>10.1} {:>10.1} {:>10.1} {:>10.0} {:>8.3} {rss:>10}",
+                f("median_ms"),
+                f("p99_ms"),
+                f("cpu_ms_per_listing"),
+                f("items_per_s"),
+                f("median_ms") / cdx
+            );
+        }
+    }
+    if let Value::Object(m) = &s["instructions"]["per_call_or_listing"] {
+        println!();
+        println!(
+            "{:<20} {:>14} {:>14} {:>14} {:>8}",
+            "instructions", "raw", "generated", "cdx", "cdx/raw"
+        );
+        for (op, x) in m {
+            let f = |k: &str| x[k].as_f64().unwrap_or(f64::NAN);
+            println!(
+                "{op:<20} {:>14.0} {:>14.0} {:>14.0} {:>8.4}",
+                f("raw"),
+                f("generated"),
+                f("cdx"),
+                f("ratio")
+            );
+        }
+    } else if let Some(why) = s["instructions"]["missing"].as_str() {
+        println!();
+        println!("instruction counts: MISSING ({why})");
+    }
+    let cli = &s["cli_list"];
+    if let Value::Object(contenders) = &cli["contenders"] {
+        println!();
+        println!(
+            "{:<44} {:>10} {:>10} {:>12}",
+            "whole process, 10,000 shares (median)", "wall ms", "cpu ms", "peak RSS KiB"
+        );
+        for (name, status) in contenders {
+            let x = &cli[name];
+            if status != "ran" {
+                println!("{name:<44} {}", status.as_str().unwrap_or("?"));
+                continue;
+            }
+            let label = if name == "cdx" {
+                "cdx consumer share list -o json".to_string()
+            } else {
+                format!("{name} (requests script, same JSON)")
+            };
+            let f = |k: &str| x[k].as_f64().unwrap_or(f64::NAN);
+            println!(
+                "{label:<44} {:>10.1} {:>10.1} {:>12.0}",
+                f("median_wall_ms"),
+                f("median_cpu_ms"),
+                f("median_peak_rss_kib")
+            );
+        }
+    }
 }
 
 fn format_value(v: f64) -> String {

@@ -52,6 +52,10 @@ enum Command {
         /// Internal: one peak-RSS measurement of `cdx consumer redeem` against `cdx-sim`.
         #[arg(long, hide = true, num_args = 2, value_names = ["CDX", "SIM"])]
         rss_probe: Option<Vec<PathBuf>>,
+        /// Internal: run the command in CDX_BENCH_PROBE_ARGV, stdout to OUT; report its wall
+        /// time, CPU time and peak RSS.
+        #[arg(long, hide = true, value_name = "OUT", conflicts_with = "rss_probe")]
+        run_probe: Option<PathBuf>,
     },
     /// Install what the test suite needs (a Python virtualenv in target/py, a JDK).
     Setup,
@@ -117,9 +121,16 @@ fn run(cli: Cli) -> Result<()> {
             println!("next: `cargo xtask codegen`, then `cargo insta review`");
             Ok(())
         }
-        Command::Bench { quick, rss_probe } => {
-            bench::run(&workspace_root()?, quick, rss_probe.as_deref())
-        }
+        Command::Bench {
+            quick,
+            rss_probe,
+            run_probe,
+        } => bench::run(
+            &workspace_root()?,
+            quick,
+            rss_probe.as_deref(),
+            run_probe.as_deref(),
+        ),
         Command::Setup => setup::setup(&workspace_root()?),
         Command::Demo { kafka } => setup::demo(&workspace_root()?, kafka),
         Command::Test { args } => setup::test(&workspace_root()?, &args),

@@ -2,13 +2,15 @@
 //! project itself (idempotently), then the tests.
 //!
 //! - A Python virtualenv at `target/py` with `tests/requirements.txt` (schemathesis,
-//!   confluent-kafka, openapi-spec-validator). Reinstalled only when the requirements change.
+//!   confluent-kafka, openapi-spec-validator, requests). Reinstalled only when the requirements
+//!   change.
 //! - A JDK (`java` and `javac`), from Debian's `default-jdk-headless` when missing, and
 //!   util-linux `script` (Debian's `bsdutils`) for the CLI's terminal tests.
 //! - For the real-broker tests: Maven and openssl (Debian) and the jars of `tests/kafka/broker`
 //!   (Apache Kafka) and `tests/kafka/clients` (kafka-clients, Spring Boot's Kafka binding) copied
 //!   into `target/kafka/{broker,client}-lib`. Resolved again only when a pom changes; Maven's
 //!   cache (`~/.m2`) makes that fast.
+//! - Go (Debian's `golang-go` when `go` is missing), for the benchmark's Go peer.
 
 use anyhow::{Context, Result, bail};
 use std::path::{Path, PathBuf};
@@ -134,6 +136,11 @@ pub fn setup(root: &Path) -> Result<()> {
     )?;
     ensure_jars(root, "broker", "broker-lib")?;
     ensure_jars(root, "clients", "client-lib")?;
+    ensure_debian_package(
+        have("go", "version"),
+        "golang-go",
+        "Go builds the benchmark's Go peer (tests/bench-peers/go) in its test and in the bench",
+    )?;
     Ok(())
 }
 

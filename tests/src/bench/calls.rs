@@ -11,6 +11,7 @@ use reqwest::header::ACCEPT;
 use serde_json::{Value, json};
 
 use super::bodies::SHARE_ID;
+use super::peers::{Batch, Worker};
 use super::stats::{Samples, median_f64, round4};
 
 /// What is being called.
@@ -257,18 +258,40 @@ pub struct Plan {
     pub deadline: Duration,
 }
 
-/// Interleaves the variants call by call (order rotating) for every operation; returns the
-/// per-operation figures and the worst median ratio cdx/raw.
-pub async fn run(c: &Clients, plan: &Plan) -> Value {
+/// How many calls a peer makes per request of the driver: the in-process variants and the peers
+/// take turns in slices this long, so load that comes and goes reaches them alike.
+const SLICE: usize = 25;
+
+/// Per operation and variant: wall samples and CPU time in total.
+#[derive(Clone, Default)]
+struct Tally {
+    wall: Samples,
+    cpu: Duration,
+}
+
+impl Tally {
+    fn cpu_us_per_call(&self) -> f64 {
+        self.cpu.as_secs_f64() * 1e6 / self.wall.len().max(1) as f64
+    }
+}
+
+/// Interleaves the variants call by call (order rotating) for every operation, and the peers
+/// slice by slice with them; returns the per-operation figures and the worst median ratio
+/// cdx/raw. A peer that fails stops the benchmark (its figures would be wrong).
+pub async fn run(c: &Clients, plan: &Plan, peers: &mut [Worker]) -> Value {
     let started = Instant::now();
     for op in Op::ALL {
         for v in Variant::ALL {
             timed_batch(c, op, v, plan.warmup, &mut Samples::default()).await;
         }
+        for w in peers.iter_mut() {
+            peer_batch(w, op, plan.warmup);
+        }
     }
     let idx = |op: Op| Op::ALL.iter().position(|o| *o == op).expect("op");
     let vdx = |v: Variant| Variant::ALL.iter().position(|x| *x == v).expect("variant");
-    let mut samples = vec![vec![Samples::default(); Variant::ALL.len()]; Op::ALL.len()];
+    let mut tally = vec![vec![Tally::default(); Variant::ALL.len()]; Op::ALL.len()];
+    let mut peer_tally = vec![vec![Tally::default(); peers.len()]; Op::ALL.len()];
     // Per-round median ratios: drift between rounds cancels out of these.
     let mut round_ratios = vec![vec![Vec::new(); Variant::ALL.len()]; Op::ALL.len()];
     let mut rounds_done = 0;
@@ -278,20 +301,42 @@ pub async fn run(c: &Clients, plan: &Plan) -> Value {
             break;
         }
         for op in Op::ALL {
-            // Call by call, round-robin over the variants (the order rotating too), so load
-            // and frequency drift reach every variant alike.
-            let mut this_round = vec![Samples::default(); Variant::ALL.len()];
-            for i in 0..plan.batch {
-                let mut order = Variant::ALL;
-                order.rotate_left(i % Variant::ALL.len());
-                for v in order {
-                    this_round[vdx(v)].push(timed_call(c, op, v).await);
+            let mut this_round = vec![Tally::default(); Variant::ALL.len()];
+            let groups = 1 + peers.len();
+            for slice in 0..plan.batch.div_ceil(SLICE) {
+                let len = SLICE.min(plan.batch - slice * SLICE);
+                for g in 0..groups {
+                    match (g + slice + round) % groups {
+                        // Call by call, round-robin over the in-process variants (the order
+                        // rotating too).
+                        0 => {
+                            for i in 0..len {
+                                let mut order = Variant::ALL;
+                                order.rotate_left((slice * SLICE + i) % Variant::ALL.len());
+                                for v in order {
+                                    let (wall, cpu) = timed_call(c, op, v).await;
+                                    let t = &mut this_round[vdx(v)];
+                                    t.wall.push(wall);
+                                    t.cpu += cpu;
+                                }
+                            }
+                        }
+                        p => {
+                            let b = peer_batch(&mut peers[p - 1], op, len);
+                            let t = &mut peer_tally[idx(op)][p - 1];
+                            t.wall.extend(&b.samples);
+                            t.cpu += b.cpu;
+                        }
+                    }
                 }
             }
-            let raw_median = this_round[vdx(Variant::Raw)].median();
+            let raw_median = this_round[vdx(Variant::Raw)].wall.median();
             for v in Variant::ALL {
-                round_ratios[idx(op)][vdx(v)].push(this_round[vdx(v)].median() / raw_median);
-                samples[idx(op)][vdx(v)].extend(&this_round[vdx(v)]);
+                let r = &this_round[vdx(v)];
+                round_ratios[idx(op)][vdx(v)].push(r.wall.median() / raw_median);
+                let t = &mut tally[idx(op)][vdx(v)];
+                t.wall.extend(&r.wall);
+                t.cpu += r.cpu;
             }
         }
         rounds_done += 1;
@@ -299,30 +344,54 @@ pub async fn run(c: &Clients, plan: &Plan) -> Value {
 
     let mut ops = serde_json::Map::new();
     let mut worst: f64 = 0.0;
+    // Per peer: the smallest ratio peer/cdx over the operations (>= 1: cdx is at or below the
+    // peer on every operation).
+    let mut peer_min = vec![(f64::INFINITY, f64::INFINITY); peers.len()];
     for op in Op::ALL {
-        let s = &samples[idx(op)];
-        let raw = s[vdx(Variant::Raw)].median();
+        let s = &tally[idx(op)];
+        let raw = &s[vdx(Variant::Raw)];
+        let cdx = &s[vdx(Variant::Cdx)];
         let mut entry = serde_json::Map::new();
         for v in Variant::ALL {
-            let mut figures = s[vdx(v)].summary_us();
+            let t = &s[vdx(v)];
+            let mut figures = t.wall.summary_us();
+            figures["cpu_us_per_call"] = json!(round4(t.cpu_us_per_call()));
             if v != Variant::Raw {
-                let ratio = s[vdx(v)].median() / raw;
+                let ratio = t.wall.median() / raw.wall.median();
                 figures["ratio_to_raw"] = json!(round4(ratio));
-                figures["ratio_to_raw_p99"] = json!(round4(
-                    s[vdx(v)].quantile(0.99) / s[vdx(Variant::Raw)].quantile(0.99)
-                ));
+                figures["ratio_to_raw_p99"] =
+                    json!(round4(t.wall.quantile(0.99) / raw.wall.quantile(0.99)));
                 figures["ratio_to_raw_per_round_median"] =
                     json!(round4(median_f64(&round_ratios[idx(op)][vdx(v)])));
-                figures["overhead_us"] = json!(round4((s[vdx(v)].median() - raw) / 1e3));
+                figures["overhead_us"] = json!(round4((t.wall.median() - raw.wall.median()) / 1e3));
+                figures["cpu_ratio_to_raw"] =
+                    json!(round4(t.cpu_us_per_call() / raw.cpu_us_per_call()));
                 if matches!(v, Variant::Cdx | Variant::CdxRetryTracing) {
                     worst = worst.max(ratio);
                 }
             }
             entry.insert(v.name().into(), figures);
         }
+        for (p, w) in peers.iter().enumerate() {
+            let t = &peer_tally[idx(op)][p];
+            let wall_to_cdx = t.wall.median() / cdx.wall.median();
+            let cpu_to_cdx = t.cpu_us_per_call() / cdx.cpu_us_per_call();
+            peer_min[p].0 = peer_min[p].0.min(wall_to_cdx);
+            peer_min[p].1 = peer_min[p].1.min(cpu_to_cdx);
+            let mut figures = t.wall.summary_us();
+            figures["cpu_us_per_call"] = json!(round4(t.cpu_us_per_call()));
+            figures["ratio_to_raw"] = json!(round4(t.wall.median() / raw.wall.median()));
+            figures["ratio_to_cdx"] = json!(round4(wall_to_cdx));
+            figures["ratio_to_cdx_p99"] =
+                json!(round4(t.wall.quantile(0.99) / cdx.wall.quantile(0.99)));
+            figures["cpu_ratio_to_raw"] =
+                json!(round4(t.cpu_us_per_call() / raw.cpu_us_per_call()));
+            figures["cpu_ratio_to_cdx"] = json!(round4(cpu_to_cdx));
+            entry.insert(w.peer.name().into(), figures);
+        }
         ops.insert(op.name().into(), Value::Object(entry));
     }
-    json!({
+    let mut out = json!({
         "call_overhead_ratio": round4(worst),
         "call_overhead": {
             "operations": ops,
@@ -330,24 +399,58 @@ pub async fn run(c: &Clients, plan: &Plan) -> Value {
             "future_bytes": future_bytes(c),
             "value_bytes": value_bytes(),
             "calls_per_round_and_variant": plan.batch,
+            "peer_slice": SLICE,
             "warmup_calls": plan.warmup,
+            "cpu_method": "in-process variants: CLOCK_THREAD_CPUTIME_ID of the client thread around each call; peers: getrusage(RUSAGE_SELF) user+system of the worker process around each slice",
             "seconds": round4(started.elapsed().as_secs_f64()),
         },
-    })
+    });
+    for (p, w) in peers.iter().enumerate() {
+        out[format!("{}_call_wall_ratio_to_cdx_min", w.peer.name())] = json!(round4(peer_min[p].0));
+        out[format!("{}_call_cpu_ratio_to_cdx_min", w.peer.name())] = json!(round4(peer_min[p].1));
+    }
+    out
+}
+
+/// `n` calls by a peer; panics (stopping the benchmark) if the peer fails or answers wrongly.
+fn peer_batch(w: &mut Worker, op: Op, n: usize) -> Batch {
+    let want = match op {
+        Op::Redeem => 5,
+        Op::Inspect => 2,
+        Op::GetShare => 1,
+    };
+    match w.run(op.name(), n) {
+        Ok(b) if b.items == want => b,
+        Ok(b) => panic!(
+            "the {} peer's {} returned {} items, not {want}",
+            w.peer.name(),
+            op.name(),
+            b.items
+        ),
+        Err(e) => panic!("{e}"),
+    }
+}
+
+/// CPU time of this thread so far (user + system).
+pub fn thread_cpu() -> Duration {
+    nix::time::clock_gettime(nix::time::ClockId::CLOCK_THREAD_CPUTIME_ID)
+        .map_or(Duration::ZERO, Duration::from)
 }
 
 async fn timed_batch(c: &Clients, op: Op, v: Variant, n: usize, out: &mut Samples) {
     for _ in 0..n {
-        out.push(timed_call(c, op, v).await);
+        out.push(timed_call(c, op, v).await.0);
     }
 }
 
-/// One timed call. The tracing variant runs with the idle subscriber as this thread's default
-/// (installed and removed outside the timed part).
-async fn timed_call(c: &Clients, op: Op, v: Variant) -> Duration {
+/// One timed call: wall time and this thread's CPU time. The tracing variant runs with the idle
+/// subscriber as this thread's default (installed and removed outside the timed part).
+async fn timed_call(c: &Clients, op: Op, v: Variant) -> (Duration, Duration) {
     let _guard =
         (v == Variant::CdxRetryTracing).then(|| tracing::dispatcher::set_default(&c.tracing));
+    let cpu = thread_cpu();
     let t = Instant::now();
     call(c, op, v).await;
-    t.elapsed()
+    let wall = t.elapsed();
+    (wall, thread_cpu().saturating_sub(cpu))
 }

@@ -3,6 +3,7 @@
 pub mod bodies;
 pub mod calls;
 pub mod paging;
+pub mod peers;
 pub mod render;
 pub mod server;
 pub mod stats;

@@ -10,7 +10,8 @@ use reqwest::header::ACCEPT;
 use serde_json::{Value, json};
 
 use super::bodies::{PAGE_SIZE, PAGES, TOTAL_SHARES};
-use super::calls::Clients;
+use super::calls::{Clients, thread_cpu};
+use super::peers::{Batch, Worker};
 use super::stats::{Samples, median_f64, round3, round4};
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
@@ -134,28 +135,45 @@ pub struct Plan {
     pub deadline: Duration,
 }
 
-pub async fn run(c: &Clients, plan: &Plan) -> Value {
+/// Lists everything through every variant and every peer, one listing each per round (the
+/// order rotating).
+pub async fn run(c: &Clients, plan: &Plan, peers: &mut [Worker]) -> Value {
     let started = Instant::now();
     for _ in 0..plan.warmup {
         for v in Variant::ALL {
             list_all(c, v).await;
         }
+        for w in peers.iter_mut() {
+            peer_list(w);
+        }
     }
-    let mut samples = vec![Samples::default(); Variant::ALL.len()];
-    let mut round_ratios = vec![Vec::new(); Variant::ALL.len()];
+    let n_in = Variant::ALL.len();
+    let mut samples = vec![Samples::default(); n_in];
+    let mut cpu = vec![Duration::ZERO; n_in + peers.len()];
+    let mut peer_samples = vec![Samples::default(); peers.len()];
+    let mut peer_rss = vec![0u64; peers.len()];
+    let mut round_ratios = vec![Vec::new(); n_in];
     let mut rounds_done = 0;
     for round in 0..plan.rounds {
         if started.elapsed() > plan.deadline {
             eprintln!("cdx-bench: pagination stopped after {round} rounds (time limit)");
             break;
         }
-        let mut order = Variant::ALL;
-        order.rotate_left(round % Variant::ALL.len());
         let mut took = [Duration::ZERO; Variant::ALL.len()];
-        for v in order {
-            let i = v as usize;
-            took[i] = list_all(c, v).await;
-            samples[i].push(took[i]);
+        let turns = n_in + peers.len();
+        for k in 0..turns {
+            let i = (k + round) % turns;
+            if let Some(&v) = Variant::ALL.get(i) {
+                let cpu0 = thread_cpu();
+                took[i] = list_all(c, v).await;
+                cpu[i] += thread_cpu().saturating_sub(cpu0);
+                samples[i].push(took[i]);
+            } else {
+                let b = peer_list(&mut peers[i - n_in]);
+                peer_samples[i - n_in].extend(&b.samples);
+                cpu[i] += b.cpu;
+                peer_rss[i - n_in] = peer_rss[i - n_in].max(b.maxrss_kib);
+            }
         }
         for v in Variant::ALL {
             round_ratios[v as usize]
@@ -163,7 +181,10 @@ pub async fn run(c: &Clients, plan: &Plan) -> Value {
         }
         rounds_done += 1;
     }
+    let cpu_ms = |i: usize, n: usize| round3(cpu[i].as_secs_f64() * 1e3 / n.max(1) as f64);
     let raw_median = samples[Variant::Raw as usize].median();
+    let cdx_median = samples[Variant::Cdx as usize].median();
+    let cdx_cpu = cpu_ms(Variant::Cdx as usize, samples[Variant::Cdx as usize].len());
     let mut variants = serde_json::Map::new();
     for v in Variant::ALL {
         let s = &samples[v as usize];
@@ -171,6 +192,7 @@ pub async fn run(c: &Clients, plan: &Plan) -> Value {
         let mut figures = json!({
             "median_ms": round3(median_ns / 1e6),
             "p99_ms": round3(s.quantile(0.99) / 1e6),
+            "cpu_ms_per_listing": cpu_ms(v as usize, s.len()),
             "items_per_s": (TOTAL_SHARES as f64 / (median_ns / 1e9)).round(),
             "n": s.len(),
         });
@@ -181,14 +203,41 @@ pub async fn run(c: &Clients, plan: &Plan) -> Value {
         }
         variants.insert(v.name().into(), figures);
     }
-    let cdx_median = samples[Variant::Cdx as usize].median();
+    let mut peer_keys = serde_json::Map::new();
+    for (p, w) in peers.iter().enumerate() {
+        let s = &peer_samples[p];
+        let median_ns = s.median();
+        let cpu = cpu_ms(n_in + p, s.len());
+        variants.insert(
+            w.peer.name().into(),
+            json!({
+                "median_ms": round3(median_ns / 1e6),
+                "p99_ms": round3(s.quantile(0.99) / 1e6),
+                "cpu_ms_per_listing": cpu,
+                "items_per_s": (TOTAL_SHARES as f64 / (median_ns / 1e9)).round(),
+                "peak_rss_kib": peer_rss[p],
+                "n": s.len(),
+                "ratio_to_raw": round4(median_ns / raw_median),
+                "ratio_to_cdx": round4(median_ns / cdx_median),
+                "cpu_ratio_to_cdx": round4(cpu / cdx_cpu),
+            }),
+        );
+        peer_keys.insert(
+            format!("{}_pagination_items_per_s", w.peer.name()),
+            (TOTAL_SHARES as f64 / (median_ns / 1e9)).round().into(),
+        );
+        peer_keys.insert(
+            format!("{}_pagination_ratio_to_cdx", w.peer.name()),
+            round4(median_ns / cdx_median).into(),
+        );
+    }
     let filter = cdx_ext::ConsumerShareFilter::default();
     // The stream holds its page request's future inline; each item re-creates (moves) it.
     let stream_bytes = std::mem::size_of_val(&c.cdx.consumer_shares(&filter));
     // The headline ratio pairs each cdx listing with the raw listing of the same round (a few
     // tens of milliseconds apart), so load that comes and goes between rounds cancels out.
     let paired = median_f64(&round_ratios[Variant::Cdx as usize]);
-    json!({
+    let mut out = json!({
         "pagination_ratio": round4(paired),
         "pagination_ratio_of_medians": round4(cdx_median / raw_median),
         "pagination_items_per_s": (TOTAL_SHARES as f64 / (cdx_median / 1e9)).round(),
@@ -202,5 +251,22 @@ pub async fn run(c: &Clients, plan: &Plan) -> Value {
             "rounds": rounds_done,
             "seconds": round4(started.elapsed().as_secs_f64()),
         },
-    })
+    });
+    if let Value::Object(m) = &mut out {
+        m.extend(peer_keys);
+    }
+    out
+}
+
+/// One listing by a peer; panics (stopping the benchmark) if it fails or lists a wrong count.
+fn peer_list(w: &mut Worker) -> Batch {
+    match w.run("list", 1) {
+        Ok(b) if b.items == TOTAL_SHARES => b,
+        Ok(b) => panic!(
+            "the {} peer listed {} shares, not {TOTAL_SHARES}",
+            w.peer.name(),
+            b.items
+        ),
+        Err(e) => panic!("{e}"),
+    }
 }

@@ -7,10 +7,19 @@
 //! 2. pagination of 10,000 consumer shares (100 pages of 100);
 //! 3. config files rendered per second (`java`, `librdkafka`).
 //!
+//! The peers (`bench::peers`: a Go program in the Go SDK's shape and a Python `requests`
+//! script, each a worker process) make the same calls against the same server, taking turns
+//! with the in-process variants; a peer that cannot run is reported as missing.
+//!
 //! Flags: `--quick` (fewer rounds), `--out PATH` (write the figures as JSON; default: print
-//! them), `--only calls|paging|render` (repeatable; default: all), and for profilers
-//! `--profile VARIANT:OPERATION:N` (e.g. `cdx:redeem:2000`, `raw:paging:20`): after a short
-//! warm-up, make N calls (or N listings) that way and nothing else, timing nothing.
+//! them), `--only calls|paging|render` (repeatable; default: all), `--no-peers`, and:
+//! - `--profile VARIANT:OPERATION:N` (e.g. `cdx:redeem:2000`, `raw:paging:20`), for profilers:
+//!   after a short warm-up, make N calls (or N listings) that way and nothing else, timing
+//!   nothing. Several specs, comma-separated, run one after the other, each preceded and the
+//!   last followed by a call of `phase_boundary` (for `callgrind --dump-before`);
+//! - `--serve`: only the canned server; print its URL, serve until stdin closes;
+//! - `--check-peers`: build and run each peer once against the server and check its answers
+//!   (exit 1 on any failure, a missing peer included).
 //!
 //! Every loop is bounded in count and in time; the server listens on 127.0.0.1 only.
 
@@ -20,7 +29,7 @@ mod bench;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use bench::{calls, paging, render, server::CannedServer};
+use bench::{calls, paging, peers, render, server::CannedServer};
 
 /// The runtime benchmarks of cdx-ext (run by `cargo xtask bench`).
 #[derive(clap::Parser)]
@@ -37,8 +46,17 @@ struct Args {
     only: Vec<String>,
     /// For profilers: after a short warm-up, make N calls (or N listings) one way and nothing
     /// else, e.g. `cdx:redeem:2000` or `raw:paging:20`.
-    #[arg(long, value_name = "VARIANT:OPERATION:N")]
+    #[arg(long, value_name = "VARIANT:OPERATION:N[,...]")]
     profile: Option<String>,
+    /// Leave the peers (Go, Python) out.
+    #[arg(long)]
+    no_peers: bool,
+    /// Only serve: print the canned server's URL, serve until stdin closes (at most 30 min).
+    #[arg(long, conflicts_with_all = ["profile", "check_peers"])]
+    serve: bool,
+    /// Build and run each peer once against the canned server and check its answers.
+    #[arg(long, conflicts_with = "profile")]
+    check_peers: bool,
 }
 
 fn main() {
@@ -46,6 +64,13 @@ fn main() {
     let wants = |s: &str| args.only.is_empty() || args.only.iter().any(|o| o == s);
     let started = Instant::now();
     let server = CannedServer::start();
+    if args.serve {
+        serve_until_stdin_closes(&server);
+        return;
+    }
+    if args.check_peers {
+        std::process::exit(check_peers(server.base_url()));
+    }
     // The client side runs on this thread (a single-threaded runtime), the server on its own:
     // one core each on a 2-core machine.
     let rt = tokio::runtime::Builder::new_current_thread()
@@ -80,14 +105,18 @@ fn main() {
                 warmup: 1000,
                 rounds: 40,
                 batch: 250,
-                deadline: Duration::from_secs(150),
+                // The peers take most of each round (Python ~1 ms a call).
+                deadline: Duration::from_secs(300),
             }
         };
         eprintln!(
             "cdx-bench: call overhead ({} rounds x {} calls per operation and variant)",
             plan.rounds, plan.batch
         );
-        merge(rt.block_on(calls::run(&clients, &plan)));
+        let (mut workers, status) =
+            peers::start_all(server.base_url(), &bench::bodies::token(), !args.no_peers);
+        merge(serde_json::json!({ "peers": status }));
+        merge(rt.block_on(calls::run(&clients, &plan, &mut workers)));
     }
     if wants("paging") {
         let plan = if args.quick {
@@ -100,7 +129,8 @@ fn main() {
             paging::Plan {
                 warmup: 2,
                 rounds: 100,
-                deadline: Duration::from_secs(120),
+                // The peers take most of each round (~0.2 s a listing each).
+                deadline: Duration::from_secs(240),
             }
         };
         eprintln!(
@@ -108,7 +138,10 @@ fn main() {
             plan.rounds,
             bench::bodies::TOTAL_SHARES
         );
-        merge(rt.block_on(paging::run(&clients, &plan)));
+        // Fresh workers, so each peer's peak RSS is its listing's.
+        let (mut workers, _) =
+            peers::start_all(server.base_url(), &bench::bodies::token(), !args.no_peers);
+        merge(rt.block_on(paging::run(&clients, &plan, &mut workers)));
     }
     if wants("render") {
         let plan = if args.quick {
@@ -152,8 +185,19 @@ fn main() {
     }
 }
 
-/// `--profile VARIANT:OPERATION:N`: a fixed amount of one kind of work, for callgrind or perf.
-async fn profile(clients: &calls::Clients, spec: &str) -> Result<(), String> {
+/// Marks the start and end of each `--profile` phase: `callgrind --dump-before=*phase_boundary*`
+/// writes the counts of each phase to a file of its own.
+#[inline(never)]
+fn phase_boundary() {
+    std::hint::black_box(());
+}
+
+enum Work {
+    Calls(calls::Variant, calls::Op),
+    Paging(paging::Variant),
+}
+
+fn parse_spec(spec: &str) -> Result<(Work, usize), String> {
     let parts: Vec<&str> = spec.split(':').collect();
     let [variant, op, n] = parts[..] else {
         return Err(format!("--profile {spec:?}: expected VARIANT:OPERATION:N"));
@@ -168,11 +212,7 @@ async fn profile(clients: &calls::Clients, spec: &str) -> Result<(), String> {
             .into_iter()
             .find(|v| v.name() == variant)
             .ok_or_else(|| format!("--profile: unknown paging variant {variant:?}"))?;
-        paging::list_all(clients, v).await;
-        for _ in 0..n {
-            paging::list_all(clients, v).await;
-        }
-        return Ok(());
+        return Ok((Work::Paging(v), n));
     }
     let v = calls::Variant::ALL
         .into_iter()
@@ -182,10 +222,121 @@ async fn profile(clients: &calls::Clients, spec: &str) -> Result<(), String> {
         .into_iter()
         .find(|o| o.name() == op)
         .ok_or_else(|| format!("--profile: unknown operation {op:?}"))?;
-    let _guard = (v == calls::Variant::CdxRetryTracing)
-        .then(|| tracing::dispatcher::set_default(&clients.tracing));
-    for _ in 0..(n + 10) {
-        calls::call(clients, op, v).await;
+    Ok((Work::Calls(v, op), n))
+}
+
+async fn work(clients: &calls::Clients, w: &Work, n: usize) {
+    match *w {
+        Work::Paging(v) => {
+            for _ in 0..n {
+                paging::list_all(clients, v).await;
+            }
+        }
+        Work::Calls(v, op) => {
+            let _guard = (v == calls::Variant::CdxRetryTracing)
+                .then(|| tracing::dispatcher::set_default(&clients.tracing));
+            for _ in 0..n {
+                calls::call(clients, op, v).await;
+            }
+        }
     }
+}
+
+/// `--profile VARIANT:OPERATION:N[,...]`: a fixed amount of one kind of work per phase, for
+/// callgrind or perf. Every kind is warmed up first (10 calls or one listing).
+async fn profile(clients: &calls::Clients, specs: &str) -> Result<(), String> {
+    let phases = specs
+        .split(',')
+        .map(parse_spec)
+        .collect::<Result<Vec<_>, _>>()?;
+    for (w, _) in &phases {
+        work(
+            clients,
+            w,
+            if matches!(w, Work::Paging(_)) { 1 } else { 10 },
+        )
+        .await;
+    }
+    for (w, n) in &phases {
+        phase_boundary();
+        work(clients, w, *n).await;
+    }
+    phase_boundary();
     Ok(())
+}
+
+/// `--serve`: prints the URL, then serves until stdin reaches its end (bounded in time).
+fn serve_until_stdin_closes(server: &CannedServer) {
+    use std::io::{BufRead as _, Write as _};
+    println!("{}", server.base_url());
+    let _ = std::io::stdout().flush();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in std::io::stdin().lock().lines() {
+            if line.is_err() {
+                break;
+            }
+        }
+        let _ = tx.send(());
+    });
+    if rx.recv_timeout(Duration::from_secs(30 * 60)).is_err() {
+        eprintln!("cdx-bench --serve: stopping after 30 minutes");
+    }
+}
+
+/// `--check-peers`: each peer once, every operation, the answers checked; the exit code.
+fn check_peers(base_url: &str) -> i32 {
+    let token = bench::bodies::token();
+    let mut failures = 0;
+    for peer in peers::Peer::ALL {
+        let result = (|| -> Result<String, String> {
+            let mut w = peers::Worker::start(peer, base_url, &token)?;
+            let mut seen = Vec::new();
+            for (op, n, want) in [
+                ("redeem", 2, 5),
+                ("token_inspect", 2, 2),
+                ("get_consumer_share", 2, 1),
+                ("list", 1, bench::bodies::TOTAL_SHARES),
+            ] {
+                let b = w.run(op, n)?;
+                if b.items != want || b.samples.len() != n {
+                    return Err(format!(
+                        "{op}: {} items in {} timings, expected {want} in {n}",
+                        b.items,
+                        b.samples.len()
+                    ));
+                }
+                seen.push(format!("{op}={}", b.items));
+            }
+            if peer == peers::Peer::Python {
+                // The whole-process script `cargo xtask bench` times against `cdx`.
+                let mut cmd = peers::prepare(peer)?;
+                peers::configure(&mut cmd, base_url, &token);
+                let out = cmd
+                    .arg("list-json")
+                    .stdin(std::process::Stdio::null())
+                    .output()
+                    .map_err(|e| e.to_string())?;
+                let listed: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout)
+                    .map_err(|e| format!("list-json printed no JSON array: {e}"))?;
+                if !out.status.success() || listed.len() != bench::bodies::TOTAL_SHARES {
+                    return Err(format!(
+                        "list-json: {} shares ({})",
+                        listed.len(),
+                        out.status
+                    ));
+                }
+                seen.push(format!("list-json={}", listed.len()));
+            }
+            Ok(seen.join(" "))
+        })();
+        match result {
+            Ok(seen) => println!("peer {}: ok ({seen})", peer.name()),
+            Err(e) => {
+                failures += 1;
+                println!("peer {}: FAILED: {e}", peer.name());
+            }
+        }
+    }
+    i32::from(failures > 0)
 }

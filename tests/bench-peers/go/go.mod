@@ -1,0 +1,3 @@
+module cdx.invalid/bench-peers/go
+
+go 1.19
