@@ -23,7 +23,7 @@ paths:
       responses: {{ '204': {{ description: ok }} }}
 "#
     ));
-    drop_non_extension_operation_keys(&mut d);
+    run_step!(d, drop_non_extension_operation_keys);
     let op = d["paths"]["/x"]["post"].as_object().unwrap();
     assert_eq!(
         op.keys().collect::<Vec<_>>(),
@@ -63,7 +63,7 @@ components:
         inner: {{ type: object, title: cdx.v1.Thing }}
 "#
     ));
-    ref_inline_copies_of_components(&mut d);
+    run_step!(d, ref_inline_copies_of_components);
     let ok = &d["paths"]["/x"]["post"]["responses"]["200"]["content"]["application/json"]["schema"];
     assert_eq!(ok, &json!({"$ref": "#/components/schemas/cdx.v1.Thing"}));
     let bad =
@@ -106,7 +106,7 @@ components:
           Only: {{ type: object }}
 "#
     ));
-    string_discriminator_mappings(&mut d);
+    run_step!(d, string_discriminator_mappings);
     assert_eq!(
         d["components"]["schemas"]["U"]["discriminator"]["mapping"],
         json!({"A": "#/components/schemas/A", "C": "#/components/schemas/C"})
@@ -161,7 +161,7 @@ components:
               - required: [id]
 "#
     ));
-    collapse_required_overlays(&mut d);
+    run_step!(d, collapse_required_overlays);
     let op = &d["paths"]["/s"]["post"];
     assert_eq!(
         op["requestBody"]["content"]["application/json"]["schema"],
@@ -206,7 +206,7 @@ paths:
             Retry-After: {{ schema: {{ type: integer }} }}
 "#
     ));
-    drop_bodiless_error_responses(&mut d);
+    run_step!(d, drop_bodiless_error_responses);
     let responses = d["paths"]["/x"]["get"]["responses"].as_object().unwrap();
     assert_eq!(
         responses.keys().collect::<Vec<_>>(),
@@ -253,7 +253,7 @@ components:
     Meta: {{ type: object, properties: {{ self: {{ type: string }} }} }}
 "#
     ));
-    keep_unknown_fields(&mut d);
+    run_step!(d, keep_unknown_fields);
     assert_eq!(
         d["components"]["schemas"]["Thing"]["properties"]["metadata"]["allOf"][1],
         json!({"properties": {"self": {"example": "https://x"}}}),
@@ -323,7 +323,7 @@ components:
         topic: {{ type: string }}
 "#
     ));
-    optional_response_fields(&mut d);
+    run_step!(d, optional_response_fields);
     let comps = &d["components"]["schemas"];
     assert_eq!(
         comps["Req"]["required"],
@@ -353,7 +353,7 @@ paths:
       responses: {{ '204': {{ description: ok }} }}
 "#
     ));
-    require_request_bodies(&mut d);
+    run_step!(d, require_request_bodies);
     assert_eq!(d["paths"]["/x"]["post"]["requestBody"]["required"], true);
 }
 
@@ -371,7 +371,7 @@ paths:
       responses: {{ '204': {{ description: ok }} }}
 "#
     ));
-    bound_page_size(&mut d);
+    run_step!(d, bound_page_size);
     let params = &d["paths"]["/x"]["get"]["parameters"];
     assert_eq!(
         params[0]["schema"],
@@ -404,7 +404,7 @@ components:
     Page: {{ type: object, properties: {{ token: {{ type: string }} }} }}
 "#
     ));
-    redact_share_tokens(&mut d);
+    run_step!(d, redact_share_tokens);
     let comps = &d["components"]["schemas"];
     assert_eq!(
         comps["SharedToken"]["properties"]["token"]["x-redact"],
@@ -463,7 +463,7 @@ components:
         enabled: {{ type: boolean }}
 "#
     ));
-    drop_read_only_from_requests(&mut d);
+    run_step!(d, drop_read_only_from_requests);
     let req = &d["components"]["schemas"]["Req"];
     assert_eq!(
         req["properties"]
@@ -495,7 +495,7 @@ components:
         phase: {{ type: string, description: The phase, x-extensible-enum: [ACTIVE] }}
 "#
     ));
-    open_extensible_enums(&mut d);
+    run_step!(d, open_extensible_enums);
     let schemas = &d["components"]["schemas"];
     assert_eq!(
         schemas["cdx.v1.Cloud"]["x-extensible-enum"],
@@ -530,7 +530,7 @@ components:
         api_key: {{ type: string }}
 "#
     ));
-    redact_secret_fields(&mut d);
+    run_step!(d, redact_secret_fields);
     let schemas = &d["components"]["schemas"];
     assert_eq!(
         schemas["R"]["properties"]["secret"],
@@ -568,7 +568,7 @@ components:
                 properties: {{ kind: {{ type: string, enum: [Group] }} }}
 "#
     ));
-    tolerate_unknown_union_kinds(&mut d);
+    run_step!(d, tolerate_unknown_union_kinds);
     let schemas = &d["components"]["schemas"];
     assert_eq!(
         schemas["cdx.v1.Resp"]["properties"]["resources"]["items"],
@@ -611,7 +611,7 @@ components:
         zones: {{ type: array, minItems: 3, maxItems: 3, items: {{ type: string }} }}
 "#
     ));
-    relax_response_constraints(&mut d);
+    run_step!(d, relax_response_constraints);
     let schemas = &d["components"]["schemas"];
     assert_eq!(
         schemas["Net"]["properties"]["id"],
@@ -644,7 +644,7 @@ paths:
           content: {{ image/*: {{ schema: {{ type: string, format: base64 }} }} }}
 "#
     ));
-    image_bodies_as_octet_stream(&mut d);
+    run_step!(d, image_bodies_as_octet_stream);
     let op = &d["paths"]["/i"];
     assert_eq!(
         op["post"]["requestBody"]["content"],
@@ -670,7 +670,7 @@ components:
         other: {{ type: string, pattern: '^[a-z]+$' }}
 "#
     ));
-    crn_patterns_as_prefixes(&mut d);
+    run_step!(d, crn_patterns_as_prefixes);
     let props = &d["components"]["schemas"]["Req"]["properties"];
     assert_eq!(
         props["resources"]["items"],
@@ -689,7 +689,7 @@ paths:
   /a: {{ get: {{ operationId: a, responses: {{ '204': {{ description: ok }} }} }} }}
 "#
     ));
-    sort_paths(&mut d);
+    run_step!(d, sort_paths);
     let paths: Vec<&String> = d["paths"].as_object().unwrap().keys().collect();
     assert_eq!(paths, ["/a", "/a:colon", "/b"]);
     assert_eq!(
@@ -713,4 +713,93 @@ components:
         apply_all(&mut d).unwrap().is_empty(),
         "a normalised spec is a fixed point"
     );
+}
+
+fn every_step() -> impl DoubleEndedIterator<Item = &'static Step> {
+    STEPS.iter().chain(GENERATOR_STEPS)
+}
+
+#[test]
+fn every_step_runs_after_the_steps_it_declares() {
+    assert_eq!(order_problems(every_step()), Vec::<String>::new());
+}
+
+#[test]
+fn a_table_that_breaks_a_declared_dependency_is_reported() {
+    let reversed: Vec<&Step> = every_step().rev().collect();
+    let problems = order_problems(reversed);
+    assert!(
+        problems.contains(
+            &"`string_discriminator_mappings` runs before `ref_inline_copies_of_components`"
+                .to_string()
+        ),
+        "{problems:#?}"
+    );
+    let without = every_step().filter(|s| s.name != "inline_shared_components");
+    let problems = order_problems(without);
+    assert!(
+        problems.contains(
+            &"`bound_page_size` needs `inline_shared_components`, which is no step".to_string()
+        ),
+        "{problems:#?}"
+    );
+    let twice = every_step().chain(&STEPS[..1]);
+    assert_eq!(
+        order_problems(twice),
+        ["`drop_non_extension_operation_keys` is listed twice"]
+    );
+}
+
+#[test]
+fn the_modules_define_the_steps_in_the_order_they_run() {
+    // Module by module in the order of the table, then function by function.
+    let source = [
+        include_str!("layout.rs"),
+        include_str!("repair.rs"),
+        include_str!("order.rs"),
+        include_str!("generator.rs"),
+    ]
+    .concat();
+    let at = |name: &str| {
+        source
+            .find(&format!("\npub fn {name}("))
+            .unwrap_or_else(|| panic!("`{name}` is defined in no step module"))
+    };
+    let positions: Vec<(usize, &str)> = every_step().map(|s| (at(s.name), s.name)).collect();
+    for w in positions.windows(2) {
+        assert!(
+            w[0].0 < w[1].0,
+            "`{}` is defined after `{}`",
+            w[0].1,
+            w[1].1
+        );
+    }
+}
+
+#[test]
+fn each_post_condition_holds_on_the_vendored_spec_after_its_step_and_at_the_end() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../openapi/cdx-v1.yaml");
+    let mut d = crate::spec::load(&path).unwrap();
+    let flagged_before = every_step().filter(|s| !(s.check)(&d).is_empty()).count();
+    assert!(
+        flagged_before > 0,
+        "the vendored spec shows upstream traits before normalisation"
+    );
+    for step in every_step() {
+        (step.apply)(&mut d);
+        assert_eq!(
+            (step.check)(&d),
+            Vec::<String>::new(),
+            "after `{}`",
+            step.name
+        );
+    }
+    for step in every_step() {
+        assert_eq!(
+            (step.check)(&d),
+            Vec::<String>::new(),
+            "`{}` at the end",
+            step.name
+        );
+    }
 }

@@ -46,7 +46,7 @@ components:
     Failure: {{ type: object }}
 "#
     ));
-    inline_shared_components(&mut d);
+    run_step!(d, inline_shared_components);
     let op = &d["paths"]["/w"]["get"];
     assert_eq!(op["parameters"][0]["name"], "size");
     assert_eq!(d["paths"]["/w"]["parameters"][0]["name"], "size");
@@ -91,7 +91,7 @@ components:
     Thing: {{ type: object }}
 "#
     ));
-    inline_placeholder_components(&mut d);
+    run_step!(d, inline_placeholder_components);
     assert_eq!(
         ok_schema(&d, "/t", "post")["properties"]["things"]["items"],
         json!({"$ref": "#/components/schemas/Thing"})
@@ -172,7 +172,7 @@ components:
     ListMeta: {{ type: object, properties: {{ next: {{ type: string }} }} }}
 "#
     ));
-    drop_example_overlays(&mut d);
+    run_step!(d, drop_example_overlays);
     assert_eq!(
         ok_schema(&d, "/s", "get"),
         json!({"allOf": [
@@ -195,7 +195,7 @@ components:
         "an overlay with a new property, or one that adds a format, is kept"
     );
     // With the other steps, the responses are the components themselves.
-    super::super::collapse_required_overlays(&mut d);
+    run_step!(d, collapse_required_overlays);
     assert_eq!(
         ok_schema(&d, "/s", "get"),
         json!({"$ref": "#/components/schemas/Share"})
@@ -226,7 +226,7 @@ components:
     Label: {{ type: string }}
 "#
     ));
-    inline_primitive_aliases(&mut d);
+    run_step!(d, inline_primitive_aliases);
     let params = &d["paths"]["/l"]["get"]["parameters"];
     assert_eq!(params[0]["schema"], json!({"type": "string"}));
     assert_eq!(
@@ -273,7 +273,7 @@ paths:
           headers: {{ X-Id: {{ style: simple, explode: false, schema: {{ type: string }} }} }}
 "#
     ));
-    drop_default_serialisation_styles(&mut d);
+    run_step!(d, drop_default_serialisation_styles);
     let params = &d["paths"]["/w/{id}"]["get"]["parameters"];
     assert!(params[0].get("style").is_none() && params[0].get("explode").is_none());
     assert!(params[1].get("style").is_none() && params[1].get("explode").is_none());
@@ -294,7 +294,7 @@ components:
   responses: {{ Z: {{ description: z }}, Y: {{ description: y }} }}
 "#
     ));
-    sort_components(&mut d);
+    run_step!(d, sort_components);
     let keys = |section: &str| -> Vec<String> {
         d["components"][section]
             .as_object()
