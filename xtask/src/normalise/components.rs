@@ -5,6 +5,7 @@ use crate::spec::{Role, for_each_operation_mut, for_each_schema_mut, ref_name, w
 use serde_json::{Map, Value, json};
 use std::collections::BTreeSet;
 
+/// A copy of `components.schemas` (empty when there is none).
 pub fn components(doc: &Value) -> Map<String, Value> {
     doc.pointer("/components/schemas")
         .and_then(Value::as_object)
@@ -12,6 +13,7 @@ pub fn components(doc: &Value) -> Map<String, Value> {
         .unwrap_or_default()
 }
 
+/// `components.schemas`, created when missing.
 pub fn components_mut(doc: &mut Value) -> &mut Map<String, Value> {
     let root = doc
         .as_object_mut()
@@ -27,6 +29,7 @@ pub fn components_mut(doc: &mut Value) -> &mut Map<String, Value> {
         .expect("components.schemas is an object")
 }
 
+/// A `$ref` to the component schema `name`.
 pub fn schema_ref(name: &str) -> Value {
     json!({ "$ref": format!("#/components/schemas/{name}") })
 }
@@ -69,12 +72,12 @@ pub fn request_only_components(doc: &Value) -> BTreeSet<String> {
     req.difference(&resp).cloned().collect()
 }
 
+/// What a post-condition asks of each schema: what it finds there that should not be.
+pub type Finder<'a> = dyn FnMut(&Map<String, Value>, Role) -> Option<String> + 'a;
+
 /// Runs `f` on every schema of `doc`, as [`for_each_schema_mut`] visits them, and collects what
 /// it finds. Post-conditions only read: the walk takes a copy.
-pub fn find_in_schemas(
-    doc: &Value,
-    f: &mut dyn FnMut(&Map<String, Value>, Role) -> Option<String>,
-) -> Vec<String> {
+pub fn find_in_schemas(doc: &Value, f: &mut Finder) -> Vec<String> {
     let mut found = Vec::new();
     for_each_schema_mut(&mut doc.clone(), &mut |s, role| found.extend(f(s, role)));
     found
@@ -82,10 +85,7 @@ pub fn find_in_schemas(
 
 /// Like [`find_in_schemas`], but skips the component roots: the schemas that are components,
 /// not copies or parts of one.
-pub fn find_inline(
-    doc: &Value,
-    f: &mut dyn FnMut(&Map<String, Value>, Role) -> Option<String>,
-) -> Vec<String> {
+pub fn find_inline(doc: &Value, f: &mut Finder) -> Vec<String> {
     let mut found = find_in_schemas(doc, &mut |s, role| {
         if role == Role::Component {
             None
@@ -106,27 +106,17 @@ pub fn find_inline(
 }
 
 /// Runs `f` on the schemas only requests carry: request schemas and request-only components.
-pub fn find_request_side(
-    doc: &Value,
-    f: &mut dyn FnMut(&Map<String, Value>, Role) -> Option<String>,
-) -> Vec<String> {
+pub fn find_request_side(doc: &Value, f: &mut Finder) -> Vec<String> {
     find_on_side(doc, f, Role::Request)
 }
 
 /// Runs `f` on the schemas a response can carry: response schemas and the components that are
 /// not request-only.
-pub fn find_response_side(
-    doc: &Value,
-    f: &mut dyn FnMut(&Map<String, Value>, Role) -> Option<String>,
-) -> Vec<String> {
+pub fn find_response_side(doc: &Value, f: &mut Finder) -> Vec<String> {
     find_on_side(doc, f, Role::Response)
 }
 
-fn find_on_side(
-    doc: &Value,
-    f: &mut dyn FnMut(&Map<String, Value>, Role) -> Option<String>,
-    side: Role,
-) -> Vec<String> {
+fn find_on_side(doc: &Value, f: &mut Finder, side: Role) -> Vec<String> {
     let request_only = request_only_components(doc);
     let mut found = find_in_schemas(doc, &mut |s, role| {
         if role == side { f(s, role) } else { None }

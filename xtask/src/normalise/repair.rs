@@ -119,10 +119,9 @@ pub fn error_responses_have_bodies(doc: &Value) -> Vec<String> {
             .iter()
             .find(|(status, r)| {
                 (status.starts_with('4') || status.starts_with('5'))
-                    && !r
-                        .get("content")
+                    && r.get("content")
                         .and_then(Value::as_object)
-                        .is_some_and(|c| !c.is_empty())
+                        .is_none_or(|c| c.is_empty())
             })?;
         Some(format!("{op_name}: {status} has no body"))
     })
