@@ -803,3 +803,28 @@ fn each_post_condition_holds_on_the_vendored_spec_after_its_step_and_at_the_end(
         );
     }
 }
+
+#[test]
+fn a_trait_left_behind_is_an_error_naming_the_step() {
+    // A reference cycle among shared responses (invalid OpenAPI) cannot be inlined.
+    let mut d = doc(&format!(
+        r#"{OP_HEAD}
+paths:
+  /x:
+    get:
+      operationId: x
+      responses:
+        '200': {{ $ref: '#/components/responses/A' }}
+components:
+  responses:
+    A: {{ $ref: '#/components/responses/B' }}
+    B: {{ $ref: '#/components/responses/A' }}
+"#
+    ));
+    let err = apply_all(&mut d).unwrap_err().to_string();
+    assert!(
+        err.contains("`inline_shared_components` did not hold")
+            && err.contains("#/components/responses/"),
+        "{err}"
+    );
+}
