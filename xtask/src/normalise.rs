@@ -20,6 +20,18 @@ macro_rules! run_step {
     };
 }
 
+/// What every step's test fixture shares.
+#[cfg(test)]
+mod fixture {
+    /// The head every fixture document starts with.
+    pub const HEAD: &str = "openapi: 3.0.0\ninfo: {title: t, version: '1'}\n";
+
+    /// Parses a fixture document.
+    pub fn doc(yaml: &str) -> serde_json::Value {
+        crate::spec::parse(yaml).expect("fixture is valid YAML")
+    }
+}
+
 mod components;
 pub mod generator;
 pub mod layout;

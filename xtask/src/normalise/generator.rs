@@ -31,3 +31,6 @@ pub fn no_crn_patterns(doc: &Value) -> Vec<String> {
             .then(|| "a schema keeps the CRN pattern".to_string())
     })
 }
+
+#[cfg(test)]
+mod tests;

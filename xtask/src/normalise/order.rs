@@ -61,3 +61,6 @@ fn unsorted<'a>(what: &str, keys: impl Iterator<Item = &'a String>) -> Vec<Strin
         .into_iter()
         .collect()
 }
+
+#[cfg(test)]
+mod tests;

@@ -709,3 +709,6 @@ pub fn no_image_bodies(doc: &Value) -> Vec<String> {
         (upload || download).then(|| format!("{op_name} declares an image body"))
     })
 }
+
+#[cfg(test)]
+mod tests;
