@@ -11,26 +11,9 @@
 use anyhow::{Result, bail};
 use serde_json::Value;
 
-/// Runs one step of the tables on a fixture, through its table entry: its post-condition must
-/// flag the fixture before (so the check can fail) and pass after.
 #[cfg(test)]
-macro_rules! run_step {
-    ($doc:expr, $name:ident) => {
-        crate::normalise::run_step(&mut $doc, stringify!($name))
-    };
-}
-
-/// What every step's test fixture shares.
-#[cfg(test)]
-mod fixture {
-    /// The head every fixture document starts with.
-    pub const HEAD: &str = "openapi: 3.0.0\ninfo: {title: t, version: '1'}\n";
-
-    /// Parses a fixture document.
-    pub fn doc(yaml: &str) -> serde_json::Value {
-        crate::spec::parse(yaml).expect("fixture is valid YAML")
-    }
-}
+#[macro_use]
+mod fixture;
 
 mod components;
 pub mod generator;
@@ -38,6 +21,7 @@ pub mod layout;
 pub mod order;
 pub mod repair;
 
+// Every step by its name: the table's dependencies are written with these, and callers use them.
 pub use generator::crn_patterns_as_prefixes;
 pub use layout::{
     drop_default_serialisation_styles, drop_example_overlays, drop_non_extension_operation_keys,
@@ -192,22 +176,6 @@ pub fn order_problems<'a>(steps: impl IntoIterator<Item = &'a Step>) -> Vec<Stri
         }
     }
     problems
-}
-
-#[cfg(test)]
-fn run_step(doc: &mut Value, name: &str) {
-    let step = STEPS
-        .iter()
-        .chain(GENERATOR_STEPS)
-        .find(|s| s.name == name)
-        .unwrap_or_else(|| panic!("`{name}` is no step"));
-    assert!(
-        !(step.check)(doc).is_empty(),
-        "the fixture of `{name}` does not show the trait its post-condition checks"
-    );
-    (step.apply)(doc);
-    let left = (step.check)(doc);
-    assert!(left.is_empty(), "`{name}` left its trait behind: {left:#?}");
 }
 
 #[cfg(test)]
