@@ -117,18 +117,31 @@ pub fn find_response_side(doc: &Value, f: &mut Finder) -> Vec<String> {
 }
 
 fn find_on_side(doc: &Value, f: &mut Finder, side: Role) -> Vec<String> {
-    let request_only = request_only_components(doc);
-    let mut found = find_in_schemas(doc, &mut |s, role| {
-        if role == side { f(s, role) } else { None }
+    let mut found = Vec::new();
+    for_each_on_side_mut(&mut doc.clone(), side, &mut |s, role| {
+        found.extend(f(s, role))
     });
-    for (name, mut schema) in components(doc) {
-        if request_only.contains(&name) == (side == Role::Request) {
-            walk_schema(&mut schema, Role::Component, &mut |s, role| {
-                found.extend(f(s, role))
-            });
+    found
+}
+
+/// Calls `f` on the schemas of one side: with [`Role::Request`], request schemas and
+/// request-only components; with [`Role::Response`], response schemas and every other component.
+pub fn for_each_on_side_mut(
+    doc: &mut Value,
+    side: Role,
+    f: &mut dyn FnMut(&mut Map<String, Value>, Role),
+) {
+    let request_only = request_only_components(doc);
+    for (name, schema) in components_mut(doc).iter_mut() {
+        if request_only.contains(name) == (side == Role::Request) {
+            walk_schema(schema, Role::Component, f);
         }
     }
-    found
+    for_each_schema_mut(doc, &mut |s, role| {
+        if role == side {
+            f(s, role);
+        }
+    });
 }
 
 /// Runs `f(label, operation)` on every operation, the label being like `GET /path`, and collects

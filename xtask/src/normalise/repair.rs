@@ -4,7 +4,8 @@
 
 use super::components::{
     components, components_mut, find_in_operations, find_in_schemas, find_inline,
-    find_request_side, find_response_side, request_only_components, schema_ref,
+    find_request_side, find_response_side, for_each_on_side_mut, request_only_components,
+    schema_ref,
 };
 use crate::spec::{Role, for_each_operation_mut, for_each_schema_mut, ref_name, walk_schema};
 use serde_json::{Map, Value, json};
@@ -170,18 +171,8 @@ fn drop_read_only_props(s: &mut Map<String, Value>, comps: &Map<String, Value>) 
 /// responses keep them (they are optional and never sent when unset).
 pub fn drop_read_only_from_requests(doc: &mut Value) {
     let comps = components(doc);
-    let request_only = request_only_components(doc);
-    for (name, schema) in components_mut(doc).iter_mut() {
-        if request_only.contains(name) {
-            walk_schema(schema, Role::Component, &mut |s, _| {
-                drop_read_only_props(s, &comps)
-            });
-        }
-    }
-    for_each_schema_mut(doc, &mut |s, role| {
-        if role == Role::Request {
-            drop_read_only_props(s, &comps);
-        }
+    for_each_on_side_mut(doc, Role::Request, &mut |s, _| {
+        drop_read_only_props(s, &comps)
     });
 }
 
@@ -348,7 +339,6 @@ fn hoist_below(
 /// the share: the generated request types would print it in `Debug`. A `token` property of a
 /// request-only schema is marked `x-redact` too, so [`redact_secret_fields`] makes it a `Secret`.
 pub fn redact_share_tokens(doc: &mut Value) {
-    let request_only = request_only_components(doc);
     let mark = &mut |s: &mut Map<String, Value>, _: Role| {
         if let Some(token) = s
             .get_mut("properties")
@@ -359,16 +349,7 @@ pub fn redact_share_tokens(doc: &mut Value) {
             token.insert("x-redact".into(), Value::Bool(true));
         }
     };
-    for (name, schema) in components_mut(doc).iter_mut() {
-        if request_only.contains(name) {
-            walk_schema(schema, Role::Component, mark);
-        }
-    }
-    for_each_schema_mut(doc, &mut |s, role| {
-        if role == Role::Request {
-            mark(s, role);
-        }
-    });
+    for_each_on_side_mut(doc, Role::Request, mark);
 }
 
 /// Post-condition: every share token a request carries is marked `x-redact`.
@@ -638,22 +619,12 @@ const CONSTRAINTS: [&str; 5] = ["maxLength", "minLength", "pattern", "minItems",
 /// does not police the server's output: these constraints are dropped from response schemas and
 /// from components that responses use.
 pub fn relax_response_constraints(doc: &mut Value) {
-    let request_only = request_only_components(doc);
     let relax = &mut |s: &mut Map<String, Value>, _: Role| {
         for k in CONSTRAINTS {
             s.remove(k);
         }
     };
-    for (name, schema) in components_mut(doc).iter_mut() {
-        if !request_only.contains(name) {
-            walk_schema(schema, Role::Component, relax);
-        }
-    }
-    for_each_schema_mut(doc, &mut |s, role| {
-        if role == Role::Response {
-            relax(s, role);
-        }
-    });
+    for_each_on_side_mut(doc, Role::Response, relax);
 }
 
 /// Post-condition: nothing a response can carry has a length, pattern or size constraint.
