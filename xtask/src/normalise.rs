@@ -64,9 +64,13 @@ macro_rules! step {
     };
 }
 
-/// Every step, in the order they run (which is also their order in the modules).
+/// Every step, in the order they run (which is also their order in the modules). A step's
+/// `after` names the steps whose output it reads: shared components and inline copies must be
+/// references before a step can look through them, overlays gone before `required` is touched,
+/// components hoisted before they are sorted.
 pub const STEPS: &[Step] = &[
-    step!(layout::drop_non_extension_operation_keys, after: [], check: only_standard_operation_keys),
+    step!(layout::drop_non_extension_operation_keys,
+        after: [], check: only_standard_operation_keys),
     step!(layout::inline_shared_components, after: [], check: no_shared_component_refs),
     step!(layout::ref_inline_copies_of_components, after: [], check: no_titled_inline_copies),
     step!(layout::string_discriminator_mappings,
@@ -92,17 +96,14 @@ pub const STEPS: &[Step] = &[
     step!(repair::bound_page_size, after: [inline_shared_components], check: page_size_bounded),
     step!(repair::open_extensible_enums,
         after: [ref_inline_copies_of_components], check: open_enums_are_components),
-    step!(repair::redact_share_tokens,
-        after: [drop_read_only_from_requests], check: share_tokens_marked),
+    step!(repair::redact_share_tokens, after: [], check: share_tokens_marked),
     step!(repair::redact_secret_fields, after: [redact_share_tokens], check: secrets_are_secret),
     step!(repair::tolerate_unknown_union_kinds,
-        after: [string_discriminator_mappings], check: unions_are_open_components),
+        after: [ref_inline_copies_of_components], check: unions_are_open_components),
     step!(repair::optional_response_fields,
         after: [collapse_required_overlays, tolerate_unknown_union_kinds],
         check: response_fields_optional),
-    step!(repair::keep_unknown_fields,
-        after: [drop_example_overlays, collapse_required_overlays],
-        check: unknown_fields_kept),
+    step!(repair::keep_unknown_fields, after: [], check: unknown_fields_kept),
     step!(repair::relax_response_constraints, after: [], check: no_response_constraints),
     step!(repair::image_bodies_as_octet_stream,
         after: [inline_shared_components], check: no_image_bodies),

@@ -1,10 +1,11 @@
 //! Steps that take out what only the *layout* of a published document decides: documentation
 //! keys on operations, shared components referenced from operations, inline copies of
-//! components and inline discriminator mappings, generator placeholders, documentation overlays,
-//! alias schemas and default styles. Confluent publishes cdx/v1 in several layouts (the whole Confluent Cloud
-//! document, the Go SDK's openapi-generator copy, fully dereferenced API pages); after these
-//! steps they all say the same thing the same way, so the generated names and signatures do not
-//! depend on which one was vendored.
+//! components and inline discriminator mappings, generator placeholders, documentation
+//! overlays, alias schemas and default styles. Confluent publishes cdx/v1 in several layouts
+//! (the whole Confluent Cloud document, the Go SDK's openapi-generator copy, fully dereferenced
+//! API pages); after these steps they all say the same thing the same way, so the generated
+//! names and signatures do not depend on which one was vendored. They run first, in the order
+//! they are defined here.
 
 use super::components::{
     all_refs, components, components_mut, find_in_operations, find_in_schemas, find_inline,

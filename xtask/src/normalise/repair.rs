@@ -1,6 +1,6 @@
 //! Steps that repair what the cdx/v1 spec itself says, whatever its layout: declarations
 //! the generator cannot take, or would turn into a client that rejects a valid answer or prints
-//! a secret.
+//! a secret. They run after [`super::layout`], in the order they are defined here.
 
 use super::components::{
     components, components_mut, find_in_operations, find_in_schemas, find_inline,
