@@ -8,13 +8,13 @@ use serde_json::{Value, json};
 /// The pattern upstream puts on resource CRNs.
 const CRN_PATTERN: &str = "^crn://.+$";
 
-/// Cost: after [`super::repair::relax_response_constraints`], the
-/// spec's only `pattern`s are the request-side `^crn://.+$` on resource CRNs. typify enforces a
-/// pattern with the `regress` regex engine, which then costs everyone who builds the client
-/// about 4 CPU-seconds (2 s of a cold build on 2 cores) for what is a prefix check. For the
-/// generator, that pattern becomes `minLength: 7` (the prefix plus one character, which the
-/// generated type still checks); cdx-ext checks the `crn://` prefix before sending, and the API
-/// validates CRNs anyway. Any other pattern is kept.
+/// Cost: after [`super::repair::relax_response_constraints`], the spec's only `pattern`s are
+/// the request-side `^crn://.+$` on resource CRNs. typify enforces a pattern with the `regress`
+/// regex engine, which then costs everyone who builds the client about 4 CPU-seconds (2 s of a
+/// cold build on 2 cores) for what is a prefix check. For the generator, that pattern becomes
+/// `minLength: 7` (the prefix plus one character, which the generated type still checks);
+/// cdx-ext checks the `crn://` prefix before sending, and the API validates CRNs anyway. Any
+/// other pattern is kept.
 pub fn crn_patterns_as_prefixes(doc: &mut Value) {
     for_each_schema_mut(doc, &mut |s, _| {
         if s.get("pattern") == Some(&json!(CRN_PATTERN)) {
