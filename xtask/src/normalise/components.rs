@@ -151,7 +151,9 @@ pub fn find_in_operations(
     f: &mut dyn FnMut(&str, &Value) -> Option<String>,
 ) -> Vec<String> {
     let mut found = Vec::new();
-    for_each_operation_mut(&mut doc.clone(), &mut |path, method, op| {
+    // Only the paths are copied: the components are most of a normalised document.
+    let mut paths = json!({ "paths": doc.get("paths").cloned().unwrap_or_default() });
+    for_each_operation_mut(&mut paths, &mut |path, method, op| {
         found.extend(f(&format!("{} {path}", method.to_uppercase()), op));
     });
     found
