@@ -38,7 +38,7 @@ pub fn generate(spec_path: &Path) -> Result<Generated> {
 pub fn generate_doc(mut doc: serde_json::Value) -> Result<Generated> {
     let steps = normalise::apply_all(&mut doc)?;
     let normalised = serde_json::to_string_pretty(&doc)? + "\n";
-    normalise::apply_generator_steps(&mut doc);
+    normalise::apply_generator_steps(&mut doc)?;
     let api: openapiv3::OpenAPI = serde_json::from_value(doc.clone())
         .context("the normalised spec is not an OpenAPI 3.0 document openapiv3 accepts")?;
     let open = open_types::collect(&doc)?;

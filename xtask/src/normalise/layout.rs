@@ -1,14 +1,58 @@
-//! Steps that take out what only the *layout* of a published document decides: shared
-//! components referenced from operations, generator placeholders, documentation overlays and
-//! alias schemas. Confluent publishes cdx/v1 in several layouts (the whole Confluent Cloud
-//! document, the Go SDK's openapi-generator copy, fully dereferenced API pages); after these
-//! steps they all say the same thing the same way, so the generated names and signatures do not
-//! depend on which one was vendored.
+//! Steps that take out what only the *layout* of a published document decides: documentation
+//! keys on operations, shared components referenced from operations, inline copies of
+//! components and inline discriminator mappings, generator placeholders, documentation
+//! overlays, alias schemas and default styles. Confluent publishes cdx/v1 in several layouts
+//! (the whole Confluent Cloud document, the Go SDK's openapi-generator copy, fully dereferenced
+//! API pages); after these steps they all say the same thing the same way, so the generated
+//! names and signatures do not depend on which one was vendored. They run first, in the order
+//! they are defined here.
 
-use super::{components, components_mut};
+use super::components::{
+    all_refs, components, components_mut, find_in_operations, find_in_schemas, find_inline,
+    schema_ref,
+};
 use crate::spec::{Role, for_each_operation_mut, for_each_schema_mut, ref_name, walk_schema};
 use serde_json::{Map, Value};
 use std::collections::{BTreeMap, BTreeSet};
+
+/// The keys OpenAPI 3.0 allows on an operation object, besides `x-` extensions.
+const OPERATION_KEYS: [&str; 12] = [
+    "tags",
+    "summary",
+    "description",
+    "externalDocs",
+    "operationId",
+    "parameters",
+    "requestBody",
+    "responses",
+    "callbacks",
+    "deprecated",
+    "security",
+    "servers",
+];
+
+/// Layout: the published operation pages (seeds 003, 004) carry `jsonRequestBodyExample` on the
+/// operation, a documentation key outside OpenAPI 3.0 (only `x-` extensions may be added), which
+/// independent validators reject. Unknown non-extension keys are dropped from operations.
+pub fn drop_non_extension_operation_keys(doc: &mut Value) {
+    for_each_operation_mut(doc, &mut |_, _, op| {
+        if let Some(op) = op.as_object_mut() {
+            op.retain(|k, _| k.starts_with("x-") || OPERATION_KEYS.contains(&k.as_str()));
+        }
+    });
+}
+
+/// Post-condition: operations hold only OpenAPI's keys and `x-` extensions.
+pub fn only_standard_operation_keys(doc: &Value) -> Vec<String> {
+    find_in_operations(doc, &mut |op_name, op| {
+        let extra: Vec<&String> = op
+            .as_object()?
+            .keys()
+            .filter(|k| !k.starts_with("x-") && !OPERATION_KEYS.contains(&k.as_str()))
+            .collect();
+        (!extra.is_empty()).then(|| format!("{op_name} has {extra:?}"))
+    })
+}
 
 /// The component sections whose entries operations may `$ref` instead of writing them out.
 const SHARED_SECTIONS: [&str; 4] = ["responses", "parameters", "headers", "requestBodies"];
@@ -85,6 +129,132 @@ pub fn inline_shared_components(doc: &mut Value) {
     }
 }
 
+/// Post-condition: no shared section is left, and nothing refers into one.
+pub fn no_shared_component_refs(doc: &Value) -> Vec<String> {
+    let shared = |r: &str| {
+        SHARED_SECTIONS
+            .iter()
+            .any(|s| r.starts_with(&format!("#/components/{s}/")))
+    };
+    let sections = SHARED_SECTIONS
+        .iter()
+        .filter(|s| doc.pointer(&format!("/components/{s}")).is_some())
+        .map(|s| format!("components.{s} is still there"));
+    let refs = all_refs(doc)
+        .into_iter()
+        .filter(|r| shared(r))
+        .map(|r| format!("a $ref to {r}"));
+    sections.chain(refs).collect()
+}
+
+/// Layout: the published operation pages (seeds 003 and 004) are fully dereferenced: each carries
+/// inline copies of `cdx.v1.ConsumerSharedResource`, `Failure`, `ObjectMeta` and the rest, with the
+/// component's name kept only as `title`. Left inline, typify makes a second, closed type per copy.
+/// An inline schema whose `title` names a component becomes a `$ref` to that component.
+pub fn ref_inline_copies_of_components(doc: &mut Value) {
+    let names: BTreeSet<String> = components(doc).keys().cloned().collect();
+    let replace = &mut |s: &mut Map<String, Value>, _: Role| replace_titled_children(s, &names);
+    // Component roots carry their own name as title: only their children are candidates.
+    for_each_schema_mut(doc, &mut |s, role| {
+        if role != Role::Component {
+            replace_root_if_titled(s, &names);
+        }
+        replace(s, role);
+    });
+}
+
+/// Post-condition: apart from the components themselves, no schema carries a component's name
+/// as its title.
+pub fn no_titled_inline_copies(doc: &Value) -> Vec<String> {
+    let names: BTreeSet<String> = components(doc).keys().cloned().collect();
+    find_inline(doc, &mut |s, _| {
+        let title = s.get("title").and_then(Value::as_str)?;
+        names
+            .contains(title)
+            .then(|| format!("an inline copy of {title}"))
+    })
+}
+
+fn replace_root_if_titled(s: &mut Map<String, Value>, names: &BTreeSet<String>) {
+    if let Some(title) = s.get("title").and_then(Value::as_str)
+        && names.contains(title)
+    {
+        *s = schema_ref(title).as_object().expect("object").clone();
+    }
+}
+
+fn replace_titled_children(s: &mut Map<String, Value>, names: &BTreeSet<String>) {
+    let mut visit = |child: &mut Value| {
+        if let Some(obj) = child.as_object_mut() {
+            replace_root_if_titled(obj, names);
+        }
+    };
+    for key in ["items", "additionalProperties", "not"] {
+        if let Some(c) = s.get_mut(key) {
+            visit(c);
+        }
+    }
+    for key in ["allOf", "oneOf", "anyOf"] {
+        if let Some(list) = s.get_mut(key).and_then(Value::as_array_mut) {
+            list.iter_mut().for_each(&mut visit);
+        }
+    }
+    for key in ["properties"] {
+        if let Some(map) = s.get_mut(key).and_then(Value::as_object_mut) {
+            map.values_mut().for_each(&mut visit);
+        }
+    }
+    if let Some(map) = s
+        .get_mut("discriminator")
+        .and_then(|d| d.get_mut("mapping"))
+        .and_then(Value::as_object_mut)
+    {
+        map.values_mut().for_each(&mut visit);
+    }
+}
+
+/// Layout: upstream `discriminator.mapping` values are inline schemas (seed 004), where OpenAPI 3.0
+/// requires strings; `openapiv3` refuses the whole document ("invalid type: map, expected a
+/// string"). A value that is a `$ref` becomes that reference string; any other inline value is
+/// dropped (the `oneOf` lists the variants anyway, and typify tags by the `kind` enums).
+pub fn string_discriminator_mappings(doc: &mut Value) {
+    for_each_schema_mut(doc, &mut |s, _| {
+        let Some(disc) = s.get_mut("discriminator").and_then(Value::as_object_mut) else {
+            return;
+        };
+        let Some(mapping) = disc.get_mut("mapping").and_then(Value::as_object_mut) else {
+            return;
+        };
+        let fixed: Map<String, Value> = std::mem::take(mapping)
+            .into_iter()
+            .filter_map(|(k, v)| match v {
+                Value::String(_) => Some((k, v)),
+                Value::Object(o) => o
+                    .get("$ref")
+                    .filter(|r| r.is_string())
+                    .map(|r| (k, r.clone())),
+                _ => None,
+            })
+            .collect();
+        if fixed.is_empty() {
+            disc.remove("mapping");
+        } else {
+            *mapping = fixed;
+        }
+    });
+}
+
+/// Post-condition: every `discriminator.mapping` value is a string.
+pub fn only_string_mappings(doc: &Value) -> Vec<String> {
+    find_in_schemas(doc, &mut |s, _| {
+        let mapping = s.get("discriminator")?.get("mapping")?.as_object()?;
+        let (kind, _) = mapping.iter().find(|(_, v)| !v.is_string())?;
+        Some(format!(
+            "the mapping of `{kind}` still holds an inline schema"
+        ))
+    })
+}
+
 /// openapi-generator's names for schemas it had to hoist (`inline_response_200`,
 /// `inline_object_1`): they say where the schema sat in one run of one tool, not what it is.
 fn is_placeholder(name: &str) -> bool {
@@ -119,6 +289,21 @@ pub fn inline_placeholder_components(doc: &mut Value) {
     for_each_schema_mut(doc, &mut inline);
     let comps = components_mut(doc);
     comps.retain(|name, _| !is_placeholder(name));
+}
+
+/// Post-condition: no placeholder component is left, and nothing refers to one.
+pub fn no_placeholder_components(doc: &Value) -> Vec<String> {
+    let comps = components(doc);
+    let defined = comps.keys().filter(|n| is_placeholder(n)).cloned();
+    let referred = all_refs(doc)
+        .into_iter()
+        .filter_map(|r| r.strip_prefix("#/components/schemas/"))
+        .filter(|n| is_placeholder(n))
+        .map(|n| format!("a $ref to {n}"));
+    defined
+        .map(|n| format!("component {n}"))
+        .chain(referred)
+        .collect()
 }
 
 /// Whether `schema` restates part of another one without adding to it: only documentation
@@ -162,7 +347,7 @@ fn declared_properties(comps: &Map<String, Value>, name: &str) -> BTreeSet<Strin
 /// every such `allOf` into a new struct (`GetCdxV1ProviderShareResponse`, with its own
 /// `ApiVersion` and `Kind` enums) in place of `X`. An `allOf` member after a `$ref` that adds
 /// nothing and names only properties `X` declares is dropped; its top-level `required` list
-/// stays behind as a required-overlay for [`super::collapse_required_overlays`].
+/// stays behind as a required-overlay for [`super::repair::collapse_required_overlays`].
 pub fn drop_example_overlays(doc: &mut Value) {
     let comps = components(doc);
     for_each_schema_mut(doc, &mut |s, _| {
@@ -203,6 +388,27 @@ pub fn drop_example_overlays(doc: &mut Value) {
         }
         *list = kept;
     });
+}
+
+/// Post-condition: no `allOf` member after a `$ref` only restates documentation of properties
+/// the referred component declares.
+pub fn no_example_overlays(doc: &Value) -> Vec<String> {
+    let comps = components(doc);
+    find_in_schemas(doc, &mut |s, _| {
+        let list = s.get("allOf")?.as_array()?;
+        let base = list.first()?.as_object().and_then(ref_name)?;
+        let declared = declared_properties(&comps, base);
+        let restates = |m: &Value| {
+            m.get("properties")
+                .and_then(Value::as_object)
+                .is_some_and(|p| !p.is_empty() && p.keys().all(|k| declared.contains(k)))
+                && adds_nothing(m)
+        };
+        list[1..]
+            .iter()
+            .any(restates)
+            .then(|| format!("an example overlay on {base}"))
+    })
 }
 
 /// Whether a component is a bare alias of a primitive type (`SearchFilter: {type: string}`).
@@ -270,6 +476,20 @@ pub fn inline_primitive_aliases(doc: &mut Value) {
     components_mut(doc).retain(|name, _| !replaced.contains(name) || still_used.contains(name));
 }
 
+/// Post-condition: no operation parameter refers to a primitive alias.
+pub fn no_parameter_alias_refs(doc: &Value) -> Vec<String> {
+    let comps = components(doc);
+    find_in_operations(doc, &mut |op_name, op| {
+        op.get("parameters")?.as_array()?.iter().find_map(|p| {
+            let name = p.get("schema")?.as_object().and_then(ref_name)?;
+            comps
+                .get(name)
+                .filter(|a| is_primitive_alias(a))
+                .map(|_| format!("{op_name}: a parameter refers to the alias {name}"))
+        })
+    })
+}
+
 /// Layout: the API pages and the whole document list a response's headers with the defaults
 /// written out or left out at will (`style: simple`, `explode: false`), and parameters likewise
 /// (`style: form` + `explode: true` on queries). They change nothing on the wire; they are
@@ -318,21 +538,35 @@ pub fn drop_default_serialisation_styles(doc: &mut Value) {
     });
 }
 
-/// Layout: the Go SDK copy lists its schemas in the order openapi-generator met them, the whole
-/// document by API group, the canonical import alphabetically. The open enums and unions are
-/// generated in the order of the components, so another order would reshuffle the generated
-/// file. Every component section is sorted by name.
-pub fn sort_components(doc: &mut Value) {
-    let Some(comps) = doc.get_mut("components").and_then(Value::as_object_mut) else {
-        return;
+/// Post-condition: no parameter or response header spells out its default `style` or
+/// `explode`.
+pub fn no_default_styles(doc: &Value) -> Vec<String> {
+    let spelt_out = |v: &Value, style: &str, explode: bool| match v.get("style") {
+        Some(s) => s == style,
+        None => v.get("explode").and_then(Value::as_bool) == Some(explode),
     };
-    for section in comps.values_mut() {
-        if let Some(entries) = section.as_object_mut() {
-            let mut sorted: Vec<(String, Value)> = std::mem::take(entries).into_iter().collect();
-            sorted.sort_by(|a, b| a.0.cmp(&b.0));
-            entries.extend(sorted);
-        }
-    }
+    find_in_operations(doc, &mut |op_name, op| {
+        let params = op
+            .get("parameters")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter(|p| match p.get("in").and_then(Value::as_str) {
+                Some("query" | "cookie") => spelt_out(p, "form", true),
+                Some("path" | "header") => spelt_out(p, "simple", false),
+                _ => false,
+            });
+        let headers = op
+            .get("responses")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flat_map(|r| r.values())
+            .filter_map(|r| r.get("headers").and_then(Value::as_object))
+            .flat_map(|h| h.values())
+            .filter(|h| spelt_out(h, "simple", false));
+        (params.count() + headers.count() > 0)
+            .then(|| format!("{op_name} spells out a default style"))
+    })
 }
 
 #[cfg(test)]

@@ -1,16 +1,33 @@
 //! One fixture per published-layout trait, each small and in our own words.
 
 use super::*;
+use crate::normalise::fixture::{HEAD, doc};
 use serde_json::json;
-
-fn doc(yaml: &str) -> Value {
-    crate::spec::parse(yaml).expect("fixture is valid YAML")
-}
-
-const HEAD: &str = "openapi: 3.0.0\ninfo: {title: t, version: '1'}\n";
 
 fn ok_schema(d: &Value, path: &str, method: &str) -> Value {
     d["paths"][path][method]["responses"]["200"]["content"]["application/json"]["schema"].clone()
+}
+
+#[test]
+fn drop_non_extension_operation_keys_keeps_standard_and_x_keys() {
+    let mut d = doc(&format!(
+        r#"{HEAD}
+paths:
+  /x:
+    post:
+      operationId: x
+      x-name: cdx.v1.SharedToken
+      jsonRequestBodyExample: {{ token: string }}
+      servers: [{{ url: 'https://api.confluent.cloud' }}]
+      responses: {{ '204': {{ description: ok }} }}
+"#
+    ));
+    run_step!(d, drop_non_extension_operation_keys);
+    let op = d["paths"]["/x"]["post"].as_object().unwrap();
+    assert_eq!(
+        op.keys().collect::<Vec<_>>(),
+        ["operationId", "x-name", "servers", "responses"]
+    );
 }
 
 #[test]
@@ -46,7 +63,7 @@ components:
     Failure: {{ type: object }}
 "#
     ));
-    inline_shared_components(&mut d);
+    run_step!(d, inline_shared_components);
     let op = &d["paths"]["/w"]["get"];
     assert_eq!(op["parameters"][0]["name"], "size");
     assert_eq!(d["paths"]["/w"]["parameters"][0]["name"], "size");
@@ -66,6 +83,95 @@ components:
         ["schemas"],
         "only schemas stay shared"
     );
+}
+
+#[test]
+fn ref_inline_copies_of_components_replaces_titled_inline_schemas() {
+    let mut d = doc(&format!(
+        r#"{HEAD}
+paths:
+  /x:
+    post:
+      operationId: x
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema:
+                type: object
+                title: cdx.v1.Thing
+                properties: {{ a: {{ type: string }} }}
+        '400':
+          description: bad
+          content:
+            application/json:
+              schema: {{ type: object, title: Untitled-elsewhere }}
+components:
+  schemas:
+    cdx.v1.Thing:
+      type: object
+      title: cdx.v1.Thing
+      properties:
+        a: {{ type: string }}
+        inner: {{ type: object, title: cdx.v1.Thing }}
+"#
+    ));
+    run_step!(d, ref_inline_copies_of_components);
+    let ok = &d["paths"]["/x"]["post"]["responses"]["200"]["content"]["application/json"]["schema"];
+    assert_eq!(ok, &json!({"$ref": "#/components/schemas/cdx.v1.Thing"}));
+    let bad =
+        &d["paths"]["/x"]["post"]["responses"]["400"]["content"]["application/json"]["schema"];
+    assert_eq!(
+        bad["title"], "Untitled-elsewhere",
+        "a title naming no component stays inline"
+    );
+    let comp = &d["components"]["schemas"]["cdx.v1.Thing"];
+    assert_eq!(
+        comp["title"], "cdx.v1.Thing",
+        "the component itself is kept"
+    );
+    assert_eq!(
+        comp["properties"]["inner"],
+        json!({"$ref": "#/components/schemas/cdx.v1.Thing"})
+    );
+}
+
+#[test]
+fn string_discriminator_mappings_turns_inline_values_into_refs_or_drops_them() {
+    let mut d = doc(&format!(
+        r#"{HEAD}
+paths: {{}}
+components:
+  schemas:
+    U:
+      oneOf: [{{ $ref: '#/components/schemas/A' }}]
+      discriminator:
+        propertyName: kind
+        mapping:
+          A: {{ $ref: '#/components/schemas/A' }}
+          B: {{ type: object, title: B }}
+          C: '#/components/schemas/C'
+    V:
+      oneOf: [{{ type: object }}]
+      discriminator:
+        propertyName: kind
+        mapping:
+          Only: {{ type: object }}
+"#
+    ));
+    run_step!(d, string_discriminator_mappings);
+    assert_eq!(
+        d["components"]["schemas"]["U"]["discriminator"]["mapping"],
+        json!({"A": "#/components/schemas/A", "C": "#/components/schemas/C"})
+    );
+    assert_eq!(
+        d["components"]["schemas"]["V"]["discriminator"],
+        json!({"propertyName": "kind"})
+    );
+    // The result is what openapiv3 accepts.
+    let _: openapiv3::OpenAPI =
+        serde_json::from_value(d).expect("openapiv3 parses the normalised fixture");
 }
 
 #[test]
@@ -91,7 +197,7 @@ components:
     Thing: {{ type: object }}
 "#
     ));
-    inline_placeholder_components(&mut d);
+    run_step!(d, inline_placeholder_components);
     assert_eq!(
         ok_schema(&d, "/t", "post")["properties"]["things"]["items"],
         json!({"$ref": "#/components/schemas/Thing"})
@@ -172,7 +278,7 @@ components:
     ListMeta: {{ type: object, properties: {{ next: {{ type: string }} }} }}
 "#
     ));
-    drop_example_overlays(&mut d);
+    run_step!(d, drop_example_overlays);
     assert_eq!(
         ok_schema(&d, "/s", "get"),
         json!({"allOf": [
@@ -195,7 +301,7 @@ components:
         "an overlay with a new property, or one that adds a format, is kept"
     );
     // With the other steps, the responses are the components themselves.
-    super::super::collapse_required_overlays(&mut d);
+    run_step!(d, collapse_required_overlays);
     assert_eq!(
         ok_schema(&d, "/s", "get"),
         json!({"$ref": "#/components/schemas/Share"})
@@ -226,7 +332,7 @@ components:
     Label: {{ type: string }}
 "#
     ));
-    inline_primitive_aliases(&mut d);
+    run_step!(d, inline_primitive_aliases);
     let params = &d["paths"]["/l"]["get"]["parameters"];
     assert_eq!(params[0]["schema"], json!({"type": "string"}));
     assert_eq!(
@@ -273,7 +379,7 @@ paths:
           headers: {{ X-Id: {{ style: simple, explode: false, schema: {{ type: string }} }} }}
 "#
     ));
-    drop_default_serialisation_styles(&mut d);
+    run_step!(d, drop_default_serialisation_styles);
     let params = &d["paths"]["/w/{id}"]["get"]["parameters"];
     assert!(params[0].get("style").is_none() && params[0].get("explode").is_none());
     assert!(params[1].get("style").is_none() && params[1].get("explode").is_none());
@@ -281,28 +387,4 @@ paths:
     assert_eq!(params[3]["style"], "spaceDelimited");
     let header = &d["paths"]["/w/{id}"]["get"]["responses"]["200"]["headers"]["X-Id"];
     assert_eq!(header, &json!({"schema": {"type": "string"}}));
-}
-
-#[test]
-fn sort_components_orders_every_section_by_name() {
-    // Trait: each published layout lists its components in an order of its own.
-    let mut d = doc(&format!(
-        r#"{HEAD}
-paths: {{}}
-components:
-  schemas: {{ b: {{ type: string }}, A: {{ type: string }}, a: {{ type: string }} }}
-  responses: {{ Z: {{ description: z }}, Y: {{ description: y }} }}
-"#
-    ));
-    sort_components(&mut d);
-    let keys = |section: &str| -> Vec<String> {
-        d["components"][section]
-            .as_object()
-            .unwrap()
-            .keys()
-            .cloned()
-            .collect()
-    };
-    assert_eq!(keys("schemas"), ["A", "a", "b"]);
-    assert_eq!(keys("responses"), ["Y", "Z"]);
 }
