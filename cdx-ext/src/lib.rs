@@ -54,6 +54,8 @@ pub mod config;
 mod consumer;
 mod error;
 pub mod file;
+#[cfg(feature = "kafka")]
+pub mod kafka;
 mod operation;
 mod paging;
 mod private_link;

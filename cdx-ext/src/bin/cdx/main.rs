@@ -2,10 +2,12 @@
 #![forbid(unsafe_code)]
 
 mod args;
+mod check;
 mod consumer;
 mod failure;
 mod files;
 mod output;
+mod peek;
 mod prompt;
 mod provider;
 mod redeem;
