@@ -5,6 +5,10 @@
 //!   confluent-kafka, openapi-spec-validator). Reinstalled only when the requirements change.
 //! - A JDK (`java` and `javac`), from Debian's `default-jdk-headless` when missing, and
 //!   util-linux `script` (Debian's `bsdutils`) for the CLI's terminal tests.
+//! - For the real-broker tests: Maven and openssl (Debian) and the jars of `tests/kafka/broker`
+//!   (Apache Kafka) and `tests/kafka/clients` (kafka-clients, Spring Boot's Kafka binding) copied
+//!   into `target/kafka/{broker,client}-lib`. Resolved again only when a pom changes; Maven's
+//!   cache (`~/.m2`) makes that fast.
 
 use anyhow::{Context, Result, bail};
 use std::path::{Path, PathBuf};
@@ -82,6 +86,29 @@ fn ensure_debian_package(present: bool, package: &str, what: &str) -> Result<()>
     Ok(())
 }
 
+/// Copies the jars of the Maven project `tests/kafka/<project>` into `target/kafka/<lib>`,
+/// unless that folder's stamp shows the same pom.
+fn ensure_jars(root: &Path, project: &str, lib: &str) -> Result<()> {
+    let pom = root.join("tests/kafka").join(project).join("pom.xml");
+    let wanted = std::fs::read_to_string(&pom).with_context(|| format!("reading {pom:?}"))?;
+    let out = root.join("target/kafka").join(lib);
+    let stamp = out.join(".pom");
+    if std::fs::read_to_string(&stamp).is_ok_and(|s| s == wanted) {
+        return Ok(());
+    }
+    eprintln!("setup: resolving tests/kafka/{project} with Maven into target/kafka/{lib}");
+    if out.exists() {
+        std::fs::remove_dir_all(&out)?;
+    }
+    run(Command::new("mvn")
+        .args(["-q", "-B", "-f"])
+        .arg(&pom)
+        .arg("dependency:copy-dependencies")
+        .arg(format!("-DoutputDirectory={}", out.display())))?;
+    std::fs::write(stamp, wanted)?;
+    Ok(())
+}
+
 /// Installs what the tests need.
 pub fn setup(root: &Path) -> Result<()> {
     ensure_python(root)?;
@@ -95,6 +122,18 @@ pub fn setup(root: &Path) -> Result<()> {
         "bsdutils",
         "util-linux `script` runs the CLI on a pseudo-terminal in its tests",
     )?;
+    ensure_debian_package(
+        have("mvn", "--version"),
+        "maven",
+        "Maven resolves the Kafka broker and clients for the real-broker tests",
+    )?;
+    ensure_debian_package(
+        have("openssl", "version"),
+        "openssl",
+        "openssl makes the real-broker tests' throwaway CA",
+    )?;
+    ensure_jars(root, "broker", "broker-lib")?;
+    ensure_jars(root, "clients", "client-lib")?;
     Ok(())
 }
 

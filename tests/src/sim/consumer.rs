@@ -6,6 +6,7 @@ use std::collections::BTreeSet;
 use serde_json::{Value, json};
 
 use super::http::{self, ApiError, Out};
+use super::kafka_access;
 use super::model::{Cloud, Phase, Redemption, Share, SharedResource};
 use super::paging;
 use super::routes::Ctx;
@@ -161,6 +162,9 @@ pub(crate) fn delete_share(ctx: &mut Ctx<'_>) -> Result<Out, ApiError> {
     let share = ctx.st.shares.get_mut(&id).expect("checked");
     share.deactivate(now);
     share.deleted_by_consumer = true;
+    if let Some(kafka) = &ctx.shared.config.kafka {
+        kafka.revoke(share);
+    }
     Ok(Out::NoContent)
 }
 
@@ -268,21 +272,34 @@ pub(crate) fn redeem(ctx: &mut Ctx<'_>) -> Result<Out, ApiError> {
     let service_account = ctx.st.next_service_account();
     let share = ctx.st.shares.get_mut(&id).expect("share");
     let n = u64::from(share.number);
+    let (secret, sr_secret) = match &ctx.shared.config.kafka {
+        Some(_) => kafka_access::secrets(n, pseudo_secret),
+        None => (pseudo_secret(n, 64), pseudo_secret(n + 0x5EC0_0000, 64)),
+    };
     share.redemption = Some(Redemption {
         org: ctx.org,
         at: now,
         account,
         service_account,
         api_key: format!("SHAREKEY{:08}", share.number),
-        secret: pseudo_secret(n, 64),
+        secret,
         sr_api_key: format!("SRKEY{:011}", share.number),
-        sr_secret: pseudo_secret(n + 0x5EC0_0000, 64),
+        sr_secret,
     });
     share.updated_at = now;
     let share = &ctx.st.shares[&id];
+    if let Some(kafka) = &ctx.shared.config.kafka {
+        kafka.grant(share);
+    }
     let sr = &ctx.st.resources[&sr_id];
     Ok(Out::Json(
         200,
-        views::redeem_response(share, sr, ctx.base(), &ctx.shared.config),
+        views::redeem_response(
+            share,
+            sr,
+            ctx.base(),
+            &ctx.shared.config,
+            ctx.shared.schema_registry.url.get(),
+        ),
     ))
 }

@@ -18,11 +18,13 @@ mod auth;
 mod consumer;
 mod faults;
 mod http;
+mod kafka_access;
 mod model;
 mod paging;
 mod provider;
 mod rate_limit;
 mod routes;
+mod schema_registry;
 mod server;
 mod state;
 mod util;
@@ -31,6 +33,7 @@ mod views;
 use std::sync::{Arc, Mutex};
 
 pub use faults::{Fault, FaultAction};
+pub use kafka_access::KafkaAccess;
 
 use state::Shared;
 
@@ -56,6 +59,10 @@ pub struct SimConfig {
     pub token_ttl: chrono::Duration,
     /// Deterministic timestamps: every timestamp the simulator writes is this instant.
     pub fixed_now: Option<chrono::DateTime<chrono::Utc>>,
+    /// Real-Kafka mode (`None`: off): redemptions hand out access to this broker, revoking takes
+    /// it away, and a Schema Registry stand-in backs the redemptions' registry URL and key. See
+    /// [`KafkaAccess`].
+    pub kafka: Option<KafkaAccess>,
 }
 
 impl Default for SimConfig {
@@ -69,6 +76,7 @@ impl Default for SimConfig {
             bootstrap_sasl_prefix: true,
             token_ttl: chrono::Duration::days(7),
             fixed_now: None,
+            kafka: None,
         }
     }
 }
@@ -121,6 +129,8 @@ struct Inner {
     base_url: String,
     stop: Mutex<Option<tokio::sync::oneshot::Sender<()>>>,
     stopped: Mutex<Option<tokio::sync::oneshot::Receiver<()>>>,
+    /// Dropping it stops the Schema Registry stand-in (real-Kafka mode only).
+    _schema_registry_stop: Option<tokio::sync::oneshot::Sender<()>>,
 }
 
 impl Drop for Inner {
@@ -151,12 +161,25 @@ impl Simulator {
         let (stop_tx, stop_rx) = tokio::sync::oneshot::channel();
         let (done_tx, done_rx) = tokio::sync::oneshot::channel();
         server::spawn(listener, Arc::clone(&shared), stop_rx, done_tx);
+        let schema_registry_stop = shared.config.kafka.is_some().then(|| {
+            let listener = std::net::TcpListener::bind(("127.0.0.1", 0))
+                .expect("cdx simulator: binding the Schema Registry stand-in");
+            listener
+                .set_nonblocking(true)
+                .expect("non-blocking listener");
+            let addr = listener.local_addr().expect("listener address");
+            let _ = shared.schema_registry.url.set(format!("http://{addr}"));
+            let (tx, rx) = tokio::sync::oneshot::channel();
+            schema_registry::spawn(listener, Arc::clone(&shared), rx);
+            tx
+        });
         Simulator {
             inner: Arc::new(Inner {
                 shared,
                 base_url,
                 stop: Mutex::new(Some(stop_tx)),
                 stopped: Mutex::new(Some(done_rx)),
+                _schema_registry_stop: schema_registry_stop,
             }),
         }
     }
@@ -180,6 +203,21 @@ impl Simulator {
         if let Some(stopped) = stopped {
             let _ = stopped.await;
         }
+    }
+
+    /// The Schema Registry stand-in's URL, `http://127.0.0.1:<port>` (real-Kafka mode only).
+    pub fn schema_registry_url(&self) -> Option<String> {
+        self.inner.shared.schema_registry.url.get().cloned()
+    }
+
+    /// Registers `schema` (`schema_type`: `AVRO`, `JSON` or `PROTOBUF`) under `subject` in the
+    /// Schema Registry stand-in, as the provider would; returns its id, the one values in the
+    /// Confluent wire format carry ([`crate::broker::confluent_wire`]).
+    pub fn register_schema(&self, subject: &str, schema_type: &str, schema: &str) -> u32 {
+        self.inner
+            .shared
+            .schema_registry
+            .register(subject, schema_type, schema)
     }
 
     /// Every request received, in order.

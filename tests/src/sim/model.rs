@@ -176,6 +176,11 @@ impl Share {
         self.updated_at = now;
     }
 
+    /// The prefix of the consumer groups a redemption may use.
+    pub(crate) fn group_prefix(&self) -> String {
+        format!("stream-share.{}", self.id)
+    }
+
     pub(crate) fn phase(&self, now: DateTime<Utc>) -> Phase {
         if self.deactivated_at.is_some() {
             Phase::Deactivated

@@ -391,6 +391,9 @@ pub(crate) fn delete_share(ctx: &mut Ctx<'_>) -> Result<Out, ApiError> {
     let share = ctx.st.shares.get_mut(&id).expect("checked");
     share.deactivate(now);
     share.deleted_by_provider = true;
+    if let Some(kafka) = &ctx.shared.config.kafka {
+        kafka.revoke(share);
+    }
     Ok(Out::NoContent)
 }
 

@@ -11,6 +11,7 @@ use super::model::{
     CONSUMER, CONSUMER_ORG_ID, Cloud, Org, PROVIDER, PROVIDER_ORG_ID, Share, SharedResource,
 };
 use super::rate_limit::RateLimiter;
+use super::schema_registry::Registry;
 use super::util::{self, CrnTarget};
 use super::{RecordedRequest, SimConfig};
 
@@ -22,6 +23,8 @@ pub(crate) struct Shared {
     pub log: Mutex<Vec<RecordedRequest>>,
     pub faults: Mutex<VecDeque<Fault>>,
     pub rate: Mutex<RateLimiter>,
+    /// The Schema Registry stand-in's schemas (real-Kafka mode).
+    pub schema_registry: Registry,
     /// Binds page tokens to this simulator instance.
     pub page_nonce: String,
     requests: AtomicU64,
@@ -52,6 +55,7 @@ impl Shared {
         let nonce = util::random_token(8);
         Shared {
             rate: Mutex::new(RateLimiter::new(config.rate_limit)),
+            schema_registry: Registry::default(),
             config,
             base_url,
             state: Mutex::new(State {

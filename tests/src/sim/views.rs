@@ -230,6 +230,9 @@ fn dns_domain(sr: &SharedResource) -> String {
 }
 
 pub(crate) fn bootstrap(sr: &SharedResource, config: &SimConfig) -> String {
+    if let Some(kafka) = &config.kafka {
+        return kafka.bootstrap_url();
+    }
     let host = if sr.private {
         format!("{}.{}", sr.cluster, dns_domain(sr))
     } else {
@@ -336,6 +339,7 @@ pub(crate) fn redeem_response(
     sr: &SharedResource,
     base: &str,
     config: &SimConfig,
+    schema_registry_url: Option<&String>,
 ) -> Value {
     let r = share.redemption.as_ref().expect("redeemed share");
     let mut resources: Vec<Value> = share
@@ -343,8 +347,7 @@ pub(crate) fn redeem_response(
         .iter()
         .map(|t| json!({ "kind": "Topic", "topic": t }))
         .collect();
-    resources
-        .push(json!({ "kind": "Group", "group_prefix": format!("stream-share.{}", share.id) }));
+    resources.push(json!({ "kind": "Group", "group_prefix": share.group_prefix() }));
     resources.extend(
         share
             .subjects
@@ -364,12 +367,12 @@ pub(crate) fn redeem_response(
         "kafka_bootstrap_url": bootstrap(sr, config),
         "schema_registry_api_key": r.sr_api_key,
         "schema_registry_secret": r.sr_secret,
-        "schema_registry_url": format!(
+        "schema_registry_url": schema_registry_url.cloned().unwrap_or_else(|| format!(
             "https://psrc-{:05}.{}.{}.confluent.cloud",
             sr.number,
             sr.cloud.region(),
             sr.cloud.host_suffix()
-        ),
+        )),
         "resources": resources,
     })
 }
