@@ -614,6 +614,7 @@ fn blocking_kafka_steps(
                 break;
             }
             Err(e) => {
+                client::take_errors(&consumer);
                 if let Some(reason) = auth_failure(consumer.context()) {
                     outcome = Some(Err(reason));
                     break;
@@ -846,6 +847,7 @@ fn group_step(
                 prefix_hint,
             ),
             Some(RDKafkaErrorCode::OperationTimedOut) => {
+                client::take_errors(&consumer);
                 if consumer
                     .context()
                     .find(RDKafkaErrorCode::GroupAuthorizationFailed)

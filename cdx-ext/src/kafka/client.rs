@@ -5,7 +5,7 @@
 use super::Target;
 use rdkafka::ClientContext;
 use rdkafka::config::{ClientConfig, RDKafkaLogLevel};
-use rdkafka::consumer::{BaseConsumer, ConsumerContext};
+use rdkafka::consumer::{BaseConsumer, Consumer as _, ConsumerContext};
 use rdkafka::error::{KafkaError, RDKafkaErrorCode};
 use std::path::Path;
 use std::sync::Mutex;
@@ -27,15 +27,37 @@ impl Recorder {
             .find(|(c, _)| *c == Some(code))
             .map(|(_, reason)| reason.clone())
     }
+
+    fn note(&self, error: &KafkaError, reason: &str) {
+        let mut errors = self.errors.lock().unwrap_or_else(|e| e.into_inner());
+        if errors.len() < 64 {
+            let reason = if reason.is_empty() {
+                error.to_string()
+            } else {
+                reason.to_string()
+            };
+            errors.push((error.rdkafka_error_code(), reason));
+        }
+    }
 }
 
 impl ClientContext for Recorder {
     fn log(&self, _level: RDKafkaLogLevel, _fac: &str, _log_message: &str) {}
 
     fn error(&self, error: KafkaError, reason: &str) {
-        let mut errors = self.errors.lock().unwrap_or_else(|e| e.into_inner());
-        if errors.len() < 64 {
-            errors.push((error.rdkafka_error_code(), reason.to_string()));
+        self.note(&error, reason);
+    }
+}
+
+/// Records the errors waiting in the consumer's queue (a consumer gets librdkafka's errors, such
+/// as a refused authentication, as events of its queue). Only for a consumer with nothing
+/// assigned: a message polled here would be lost.
+pub(super) fn take_errors(consumer: &BaseConsumer<Recorder>) {
+    for _ in 0..64 {
+        match consumer.poll(Duration::ZERO) {
+            Some(Err(e)) => consumer.context().note(&e, ""),
+            Some(Ok(_)) => {}
+            None => break,
         }
     }
 }

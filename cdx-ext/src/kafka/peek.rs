@@ -1,7 +1,7 @@
 //! [`peek()`]: a few records of the shared topics, read without a consumer group.
 //!
-//! The partitions are assigned, not subscribed to, and the consumer has no `group.id`: it joins
-//! no group and cannot commit an offset. Reading stops at each partition's high watermark as it
+//! The partitions are assigned, not subscribed to: the consumer joins no group, and with
+//! auto-commit and the offset store off it commits no offset. Reading stops at each partition's high watermark as it
 //! was when the peek started, so a quiet topic ends the peek instead of keeping it waiting.
 
 use super::client::{self, Recorder};
@@ -18,6 +18,9 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 use std::str::FromStr;
 use std::time::{Duration, Instant};
+
+/// The suffix of the (never joined) consumer group id a peek's consumer carries.
+const PEEK_GROUP_SUFFIX: &str = ".cdx-peek";
 
 /// Where each partition is read from.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -197,6 +200,7 @@ pub async fn peek(target: &Target, options: &PeekOptions) -> Result<Peeked, Peek
 }
 
 fn kafka_error(consumer: &BaseConsumer<Recorder>, e: &KafkaError) -> PeekError {
+    client::take_errors(consumer);
     match consumer.context().find(RDKafkaErrorCode::Authentication) {
         Some(reason) => PeekError::Authentication(reason),
         None => PeekError::Kafka(e.to_string()),
@@ -206,8 +210,20 @@ fn kafka_error(consumer: &BaseConsumer<Recorder>, e: &KafkaError) -> PeekError {
 fn read(target: &Target, options: &PeekOptions, topics: &[String]) -> Result<Peeked, PeekError> {
     let deadline = Instant::now() + options.timeout;
     let left = || deadline.saturating_duration_since(Instant::now());
-    let consumer = client::consumer(target, options.ca_file.as_deref(), None, options.timeout)
-        .map_err(|e| PeekError::Kafka(e.to_string()))?;
+    // librdkafka assigns partitions only to a consumer with a group id. One with the share's
+    // prefix is authorized; it is never joined (assign, not subscribe) and nothing is committed
+    // (no auto-commit, no offset store), so the broker keeps no trace of it.
+    let group = format!(
+        "{}{PEEK_GROUP_SUFFIX}",
+        target.group_prefix.as_deref().unwrap_or("cdx")
+    );
+    let consumer = client::consumer(
+        target,
+        options.ca_file.as_deref(),
+        Some(&group),
+        options.timeout,
+    )
+    .map_err(|e| PeekError::Kafka(e.to_string()))?;
     let limit = i64::try_from(options.limit).unwrap_or(i64::MAX);
     // Per partition: where reading starts, and the high watermark where it stops.
     let mut ranges: BTreeMap<(String, i32), (i64, i64)> = BTreeMap::new();
@@ -287,6 +303,13 @@ fn read(target: &Target, options: &PeekOptions, topics: &[String]) -> Result<Pee
         let message = match polled {
             Ok(m) => m,
             Err(KafkaError::PartitionEOF(_)) => continue,
+            // The group is only a name here: a coordinator that refuses it does not stop a
+            // fetch of assigned partitions.
+            Err(e)
+                if e.rdkafka_error_code() == Some(RDKafkaErrorCode::GroupAuthorizationFailed) =>
+            {
+                continue;
+            }
             Err(e) => return Err(kafka_error(&consumer, &e)),
         };
         let key = (message.topic().to_string(), message.partition());
