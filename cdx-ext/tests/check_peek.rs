@@ -460,3 +460,130 @@ fn admin_groups() -> Vec<String> {
         .unwrap();
     list.groups().iter().map(|g| g.name().to_string()).collect()
 }
+
+const ORDER_SCHEMA: &str = r#"{"type":"record","name":"Order","fields":[{"name":"id","type":"long"},{"name":"item","type":"string"}]}"#;
+
+/// The issue's "done when": against the simulator's real broker, a consumer redeems, checks
+/// (Schema Registry included) and peeks at the provider's records, Avro decoded.
+#[tokio::test(flavor = "multi_thread")]
+async fn redeem_then_check_then_peek_against_the_simulators_broker() {
+    use cdx_tests::sim::{KafkaAccess, SimConfig, Simulator};
+    let broker = Broker::shared();
+    let sim = Simulator::start(SimConfig {
+        kafka: Some(KafkaAccess::new(broker)),
+        ..SimConfig::default()
+    })
+    .await;
+    broker.create_topic("journey-orders", 1);
+    let id = sim.register_schema("journey-orders-value", "AVRO", ORDER_SCHEMA);
+    // {"id": 21, "item": "ab"}, then a plain text value.
+    broker.produce(
+        "journey-orders",
+        Some(b"o-21"),
+        &confluent_wire(id, &[42, 4, b'a', b'b']),
+    );
+    broker.produce("journey-orders", None, b"not avro");
+    let invite = sim.seed_invite(
+        &sim.config().consumer_email,
+        &["journey-orders"],
+        &["journey-orders-value"],
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let (key, secret) = sim.config().consumer_key.clone();
+    let url = sim.base_url();
+    let cwd = dir.path().to_path_buf();
+    let run = move |args: &[&str], stdin: Option<String>| {
+        use std::io::Write as _;
+        let mut child = Command::new(env!("CARGO_BIN_EXE_cdx"))
+            .args(args)
+            .current_dir(&cwd)
+            .env("CONFLUENT_CLOUD_API_KEY", &key)
+            .env("CONFLUENT_CLOUD_API_SECRET", &secret)
+            .env("CDX_API_URL", &url)
+            .env_remove("RUST_LOG")
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut pipe = child.stdin.take().unwrap();
+        if let Some(text) = stdin {
+            pipe.write_all(text.as_bytes()).unwrap();
+        }
+        drop(pipe);
+        let out = child.wait_with_output().unwrap();
+        Run {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    };
+    let ca = ca();
+    let dir_path = dir.path().to_path_buf();
+    let token = invite.token.clone();
+    tokio::task::spawn_blocking(move || {
+        let redeem = run(
+            &["consumer", "redeem", "--token-file", "-", "-o", "json"],
+            Some(token),
+        );
+        assert_eq!(redeem.code, 0, "{}", redeem.stderr);
+        let summary: Value = serde_json::from_str(&redeem.stdout).unwrap();
+        let saved = summary["files"][0]["path"].as_str().unwrap().to_string();
+        let saved_path = dir_path.join(&saved);
+        let r: Value = serde_json::from_slice(&std::fs::read(&saved_path).unwrap()).unwrap();
+        let kafka_secret = r["secret"].as_str().unwrap().to_string();
+        let sr_secret = r["schema_registry_secret"].as_str().unwrap().to_string();
+
+        let check = run(&["consumer", "check", "--from", &saved, "--ca-file", &ca, "-o", "json"], None);
+        let report: Value = serde_json::from_str(&check.stdout).unwrap();
+        assert_eq!(check.code, 0, "{report:#}");
+        let kinds: Vec<(String, String, String)> = steps(&report);
+        assert_eq!(kinds.last().unwrap().0, "schema_registry", "{report:#}");
+        assert!(
+            report["steps"].as_array().unwrap().last().unwrap()["detail"]
+                .as_str()
+                .unwrap()
+                .contains("journey-orders-value"),
+            "{report:#}"
+        );
+        for text in [&check.stdout, &check.stderr, &redeem.stdout, &redeem.stderr] {
+            assert!(!text.contains(&kafka_secret) && !text.contains(&sr_secret), "{text}");
+        }
+
+        let peek = run(&["consumer", "peek", "--from", &saved, "--ca-file", &ca, "--limit", "5", "-o", "json"], None);
+        assert_eq!(peek.code, 0, "{}", peek.stderr);
+        let out: Value = serde_json::from_str(&peek.stdout).unwrap();
+        let records = out["records"].as_array().unwrap();
+        assert_eq!(records.len(), 2, "{out:#}");
+        assert_eq!(records[0]["key"]["utf8"], "o-21");
+        let schema = &records[0]["schema"];
+        assert_eq!(schema["id"], id, "{schema}");
+        assert_eq!(schema["subject"], "journey-orders-value", "{schema}");
+        assert_eq!(schema["schema_type"], "AVRO", "{schema}");
+        assert_eq!(schema["decoded"], json!({"id": 21, "item": "ab"}), "{schema}");
+        assert_eq!(records[1]["value"]["utf8"], "not avro");
+        let human = run(&["consumer", "peek", "--from", &saved, "--ca-file", &ca], None);
+        assert!(
+            human.stdout.contains(&format!(
+                "value (schema id {id}, subject journey-orders-value, AVRO): {{\"id\":21,\"item\":\"ab\"}}"
+            )),
+            "{}",
+            human.stdout
+        );
+
+        // A wrong Schema Registry secret fails that step alone, with its own hint.
+        let mut wrong = r.clone();
+        wrong["schema_registry_secret"] = json!("not-the-sr-secret");
+        let wrong_path = dir_path.join("wrong-sr.json");
+        std::fs::write(&wrong_path, serde_json::to_vec(&wrong).unwrap()).unwrap();
+        let bad = run(&["consumer", "check", "--from", "wrong-sr.json", "--ca-file", &ca, "-o", "json"], None);
+        let report: Value = serde_json::from_str(&bad.stdout).unwrap();
+        assert_eq!(bad.code, 1);
+        let (kind, problem, hint) = failure(&report);
+        assert_eq!((kind.as_str(), problem.as_str()), ("schema_registry", "schema_registry_refused"));
+        assert!(hint.contains("schema_registry_api_key"), "{hint}");
+    })
+    .await
+    .unwrap();
+    sim.shutdown().await;
+}
