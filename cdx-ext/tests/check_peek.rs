@@ -461,6 +461,111 @@ fn admin_groups() -> Vec<String> {
     list.groups().iter().map(|g| g.name().to_string()).collect()
 }
 
+/// The simulator's consumer credentials and URL, as `cdx` reads them from the environment.
+fn consumer_env(sim: &cdx_tests::sim::Simulator) -> Vec<(&'static str, String)> {
+    let (key, secret) = sim.config().consumer_key.clone();
+    vec![
+        ("CONFLUENT_CLOUD_API_KEY", key),
+        ("CONFLUENT_CLOUD_API_SECRET", secret),
+        ("CDX_API_URL", sim.base_url()),
+    ]
+}
+
+/// `cdx ARGS` in `dir` with `env`, `stdin` piped in.
+fn cdx_in(dir: &Path, env: &[(&str, String)], args: &[&str], stdin: Option<String>) -> Run {
+    use std::io::Write as _;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_cdx"))
+        .args(args)
+        .current_dir(dir)
+        .envs(env.iter().map(|(k, v)| (*k, v)))
+        .env_remove("RUST_LOG")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut pipe = child.stdin.take().unwrap();
+    if let Some(text) = stdin {
+        pipe.write_all(text.as_bytes()).unwrap();
+    }
+    drop(pipe);
+    let out = child.wait_with_output().unwrap();
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+/// A private-link share whose host does not resolve here: the hint names the network's DNS
+/// domain and zonal subdomains, read from the API (no broker needed).
+#[tokio::test(flavor = "multi_thread")]
+async fn an_unresolvable_private_link_host_names_the_dns_to_set_up() {
+    use cdx_tests::sim::{SimConfig, Simulator};
+    let sim = Simulator::start(SimConfig::default()).await;
+    let invite = sim.seed_invite(&sim.config().consumer_email, &["orders"], &[]);
+    sim.set_network(&invite.shared_resource_id, "AWS");
+    let dir = tempfile::tempdir().unwrap();
+    let env = consumer_env(&sim);
+    let cwd = dir.path().to_path_buf();
+    let token = invite.token.clone();
+    tokio::task::spawn_blocking(move || {
+        let redeem = cdx_in(
+            &cwd,
+            &env,
+            &[
+                "consumer",
+                "redeem",
+                "--token-file",
+                "-",
+                "--aws-account",
+                "000000000000",
+                "-o",
+                "json",
+            ],
+            Some(token),
+        );
+        assert_eq!(redeem.code, 0, "{}", redeem.stderr);
+        let summary: Value = serde_json::from_str(&redeem.stdout).unwrap();
+        let saved = summary["files"][0]["path"].as_str().unwrap().to_string();
+        let domain = summary["network"]["dns_domain"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        let check = cdx_in(
+            &cwd,
+            &env,
+            &[
+                "consumer",
+                "check",
+                "--from",
+                &saved,
+                "--timeout",
+                "3",
+                "-o",
+                "json",
+            ],
+            None,
+        );
+        let report: Value = serde_json::from_str(&check.stdout).unwrap();
+        assert_eq!(check.code, 1, "{report:#}");
+        let resolve = &report["steps"][1];
+        assert_eq!(
+            (&resolve["kind"], &resolve["status"]),
+            (&json!("resolve"), &json!("failed"))
+        );
+        let hint = resolve["hint"].as_str().unwrap();
+        assert!(hint.contains(&format!("the DNS domain {domain}")), "{hint}");
+        assert!(
+            hint.contains(&format!(".{domain}")),
+            "the zonal subdomains: {hint}"
+        );
+    })
+    .await
+    .unwrap();
+    sim.shutdown().await;
+}
+
 const ORDER_SCHEMA: &str = r#"{"type":"record","name":"Order","fields":[{"name":"id","type":"long"},{"name":"item","type":"string"}]}"#;
 
 /// The issue's "done when": against the simulator's real broker, a consumer redeems, checks
@@ -489,35 +594,9 @@ async fn redeem_then_check_then_peek_against_the_simulators_broker() {
         &["journey-orders-value"],
     );
     let dir = tempfile::tempdir().unwrap();
-    let (key, secret) = sim.config().consumer_key.clone();
-    let url = sim.base_url();
+    let env = consumer_env(&sim);
     let cwd = dir.path().to_path_buf();
-    let run = move |args: &[&str], stdin: Option<String>| {
-        use std::io::Write as _;
-        let mut child = Command::new(env!("CARGO_BIN_EXE_cdx"))
-            .args(args)
-            .current_dir(&cwd)
-            .env("CONFLUENT_CLOUD_API_KEY", &key)
-            .env("CONFLUENT_CLOUD_API_SECRET", &secret)
-            .env("CDX_API_URL", &url)
-            .env_remove("RUST_LOG")
-            .stdin(std::process::Stdio::piped())
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped())
-            .spawn()
-            .unwrap();
-        let mut pipe = child.stdin.take().unwrap();
-        if let Some(text) = stdin {
-            pipe.write_all(text.as_bytes()).unwrap();
-        }
-        drop(pipe);
-        let out = child.wait_with_output().unwrap();
-        Run {
-            code: out.status.code().unwrap_or(-1),
-            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        }
-    };
+    let run = move |args: &[&str], stdin: Option<String>| cdx_in(&cwd, &env, args, stdin);
     let ca = ca();
     let dir_path = dir.path().to_path_buf();
     let token = invite.token.clone();

@@ -361,23 +361,25 @@ fn resolve_hint(target: &Target, host: &str) -> String {
         .clone()
         .or_else(|| guess_private_dns(host));
     match private {
-        Some(PrivateDns {
-            dns_domain,
-            zonal_subdomains,
-        }) => {
-            let zonal = if zonal_subdomains.is_empty() {
-                "its zonal subdomains (`cdx consumer share describe` lists them)".to_string()
-            } else {
-                format!("its zonal subdomains ({})", zonal_subdomains.join(", "))
-            };
-            format!(
-                "This is a private-link cluster: the DNS domain {dns_domain} and {zonal} must resolve inside your network, so create the private DNS zone for your private endpoint and run the check from a machine in that network."
-            )
-        }
+        Some(dns) => private_dns_hint(&dns),
         None => format!(
             "Check the host name in bootstrap.servers ({host}) and that this machine's DNS resolves public names."
         ),
     }
+}
+
+/// What to do when a private-link cluster's host does not resolve: name the DNS domain and
+/// the zonal subdomains that must resolve inside the consumer's network.
+pub fn private_dns_hint(dns: &PrivateDns) -> String {
+    let zonal = if dns.zonal_subdomains.is_empty() {
+        "its zonal subdomains (`cdx consumer share describe` lists them)".to_string()
+    } else {
+        format!("its zonal subdomains ({})", dns.zonal_subdomains.join(", "))
+    };
+    format!(
+        "This is a private-link cluster: the DNS domain {} and {zonal} must resolve inside your network, so create the private DNS zone for your private endpoint and run the check from a machine in that network.",
+        dns.dns_domain
+    )
 }
 
 /// Confluent Cloud's private-link host names carry the network's DNS domain after the

@@ -32,6 +32,7 @@ mod wire;
 
 pub use check::{
     CheckOptions, CheckReport, DEFAULT_STEP_TIMEOUT, Problem, Step, StepKind, StepStatus, check,
+    private_dns_hint,
 };
 pub use peek::{
     InvalidStartOffset, PeekError, PeekOptions, Peeked, PeekedRecord, RecordSchema, StartOffset,

@@ -391,16 +391,17 @@ async fn describe_schemas(target: &Target, options: &PeekOptions, records: &mut 
         let fetched = match &registry {
             None => Err("no Schema Registry access came with this share".to_string()),
             Some(Err(e)) => Err(e.clone()),
-            Some(Ok(registry)) => {
-                if !schemas.contains_key(&id) {
+            Some(Ok(registry)) => match schemas.get(&id) {
+                Some(known) => known.clone(),
+                None => {
                     let got = registry
                         .schema(id)
                         .await
                         .map_err(|e| format!("Schema Registry: {e}"));
-                    schemas.insert(id, got);
+                    schemas.insert(id, got.clone());
+                    got
                 }
-                schemas[&id].clone()
-            }
+            },
         };
         match fetched {
             Ok(found) => {

@@ -221,7 +221,7 @@ fn properties(text: &str) -> BTreeMap<String, String> {
         let mut line = first;
         loop {
             let trailing = line.len() - line.trim_end_matches('\\').len();
-            if trailing % 2 == 1 {
+            if !trailing.is_multiple_of(2) {
                 logical.push_str(&line[..line.len() - 1]);
                 match lines.next() {
                     Some(next) => line = next.trim_start_matches([' ', '\t', '\u{c}']),

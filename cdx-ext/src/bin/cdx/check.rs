@@ -2,12 +2,14 @@
 //! on failure one sentence of what to do.
 
 use crate::Context;
+use crate::consumer::share_network;
 use crate::failure::Failure;
 use crate::output;
 use cdx_ext::Redemption;
 use cdx_ext::config::Format;
 use cdx_ext::kafka::{
-    CheckOptions, CheckReport, DEFAULT_STEP_TIMEOUT, Step, StepStatus, Target, check, escape_text,
+    CheckOptions, CheckReport, DEFAULT_STEP_TIMEOUT, PrivateDns, Step, StepKind, StepStatus,
+    Target, check, escape_text, private_dns_hint,
 };
 use clap::Args;
 use serde_json::json;
@@ -143,9 +145,13 @@ pub async fn run(ctx: &Context, args: CheckArgs) -> Result<(), Failure> {
     let report = match args.source.target() {
         Ok((target, what)) => {
             let parsed = start.elapsed();
-            check(&target, &options)
-                .await
-                .after_parse(&source, describe(&target, &what), parsed)
+            let mut report = check(&target, &options).await.after_parse(
+                &source,
+                describe(&target, &what),
+                parsed,
+            );
+            name_private_dns(ctx, &target, &mut report, options.step_timeout).await;
+            report
         }
         Err((reason, hint)) => CheckReport::unreadable(&source, &reason, &hint, start.elapsed()),
     };
@@ -166,6 +172,39 @@ pub async fn run(ctx: &Context, args: CheckArgs) -> Result<(), Failure> {
         "the check failed: {failed} step(s) failed, the first at \"{}\"",
         escape_text(&first)
     )))
+}
+
+/// When the bootstrap host did not resolve and Cloud API credentials are set, the share's
+/// network (from the API) names exactly the DNS domain and zonal subdomains that must resolve.
+/// Best effort: without credentials, or if the API does not answer, the hint stays as it is.
+async fn name_private_dns(
+    ctx: &Context,
+    target: &Target,
+    report: &mut CheckReport,
+    timeout: Duration,
+) {
+    let Some(step) = report
+        .steps
+        .iter_mut()
+        .find(|s| s.kind == StepKind::Resolve && s.status == StepStatus::Failed)
+    else {
+        return;
+    };
+    let Some(share_id) = &target.share_id else {
+        return;
+    };
+    if std::env::var_os(cdx_ext::ENV_API_KEY).is_none() {
+        return;
+    }
+    let Ok(client) = ctx.client() else {
+        return;
+    };
+    if let Ok(Ok(Some(network))) =
+        tokio::time::timeout(timeout, share_network(&client, share_id)).await
+        && let Some(dns) = PrivateDns::from_network(&network)
+    {
+        step.hint = Some(private_dns_hint(&dns));
+    }
 }
 
 fn mark(status: StepStatus) -> &'static str {
