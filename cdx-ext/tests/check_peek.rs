@@ -666,3 +666,37 @@ async fn redeem_then_check_then_peek_against_the_simulators_broker() {
     .unwrap();
     sim.shutdown().await;
 }
+
+/// A file that cannot be used fails the first step with what to do, and nothing is contacted.
+#[test]
+fn an_unusable_file_fails_the_parse_step() {
+    let dir = tempfile::tempdir().unwrap();
+    let redemption = dir.path().join("stream-share-ss-1.json");
+    std::fs::write(
+        &redemption,
+        r#"{"id":"ss-1","api_key":"K","secret":"TOPSECRET","kafka_bootstrap_url":"127.0.0.1:1","resources":[]}"#,
+    )
+    .unwrap();
+    let garbage = dir.path().join("notes.txt");
+    std::fs::write(&garbage, "hello\nsasl.password=TOPSECRET\n").unwrap();
+    for (flag, path, hint) in [
+        ("--config-file", &redemption, "pass it with --from"),
+        ("--from", &garbage, "stream-share-<share id>.json"),
+        ("--config-file", &garbage, "cdx config render"),
+    ] {
+        let path = path.display().to_string();
+        let run = cdx(&["consumer", "check", flag, &path, "-o", "json"]);
+        assert_eq!(run.code, 1, "{}", run.stderr);
+        let report: Value = serde_json::from_str(&run.stdout).unwrap();
+        assert_eq!(report["steps"].as_array().unwrap().len(), 1, "{report:#}");
+        let (kind, problem, text) = failure(&report);
+        assert_eq!((kind.as_str(), problem.as_str()), ("parse", "unreadable"));
+        assert!(text.contains(hint), "{flag} {path}: {text}");
+        assert_no_secret(&run, "TOPSECRET");
+    }
+    // A peek of it is refused as invalid input (exit 2), before anything is sent.
+    let path = garbage.display().to_string();
+    let run = cdx(&["consumer", "peek", "--config-file", &path]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert_no_secret(&run, "TOPSECRET");
+}

@@ -98,10 +98,12 @@ impl SourceArgs {
             .config_format
             .unwrap_or_else(|| cdx_ext::kafka::detect_format(&text));
         let target = Target::from_config_file(&text, Some(format)).map_err(|e| {
-            (
-                format!("{format} config: {e}"),
-                "Write the file again from the saved redemption: cdx config render --from stream-share-<share id>.json --config-format <FORMAT> --config-file <PATH>.".to_string(),
-            )
+            let hint = if serde_json::from_str::<Redemption>(&text).is_ok() {
+                "This is a saved redemption: pass it with --from instead of --config-file."
+            } else {
+                "Write the file again from the saved redemption: cdx config render --from stream-share-<share id>.json --config-format <FORMAT> --config-file <PATH>."
+            };
+            (format!("{format} config: {e}"), hint.to_string())
         })?;
         Ok((target, format!("{format} config file")))
     }
@@ -216,12 +218,10 @@ fn mark(status: StepStatus) -> &'static str {
 }
 
 fn line(step: &Step) -> String {
-    let mut text = format!(
-        "{} {} ({} ms)",
-        mark(step.status),
-        escape_text(&step.title),
-        step.elapsed.as_millis()
-    );
+    let mut text = format!("{} {}", mark(step.status), escape_text(&step.title));
+    if step.status != StepStatus::Skipped {
+        text.push_str(&format!(" ({} ms)", step.elapsed.as_millis()));
+    }
     if !step.detail.is_empty() {
         text.push_str(": ");
         text.push_str(&escape_text(&step.detail));
