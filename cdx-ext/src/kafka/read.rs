@@ -24,8 +24,8 @@ impl ReadError {
     }
 }
 
-/// The format of `text`, told from its shape: JSON starts with `{`, python has a `[kafka]`
-/// section, spring-boot has `spring.` keys, java has `sasl.jaas.config`; anything else is
+/// The format of `text`, told from its shape: JSON starts with `{`, python has `[sections]`
+/// (cdx writes `[kafka]`), spring-boot has `spring.` keys, java has `sasl.jaas.config`; anything else is
 /// read as librdkafka lines.
 pub fn detect_format(text: &str) -> Format {
     let text = text.trim_start_matches('\u{feff}');
@@ -37,7 +37,10 @@ pub fn detect_format(text: &str) -> Format {
         .map(str::trim_start)
         .filter(|l| !l.starts_with(['#', '!', ';']))
         .collect();
-    if keys.iter().any(|l| l.trim_end() == "[kafka]") {
+    if keys.iter().any(|l| {
+        let l = l.trim_end();
+        l.starts_with('[') && l.ends_with(']')
+    }) {
         Format::Python
     } else if keys.iter().any(|l| l.starts_with("spring.")) {
         Format::SpringBoot
