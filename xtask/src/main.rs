@@ -32,7 +32,12 @@ enum Command {
     },
     /// Play a provider and a consumer against the built-in simulator, offline; writes client
     /// configuration files under target/demo.
-    Demo,
+    Demo {
+        /// Share a real topic of a local Kafka broker and end with real consumers reading it
+        /// (sets up the test tools first).
+        #[arg(long)]
+        kafka: bool,
+    },
     /// Benchmarks: call overhead, pagination, rendering, code generation and peak memory;
     /// writes target/bench/summary.json (see BENCHMARKS.md).
     Bench {
@@ -90,7 +95,7 @@ fn run(cli: Cli) -> Result<()> {
             bench::run(&workspace_root(), quick, rss_probe.as_deref())
         }
         Command::Setup => setup::setup(&workspace_root()),
-        Command::Demo => setup::demo(&workspace_root()),
+        Command::Demo { kafka } => setup::demo(&workspace_root(), kafka),
         Command::Test { args } => setup::test(&workspace_root(), &args),
     }
 }

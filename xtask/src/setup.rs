@@ -147,8 +147,12 @@ pub fn test(root: &Path, extra: &[String]) -> Result<()> {
         .env("CDX_TEST_PYTHON", python(root)))
 }
 
-/// Runs the offline demo (the simulator and cdx-ext, from the tests crate).
-pub fn demo(root: &Path) -> Result<()> {
+/// Runs the offline demo (the simulator and cdx-ext, from the tests crate); with `kafka`, on a
+/// local Kafka broker, after installing the tools it needs.
+pub fn demo(root: &Path, kafka: bool) -> Result<()> {
+    if kafka {
+        setup(root)?;
+    }
     run(Command::new(env!("CARGO"))
         .current_dir(root)
         .args([
@@ -160,5 +164,7 @@ pub fn demo(root: &Path) -> Result<()> {
             "cdx-demo",
             "--",
         ])
-        .arg(root.join("target/demo")))
+        .arg(root.join("target/demo"))
+        .args(kafka.then_some("--kafka"))
+        .env("CDX_TEST_PYTHON", python(root)))
 }

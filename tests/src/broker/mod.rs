@@ -20,6 +20,7 @@
 //! println!("{} trusting {}", broker.bootstrap(), broker.ca_pem().display());
 //! ```
 
+pub mod clients;
 pub mod jvm;
 mod tls;
 
@@ -303,11 +304,16 @@ fn describe(answer: Result<String, RecvTimeoutError>) -> String {
 /// The node's configuration: KRaft combined mode, SASL_SSL (PLAIN, our credentials file) for
 /// clients, PLAINTEXT for the controller and the admin (ANONYMOUS, a super user).
 fn server_properties(dir: &Path, tls: &tls::Tls, [port, internal, controller]: [u16; 3]) -> String {
-    let cluster_id = {
-        // 16 bytes, base64url without padding, as Kafka's Uuid prints them.
+    let cluster_id = loop {
+        // 16 bytes, base64url without padding, as Kafka's Uuid prints them; like Kafka's own
+        // Uuid.randomUuid(), never one starting with '-' (the format tool would take it for an
+        // option).
         use base64::Engine as _;
         let bytes = uuid::Uuid::new_v4().into_bytes();
-        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+        let id = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
+        if !id.starts_with('-') {
+            break id;
+        }
     };
     let entries = [
         ("cdx.cluster.id", cluster_id),

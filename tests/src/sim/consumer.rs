@@ -272,16 +272,23 @@ pub(crate) fn redeem(ctx: &mut Ctx<'_>) -> Result<Out, ApiError> {
     let service_account = ctx.st.next_service_account();
     let share = ctx.st.shares.get_mut(&id).expect("share");
     let n = u64::from(share.number);
-    let (secret, sr_secret) = match &ctx.shared.config.kafka {
-        Some(_) => kafka_access::secrets(n, pseudo_secret),
-        None => (pseudo_secret(n, 64), pseudo_secret(n + 0x5EC0_0000, 64)),
+    let (api_key, secret, sr_secret) = match &ctx.shared.config.kafka {
+        Some(_) => {
+            let (secret, sr_secret) = kafka_access::secrets(n, pseudo_secret);
+            (kafka_access::api_key(), secret, sr_secret)
+        }
+        None => (
+            format!("SHAREKEY{:08}", share.number),
+            pseudo_secret(n, 64),
+            pseudo_secret(n + 0x5EC0_0000, 64),
+        ),
     };
     share.redemption = Some(Redemption {
         org: ctx.org,
         at: now,
         account,
         service_account,
-        api_key: format!("SHAREKEY{:08}", share.number),
+        api_key,
         secret,
         sr_api_key: format!("SRKEY{:011}", share.number),
         sr_secret,

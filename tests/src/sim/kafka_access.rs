@@ -60,6 +60,14 @@ impl KafkaAccess {
     }
 }
 
+/// The Kafka API key of a redemption in Kafka mode: unique in this process, so that simulators
+/// sharing one broker (tests of one binary) never hand out the same broker user.
+pub(crate) fn api_key() -> String {
+    static KEYS: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    let n = KEYS.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1;
+    format!("SHAREKEYK{n:07}")
+}
+
 /// The Kafka and Schema Registry secrets of share number `n` in Kafka mode: a random-looking
 /// part, then the characters config files must quote or escape.
 pub(crate) fn secrets(n: u64, pseudo: impl Fn(u64, usize) -> String) -> (String, String) {

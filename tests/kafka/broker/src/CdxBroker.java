@@ -127,6 +127,7 @@ public final class CdxBroker {
                 ResourcePattern groups = new ResourcePattern(ResourceType.GROUP, text(cmd[3]), PatternType.PREFIXED);
                 acls.add(allow(groups, principal, AclOperation.READ));
                 admin.createAcls(acls).all().get(30, TimeUnit.SECONDS);
+                awaitAcls(admin, principal, acls.size());
                 return "";
             }
             case "revoke": {
@@ -134,10 +135,27 @@ public final class CdxBroker {
                         ResourcePatternFilter.ANY,
                         new AccessControlEntryFilter("User:" + text(cmd[1]), null, AclOperation.ANY, AclPermissionType.ANY));
                 int n = admin.deleteAcls(List.of(filter)).all().get(30, TimeUnit.SECONDS).size();
+                awaitAcls(admin, "User:" + text(cmd[1]), 0);
                 return " " + n;
             }
             default:
                 throw new IllegalArgumentException("unknown command " + cmd[0]);
+        }
+    }
+
+    /** Waits until the broker's own authorizer (which answers DescribeAcls) holds `count` ACLs
+     *  of `principal`: the controller commits ACL changes before the broker applies them, and a
+     *  test's next client must meet the new rules. */
+    static void awaitAcls(Admin admin, String principal, int count) throws Exception {
+        AclBindingFilter filter = new AclBindingFilter(
+                ResourcePatternFilter.ANY,
+                new AccessControlEntryFilter(principal, null, AclOperation.ANY, AclPermissionType.ANY));
+        long deadline = System.currentTimeMillis() + 30_000;
+        while (admin.describeAcls(filter).values().get(30, TimeUnit.SECONDS).size() != count) {
+            if (System.currentTimeMillis() > deadline) {
+                throw new IllegalStateException("the broker did not apply the ACL change of " + principal);
+            }
+            Thread.sleep(20);
         }
     }
 
