@@ -19,7 +19,7 @@ use std::time::{Duration, Instant};
 /// Where the settings come from, and how to reach the cluster; shared with `peek`.
 #[derive(Debug, Args)]
 pub struct SourceArgs {
-    /// A redemption saved by `cdx consumer redeem` (stream-share-<id>.json).
+    /// A redemption saved by `cdx consumer redeem` (`stream-share-<share id>.json`).
     #[arg(
         long,
         value_name = "REDEMPTION.json",
@@ -131,7 +131,7 @@ pub struct CheckArgs {
     #[command(flatten)]
     pub source: SourceArgs,
     /// Check this consumer group id instead of the file's group.id (default without one:
-    /// <group prefix>.cdx-check). Nothing is committed and no group is joined.
+    /// `<group prefix>.cdx-check`). Nothing is committed and no group is joined.
     #[arg(long, value_name = "ID")]
     pub group_id: Option<String>,
 }
