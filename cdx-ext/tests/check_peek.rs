@@ -420,6 +420,40 @@ fn peek_reads_exactly_what_was_produced_and_commits_nothing() {
     let out: Value = serde_json::from_str(&limited.stdout).unwrap();
     assert_eq!(out["records"].as_array().unwrap().len(), 2, "{out:#}");
 
+    // From an offset, in every partition.
+    let from_one = cdx(&[
+        "consumer",
+        "peek",
+        "--from",
+        &from,
+        "--ca-file",
+        &ca(),
+        "--offset",
+        "1",
+        "--limit",
+        "100",
+        "-o",
+        "json",
+    ]);
+    let out: Value = serde_json::from_str(&from_one.stdout).unwrap();
+    let offsets: Vec<(u64, u64)> = out["records"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["partition"].as_u64().unwrap(),
+                r["offset"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    let expected: Vec<(u64, u64)> = produced
+        .iter()
+        .filter(|p| p.1 >= 1)
+        .map(|p| (u64::from(p.0), p.1))
+        .collect();
+    assert_eq!(offsets, expected);
+
     // For people: escaped bytes, the schema id.
     let human = cdx(&["consumer", "peek", "--from", &from, "--ca-file", &ca()]);
     assert_eq!(human.code, 0, "{}", human.stderr);
