@@ -26,21 +26,12 @@ import time
 from confluent_kafka import Consumer, KafkaException
 from confluent_kafka.schema_registry import SchemaRegistryClient
 
+# The librdkafka file is read exactly as the config-file checks read it.
+from check_librdkafka import read_like_the_examples
+
 
 def hexs(text):
     return str(text).encode("utf-8").hex()
-
-
-def read_like_the_examples(path):
-    conf = {}
-    with open(path, encoding="utf-8") as f:
-        for line in f:
-            line = line.strip()
-            if not line or line.startswith("#"):
-                continue
-            key, value = line.split("=", 1)
-            conf[key] = value
-    return conf
 
 
 def read_ini(path):
@@ -49,6 +40,14 @@ def read_ini(path):
         config.read_file(f)
     registry = dict(config["schema_registry"]) if config.has_section("schema_registry") else None
     return dict(config["kafka"]), registry
+
+
+def transient(err):
+    """librdkafka's own informational events (a connection dropped and retried, a partition's
+    end): its client goes on by itself. Authentication failures and every error the broker
+    answered (e.g. GROUP_AUTHORIZATION_FAILED) end the job."""
+    name = err.name()
+    return name.startswith("_") and name != "_AUTHENTICATION" and not err.fatal()
 
 
 def consume(conf, ca, topic, wanted, timeout_ms):
@@ -68,6 +67,8 @@ def consume(conf, ca, topic, wanted, timeout_ms):
                 continue
             if msg.error():
                 err = msg.error()
+                if transient(err):
+                    continue
                 return {"ok": False, "error": err.name(), "message": hexs(err.str()),
                         "records": len(records)}
             if first_at is None:

@@ -82,6 +82,10 @@ fn provider_topic(sim: &Simulator, topic: &str, plain: usize, wire: usize) -> (V
 
 /// The consumer's side with the cdx binary: inspect, then redeem writing the java file, then
 /// the other files rendered from the saved redemption. Returns the share id and the files.
+///
+/// Each file's group suffix is `.<topic>.<format>`: the tests' simulators all number their
+/// shares from ss-00001, and consumers of one group that subscribe to different topics would
+/// share one assignment (needing every member's topics).
 struct Files {
     share_id: String,
     group_prefix: String,
@@ -116,16 +120,16 @@ fn redeem_with_cdx(sim: &Simulator, token: &str, topic: &str, dir: &Path) -> Fil
             "--config-format",
             "java",
             "--group-suffix",
-            ".java",
+            &format!(".{topic}.java"),
         ],
         &format!("{token}\n"),
     );
     let redemption: cdx_ext::Redemption =
         serde_json::from_slice(&std::fs::read(dir.join("redemption.json")).unwrap()).unwrap();
     for (format, file, suffix) in [
-        ("spring-boot", "application.properties", ".spring"),
-        ("librdkafka", "librdkafka.config", ".rdkafka"),
-        ("python", "client.ini", ".python"),
+        ("spring-boot", "application.properties", "spring"),
+        ("librdkafka", "librdkafka.config", "rdkafka"),
+        ("python", "client.ini", "python"),
     ] {
         cdx(
             sim,
@@ -141,7 +145,7 @@ fn redeem_with_cdx(sim: &Simulator, token: &str, topic: &str, dir: &Path) -> Fil
                 "--config-file",
                 file,
                 "--group-suffix",
-                suffix,
+                &format!(".{topic}.{suffix}"),
             ],
             "",
         );
@@ -176,6 +180,18 @@ fn every_file_consumes_every_shared_record_with_its_own_group_id() {
     let dir = tempfile::tempdir().unwrap();
     let files = redeem_with_cdx(&sim, &invite.token, topic, dir.path());
     let n = produced.len();
+    let saved: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("redemption.json")).unwrap())
+            .unwrap();
+    for key in ["secret", "schema_registry_secret"] {
+        let secret = saved[key].as_str().unwrap();
+        for c in ['\'', '"', '\\', '/', '=', ':', '#', '!', ' ', 'é'] {
+            assert!(
+                secret.contains(c),
+                "the {key} lacks {c:?}: the proof would be weaker"
+            );
+        }
+    }
 
     let results = consume(
         Broker::shared(),
@@ -186,15 +202,15 @@ fn every_file_consumes_every_shared_record_with_its_own_group_id() {
             Job::new(Reader::Python, &files.python, topic, n),
         ],
     );
-    for (result, suffix) in results
-        .iter()
-        .zip([".java", ".spring", ".rdkafka", ".python"])
-    {
+    for (result, suffix) in results.iter().zip(["java", "spring", "rdkafka", "python"]) {
         let consumed = result
             .as_ref()
             .unwrap_or_else(|e| panic!("the {suffix} consumer failed: {e:?}"));
         assert_eq!(values(consumed), produced, "{suffix}");
-        assert_eq!(consumed.group, format!("{}{suffix}", files.group_prefix));
+        assert_eq!(
+            consumed.group,
+            format!("{}.{topic}.{suffix}", files.group_prefix)
+        );
         assert!(
             consumed
                 .group
@@ -289,7 +305,8 @@ fn a_consumer_leaving_the_share_loses_its_access() {
     let files = redeem_with_cdx(&sim, &invite.token, topic, dir.path());
     let job = Job::new(Reader::Java, &files.java, topic, produced.len())
         .with_timeout(Duration::from_secs(30));
-    assert!(consume(Broker::shared(), std::slice::from_ref(&job))[0].is_ok());
+    let before = consume(Broker::shared(), std::slice::from_ref(&job));
+    assert!(before[0].is_ok(), "{before:?}");
 
     cdx(
         &sim,

@@ -214,9 +214,17 @@ impl Broker {
             .iter()
             .map(|(u, p)| format!("{} {}\n", hex(u.as_bytes()), hex(p.as_bytes())))
             .collect();
-        // Written beside and renamed: the broker never reads half a file.
+        // Written beside (owner-only) and renamed: the broker never reads half a file.
+        use std::os::unix::fs::OpenOptionsExt as _;
         let tmp = self.dir.join("credentials.tmp");
-        std::fs::write(&tmp, text).expect("writing the broker's credentials");
+        std::fs::OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .mode(0o600)
+            .open(&tmp)
+            .and_then(|mut f| f.write_all(text.as_bytes()))
+            .expect("writing the broker's credentials");
         std::fs::rename(&tmp, self.dir.join("credentials")).expect("replacing the credentials");
     }
 
