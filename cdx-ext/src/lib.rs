@@ -39,6 +39,11 @@
 //! [`Error::outcome_unknown`]) the error says the token may be spent. Redirects are never
 //! followed, so credentials and tokens go only to the configured base URL.
 //!
+//! ## Checking a share before writing an application
+//! With the `kafka` feature, [`kafka::check()`] walks from a redemption or a configuration file
+//! to the data (DNS, TCP, TLS, SASL/PLAIN, topics, consumer group, Schema Registry) and returns
+//! a typed report, and [`kafka::peek()`] reads a few records without a consumer group.
+//!
 //! ## Secrets
 //! API secrets, Kafka and Schema Registry secrets and share tokens are [`Secret`] or
 //! [`ShareToken`]: their `Debug` and `Display` are redacted, errors and traces never hold them,
@@ -55,6 +60,8 @@ pub mod config;
 mod consumer;
 mod error;
 pub mod file;
+#[cfg(feature = "kafka")]
+pub mod kafka;
 mod operation;
 mod paging;
 mod private_link;

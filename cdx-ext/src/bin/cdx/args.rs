@@ -71,6 +71,10 @@ pub enum ConsumerCommand {
     Token(TokenCommand),
     /// Redeem a share token and write the client configuration.
     Redeem(RedeemArgs),
+    /// Check that a redeemed share works from here, step by step (exit 0 when all pass).
+    Check(crate::check::CheckArgs),
+    /// Print a few records of the shared topics, without a consumer group or committing.
+    Peek(crate::peek::PeekArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -204,7 +208,7 @@ impl ConfigOutputArgs {
 
 /// `--config-format`'s values, from the library's list: help and shell completions show them
 /// (with who reads each), and a typo is refused by clap with the list.
-fn format_parser() -> impl clap::builder::TypedValueParser<Value = Format> {
+pub fn format_parser() -> impl clap::builder::TypedValueParser<Value = Format> {
     PossibleValuesParser::new(
         Format::ALL.map(|f| PossibleValue::new(f.name()).help(f.description())),
     )

@@ -226,5 +226,7 @@ pub async fn run(ctx: &Context, command: ConsumerCommand) -> Result<(), Failure>
             printer.list(&resources, &RESOURCE_COLUMNS, resource_row)
         }
         ConsumerCommand::Redeem(args) => crate::redeem::run(ctx, args).await,
+        ConsumerCommand::Check(args) => crate::check::run(ctx, args).await,
+        ConsumerCommand::Peek(args) => crate::peek::run(ctx, args).await,
     }
 }

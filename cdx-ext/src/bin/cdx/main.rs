@@ -2,12 +2,14 @@
 #![forbid(unsafe_code)]
 
 mod args;
+mod check;
 mod consumer;
 mod failure;
 mod files;
 mod interrupt;
 mod output;
 mod parse;
+mod peek;
 mod prompt;
 mod provider;
 mod reach;
