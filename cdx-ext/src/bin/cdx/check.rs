@@ -57,7 +57,9 @@ impl SourceArgs {
             .ok()
             .filter(|d| !d.is_zero() && *d <= Duration::from_secs(3600))
             .ok_or_else(|| {
-                Failure::usage("--step-timeout must be a number of seconds above 0 and at most 3600")
+                Failure::usage(
+                    "--step-timeout must be a number of seconds above 0 and at most 3600",
+                )
             })
     }
 
