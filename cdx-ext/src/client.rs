@@ -2,7 +2,9 @@
 //! operation goes through (retries and tracing).
 
 use crate::Secret;
-use crate::error::{Error, InvalidInput, Result};
+use crate::env::{ENV_API_KEY, ENV_API_SECRET, ENV_API_URL};
+use crate::error::{Error, Result};
+use crate::invalid_input::InvalidInput;
 use crate::operation::Operation;
 use crate::retry::{RetryNotice, RetryPolicy};
 use base64::Engine as _;
@@ -139,13 +141,6 @@ impl Default for ClientBuilder {
         }
     }
 }
-
-/// Environment variable holding the Cloud API key (as the Confluent CLI and Terraform use).
-pub const ENV_API_KEY: &str = "CONFLUENT_CLOUD_API_KEY";
-/// Environment variable holding the Cloud API secret.
-pub const ENV_API_SECRET: &str = "CONFLUENT_CLOUD_API_SECRET";
-/// Environment variable overriding the API's base URL.
-pub const ENV_API_URL: &str = "CDX_API_URL";
 
 impl ClientBuilder {
     /// A builder with the defaults: the Confluent Cloud URL, no credentials, 30 s request and
