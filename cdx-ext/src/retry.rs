@@ -10,7 +10,7 @@
 //!    single-use, and a second attempt would at best fail with 409 and at worst hide that the
 //!    first one succeeded.
 //!
-//! The wait is `Retry-After` when the server sends it, else `X-RateLimit-Reset` (relative
+//! The wait is `Retry-After` (seconds or an HTTP-date) when the server sends it, else `X-RateLimit-Reset` (relative
 //! seconds), else exponential backoff with full jitter; attempts and total waiting are bounded.
 
 use crate::error::Error;
@@ -87,23 +87,10 @@ impl RetryPolicy {
             .saturating_mul(1u32 << attempt.saturating_sub(1).min(16))
             .min(self.max_delay);
         // `try_`: a cap near `Duration::MAX` would make `mul_f64` panic on rounding.
-        Duration::try_from_secs_f64(cap.as_secs_f64() * jitter())
+        Duration::try_from_secs_f64(cap.as_secs_f64() * fastrand::f64())
             .unwrap_or(cap)
             .min(cap)
     }
-}
-
-/// A number in [0, 1) that differs between calls and processes; retry timing needs spread, not
-/// cryptographic quality.
-fn jitter() -> f64 {
-    use std::hash::{BuildHasher, Hasher};
-    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
-    h.write_u128(
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_nanos()),
-    );
-    (h.finish() >> 11) as f64 / (1u64 << 53) as f64
 }
 
 /// Told to [`crate::ClientBuilder::on_retry`] before each wait, so an application can say why

@@ -113,15 +113,36 @@ pub(crate) fn html_text(html: &str) -> String {
         };
     }
     out.push_str(rest);
-    let text = out
-        .replace("&nbsp;", " ")
-        .replace("&amp;", "&")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">");
+    let text = unescape(&out);
     match title {
         Some(t) if !text.contains(&t) => format!("{t} — {text}"),
         _ => text,
     }
+}
+
+/// The few entities an error page's text uses, decoded in one pass: `&amp;lt;` is the text
+/// `&lt;`, not `<`. Any other `&` is kept as it is.
+fn unescape(text: &str) -> String {
+    const ENTITIES: [(&str, &str); 4] = [
+        ("&nbsp;", " "),
+        ("&amp;", "&"),
+        ("&lt;", "<"),
+        ("&gt;", ">"),
+    ];
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find('&') {
+        out.push_str(&rest[..at]);
+        rest = &rest[at..];
+        let (decoded, len) = ENTITIES
+            .iter()
+            .find(|(entity, _)| rest.starts_with(entity))
+            .map_or(("&", 1), |(entity, decoded)| (*decoded, entity.len()));
+        out.push_str(decoded);
+        rest = &rest[len..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// A byte count for people: `16 MiB`, `1500 bytes`.
@@ -164,5 +185,14 @@ mod tests {
         assert_eq!(e, "502 Bad Gateway nginx");
         let long = format!("<html><body>{}</body></html>", "word ".repeat(100));
         assert!(excerpt(long.as_bytes(), None).unwrap().chars().count() <= 201);
+    }
+
+    #[test]
+    fn entities_are_decoded_once() {
+        let page = b"<html><body><p>&amp;lt;b&amp;gt; is written &lt;b&gt;; A&amp;B&nbsp;&copy; &amp</p></body></html>";
+        assert_eq!(
+            excerpt(page, Some("text/html")).unwrap(),
+            "&lt;b&gt; is written <b>; A&B &copy; &amp"
+        );
     }
 }

@@ -2,7 +2,7 @@
 //! undocumented answers into [`Error`].
 
 use super::{ApiError, ApiErrorDetail, Error, InvalidResponse};
-use crate::headers::{auth_challenge, header, seconds};
+use crate::headers::{auth_challenge, header, rate_limit_wait, request_id};
 use crate::invalid_input::InvalidInput;
 use crate::operation::Operation;
 use crate::wording::{
@@ -107,7 +107,7 @@ impl Error {
                 Self::InvalidResponse(Box::new(InvalidResponse {
                     operation,
                     status,
-                    request_id: header(headers, "x-request-id"),
+                    request_id: request_id(headers),
                     content_type: header(headers, "content-type"),
                     reason: format!(
                         "it is {length} bytes long, larger than the {limit} response size limit, so it was not read"
@@ -147,7 +147,7 @@ impl Error {
             return Self::InvalidResponse(Box::new(InvalidResponse {
                 operation,
                 status: Some(status),
-                request_id: header(headers, "x-request-id"),
+                request_id: request_id(headers),
                 content_type: header(headers, "content-type"),
                 reason: "the API answered with a status this operation does not document".into(),
                 excerpt: None,
@@ -162,7 +162,7 @@ impl Error {
             return Self::InvalidResponse(Box::new(InvalidResponse {
                 operation,
                 status: Some(status),
-                request_id: header(headers, "x-request-id"),
+                request_id: request_id(headers),
                 content_type: header(headers, "content-type"),
                 reason: format!(
                     "it redirects{target}, and redirects are not followed so that credentials and share tokens never go to another address; check the API base URL ({})",
@@ -183,7 +183,7 @@ impl Error {
         let mut r = InvalidResponse {
             operation,
             status: Some(status),
-            request_id: header(headers, "x-request-id"),
+            request_id: request_id(headers),
             content_type: header(headers, "content-type"),
             reason,
             excerpt: None,
@@ -233,7 +233,7 @@ impl Error {
         Self::InvalidResponse(Box::new(InvalidResponse {
             operation,
             status: Some(status),
-            request_id: header(headers, "x-request-id"),
+            request_id: request_id(headers),
             content_type,
             reason,
             excerpt,
@@ -276,14 +276,12 @@ impl ApiError {
             })
             .unwrap_or_default();
         let retry_after = (status == StatusCode::TOO_MANY_REQUESTS)
-            .then(|| {
-                seconds(headers, "retry-after").or_else(|| seconds(headers, "x-ratelimit-reset"))
-            })
+            .then(|| rate_limit_wait(headers))
             .flatten();
         Self {
             operation,
             status,
-            request_id: header(headers, "x-request-id"),
+            request_id: request_id(headers),
             errors,
             auth_challenge: if status == StatusCode::UNAUTHORIZED {
                 auth_challenge(headers)
