@@ -6,7 +6,7 @@ use crate::env::{ENV_API_KEY, ENV_API_SECRET, ENV_API_URL};
 use crate::error::{Error, Result};
 use crate::invalid_input::InvalidInput;
 use crate::operation::Operation;
-use crate::retry::{RetryNotice, RetryPolicy};
+use crate::retry::{RetryCause, RetryNotice, RetryPolicy};
 use base64::Engine as _;
 use cdx_client::types::Failure;
 use progenitor_client::ResponseValue;
@@ -459,16 +459,16 @@ impl Client {
                     tracing::debug!(attempt, status, request_id = error.request_id(), "giving up: {}", first_line(&error));
                     return Err(error);
                 };
-                let notice = RetryNotice {
-                    operation,
-                    attempt,
-                    wait,
-                    rate_limited: matches!(error, Error::RateLimited(_)),
-                    reason: first_line(&error),
-                };
-                tracing::info!(attempt, wait_ms = millis(wait), reason = %notice.reason, "retrying");
-                if let Some(hook) = &self.on_retry {
-                    hook(&notice);
+                tracing::info!(attempt, wait_ms = millis(wait), reason = %first_line(&error), "retrying");
+                // Every error the policy resends has a cause; the hook hears of each one.
+                if let (Some(hook), Some(cause)) = (&self.on_retry, RetryCause::of(&error)) {
+                    hook(&RetryNotice {
+                        operation,
+                        attempt,
+                        wait,
+                        rate_limited: cause == RetryCause::RateLimited,
+                        cause,
+                    });
                 }
                 tokio::time::sleep(wait).await;
                 waited += wait;

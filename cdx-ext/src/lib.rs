@@ -85,7 +85,7 @@ pub use private_link::{AwsAccountId, AzureSubscriptionId, GcpProjectId, PrivateL
 pub use provider::{ProviderShareFilter, ProviderSharedResourceFilter, SharedResourceUpdate};
 pub use redemption::{BootstrapServer, IncompleteRedemption, Redemption, SchemaRegistryAccess};
 pub use request::Image;
-pub use retry::{RetryNotice, RetryPolicy};
+pub use retry::{RetryCause, RetryNotice, RetryPolicy};
 pub use token::ShareToken;
 
 /// The README's examples, compiled as doctests.
