@@ -4,6 +4,7 @@
 use crate::Secret;
 use crate::env::{ENV_API_KEY, ENV_API_SECRET, ENV_API_URL};
 use crate::error::{Error, Result};
+use crate::headers::request_id;
 use crate::invalid_input::InvalidInput;
 use crate::operation::Operation;
 use crate::retry::{RetryCause, RetryNotice, RetryPolicy};
@@ -427,12 +428,7 @@ impl Client {
                 // every call's path.
                 let traced = tracing::enabled!(tracing::Level::DEBUG);
                 let status = meta.as_ref().map(|m| m.status.as_u16());
-                let request_id = || {
-                    meta.as_ref()
-                        .and_then(|m| m.headers.get("x-request-id"))
-                        .and_then(|v| v.to_str().ok())
-                        .map(str::to_string)
-                };
+                let request_id = || meta.as_ref().and_then(|m| request_id(&m.headers));
                 if traced {
                     let request_id = request_id();
                     let path = meta.as_ref().map(|m| m.url.path().to_string());
