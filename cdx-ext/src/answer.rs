@@ -86,7 +86,7 @@ impl RedeemAnswer {
                     .map(str::to_string),
                 reason: format!(
                     "it is larger than the {} response size limit, so it was not read whole",
-                    size(self.limit)
+                    crate::wording::size(self.limit)
                 ),
                 excerpt: None,
             })));
@@ -107,16 +107,6 @@ impl RedeemAnswer {
             status,
             headers,
         }
-    }
-}
-
-/// A byte count for people: `16 MiB`, `1500 bytes`.
-pub(crate) fn size(bytes: usize) -> String {
-    const MIB: usize = 1024 * 1024;
-    if bytes >= MIB && bytes.is_multiple_of(MIB) {
-        format!("{} MiB", bytes / MIB)
-    } else {
-        format!("{bytes} bytes")
     }
 }
 

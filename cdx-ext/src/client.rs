@@ -2,9 +2,12 @@
 //! operation goes through (retries and tracing).
 
 use crate::Secret;
-use crate::error::{Error, InvalidInput, Result};
+use crate::env::{ENV_API_KEY, ENV_API_SECRET, ENV_API_URL};
+use crate::error::{Error, Result};
+use crate::headers::request_id;
+use crate::invalid_input::InvalidInput;
 use crate::operation::Operation;
-use crate::retry::{RetryNotice, RetryPolicy};
+use crate::retry::{RetryCause, RetryNotice, RetryPolicy};
 use base64::Engine as _;
 use cdx_client::types::Failure;
 use progenitor_client::ResponseValue;
@@ -139,13 +142,6 @@ impl Default for ClientBuilder {
         }
     }
 }
-
-/// Environment variable holding the Cloud API key (as the Confluent CLI and Terraform use).
-pub const ENV_API_KEY: &str = "CONFLUENT_CLOUD_API_KEY";
-/// Environment variable holding the Cloud API secret.
-pub const ENV_API_SECRET: &str = "CONFLUENT_CLOUD_API_SECRET";
-/// Environment variable overriding the API's base URL.
-pub const ENV_API_URL: &str = "CDX_API_URL";
 
 impl ClientBuilder {
     /// A builder with the defaults: the Confluent Cloud URL, no credentials, 30 s request and
@@ -432,12 +428,7 @@ impl Client {
                 // every call's path.
                 let traced = tracing::enabled!(tracing::Level::DEBUG);
                 let status = meta.as_ref().map(|m| m.status.as_u16());
-                let request_id = || {
-                    meta.as_ref()
-                        .and_then(|m| m.headers.get("x-request-id"))
-                        .and_then(|v| v.to_str().ok())
-                        .map(str::to_string)
-                };
+                let request_id = || meta.as_ref().and_then(|m| request_id(&m.headers));
                 if traced {
                     let request_id = request_id();
                     let path = meta.as_ref().map(|m| m.url.path().to_string());
@@ -464,16 +455,16 @@ impl Client {
                     tracing::debug!(attempt, status, request_id = error.request_id(), "giving up: {}", first_line(&error));
                     return Err(error);
                 };
-                let notice = RetryNotice {
-                    operation,
-                    attempt,
-                    wait,
-                    rate_limited: matches!(error, Error::RateLimited(_)),
-                    reason: first_line(&error),
-                };
-                tracing::info!(attempt, wait_ms = millis(wait), reason = %notice.reason, "retrying");
-                if let Some(hook) = &self.on_retry {
-                    hook(&notice);
+                tracing::info!(attempt, wait_ms = millis(wait), reason = %first_line(&error), "retrying");
+                // Every error the policy resends has a cause; the hook hears of each one.
+                if let (Some(hook), Some(cause)) = (&self.on_retry, RetryCause::of(&error)) {
+                    hook(&RetryNotice {
+                        operation,
+                        attempt,
+                        wait,
+                        rate_limited: cause == RetryCause::RateLimited,
+                        cause,
+                    });
                 }
                 tokio::time::sleep(wait).await;
                 waited += wait;

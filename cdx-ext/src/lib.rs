@@ -58,8 +58,11 @@ mod answer;
 mod client;
 pub mod config;
 mod consumer;
+mod env;
 mod error;
 pub mod file;
+mod headers;
+mod invalid_input;
 #[cfg(feature = "kafka")]
 pub mod kafka;
 mod operation;
@@ -67,25 +70,29 @@ mod paging;
 mod private_link;
 mod provider;
 mod redemption;
+mod request;
 mod retry;
 mod token;
+mod wording;
 
 pub use answer::RedeemAnswer;
 pub use cdx_client::types;
 /// A credential whose `Debug` and `Display` are redacted; read it with `expose_secret()`.
 pub use cdx_client::types::Secret;
 pub use client::{
-    Client, ClientBuilder, Credentials, DEFAULT_API_URL, DEFAULT_MAX_RESPONSE_BYTES, ENV_API_KEY,
-    ENV_API_SECRET, ENV_API_URL, USER_AGENT,
+    Client, ClientBuilder, Credentials, DEFAULT_API_URL, DEFAULT_MAX_RESPONSE_BYTES, USER_AGENT,
 };
-pub use consumer::{ConsumerShareFilter, ConsumerSharedResourceFilter, Image};
-pub use error::{ApiError, ApiErrorDetail, Error, InvalidInput, InvalidResponse, Result};
+pub use consumer::{ConsumerShareFilter, ConsumerSharedResourceFilter};
+pub use env::{ENV_API_KEY, ENV_API_SECRET, ENV_API_URL};
+pub use error::{ApiError, ApiErrorDetail, Error, InvalidResponse, Result};
+pub use invalid_input::InvalidInput;
 pub use operation::Operation;
 pub use paging::Page;
 pub use private_link::{AwsAccountId, AzureSubscriptionId, GcpProjectId, PrivateLinkAccount};
 pub use provider::{ProviderShareFilter, ProviderSharedResourceFilter, SharedResourceUpdate};
 pub use redemption::{BootstrapServer, IncompleteRedemption, Redemption, SchemaRegistryAccess};
-pub use retry::{RetryNotice, RetryPolicy};
+pub use request::Image;
+pub use retry::{RetryCause, RetryNotice, RetryPolicy};
 pub use token::ShareToken;
 
 /// The README's examples, compiled as doctests.

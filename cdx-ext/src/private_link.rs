@@ -1,7 +1,7 @@
 //! Cloud accounts for redeeming a share over private networking: AWS PrivateLink, Azure Private
 //! Link and GCP Private Service Connect.
 
-use crate::error::InvalidInput;
+use crate::invalid_input::InvalidInput;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;

@@ -2,10 +2,10 @@
 //! organization's opt-in.
 
 use crate::client::Client;
-use crate::consumer::{Image, flag, page_token, read_image, require_id};
 use crate::error::{InvalidInput, Result};
 use crate::operation::Operation;
 use crate::paging::{self, Page};
+use crate::request::{Image, flag, page_token, read_image, require_id};
 use crate::{ProviderShare, ProviderSharedResource};
 use cdx_client::types;
 use futures::Stream;

@@ -1,7 +1,7 @@
 //! [`Redemption`]: what redeeming a share token gives the consumer, validated and easy to use.
 
 use crate::Secret;
-use crate::error::InvalidInput;
+use crate::invalid_input::InvalidInput;
 use cdx_client::types::{
     CdxV1RedeemTokenResponse, CdxV1RedeemTokenResponseApiVersion, CdxV1RedeemTokenResponseKind,
     CdxV1RedeemTokenResponseResourcesItem as Resource,

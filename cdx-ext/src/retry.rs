@@ -10,11 +10,12 @@
 //!    single-use, and a second attempt would at best fail with 409 and at worst hide that the
 //!    first one succeeded.
 //!
-//! The wait is `Retry-After` when the server sends it, else `X-RateLimit-Reset` (relative
+//! The wait is `Retry-After` (seconds or an HTTP-date) when the server sends it, else `X-RateLimit-Reset` (relative
 //! seconds), else exponential backoff with full jitter; attempts and total waiting are bounded.
 
 use crate::error::Error;
 use crate::operation::Operation;
+use reqwest::StatusCode;
 use std::time::Duration;
 
 /// How failed requests are retried. The defaults suit interactive use.
@@ -87,23 +88,10 @@ impl RetryPolicy {
             .saturating_mul(1u32 << attempt.saturating_sub(1).min(16))
             .min(self.max_delay);
         // `try_`: a cap near `Duration::MAX` would make `mul_f64` panic on rounding.
-        Duration::try_from_secs_f64(cap.as_secs_f64() * jitter())
+        Duration::try_from_secs_f64(cap.as_secs_f64() * fastrand::f64())
             .unwrap_or(cap)
             .min(cap)
     }
-}
-
-/// A number in [0, 1) that differs between calls and processes; retry timing needs spread, not
-/// cryptographic quality.
-fn jitter() -> f64 {
-    use std::hash::{BuildHasher, Hasher};
-    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
-    h.write_u128(
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_nanos()),
-    );
-    (h.finish() >> 11) as f64 / (1u64 << 53) as f64
 }
 
 /// Told to [`crate::ClientBuilder::on_retry`] before each wait, so an application can say why
@@ -116,17 +104,61 @@ pub struct RetryNotice {
     pub attempt: u32,
     /// How long the client waits before the next attempt.
     pub wait: Duration,
-    /// True when the server rate-limited the request.
+    /// True when the server rate-limited the request (the cause is [`RetryCause::RateLimited`]).
     pub rate_limited: bool,
-    /// The failure's first line (no secrets).
-    pub reason: String,
+    /// Why the attempt failed, for the application to word.
+    pub cause: RetryCause,
+}
+
+/// Why a request is sent again: the failures [`RetryPolicy`] retries. Holds no secret.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum RetryCause {
+    /// HTTP 429: the server refused the request before processing it.
+    RateLimited,
+    /// The API answered 502, 503 or 504 (with an API error or an unreadable body).
+    Unavailable {
+        /// The HTTP status.
+        status: StatusCode,
+    },
+    /// No response within the request timeout.
+    Timeout {
+        /// The request timeout that ran out, when known.
+        after: Option<Duration>,
+    },
+    /// The connection failed, or broke while the response was read.
+    Connection {
+        /// What failed, from the HTTP library (holds no credential).
+        message: String,
+        /// True when the request provably never left this machine.
+        not_sent: bool,
+    },
+}
+
+impl RetryCause {
+    /// The cause of a retried `error`; `None` for an error that is never retried.
+    pub fn of(error: &Error) -> Option<Self> {
+        match error {
+            Error::RateLimited(_) => Some(Self::RateLimited),
+            Error::Timeout { after, .. } => Some(Self::Timeout { after: *after }),
+            Error::Transport {
+                message, not_sent, ..
+            } => Some(Self::Connection {
+                message: message.clone(),
+                not_sent: *not_sent,
+            }),
+            other => other
+                .status()
+                .filter(|s| matches!(s.as_u16(), 502..=504))
+                .map(|status| Self::Unavailable { status }),
+        }
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::error::ApiError;
-    use reqwest::StatusCode;
 
     fn api(status: u16, retry_after: Option<Duration>) -> Box<ApiError> {
         Box::new(ApiError {
@@ -219,5 +251,51 @@ mod tests {
         };
         assert!(!RetryPolicy::may_resend(redeem, &timeout));
         assert!(RetryPolicy::may_resend(list, &timeout));
+    }
+
+    #[test]
+    fn every_retried_error_has_a_cause_and_no_other_does() {
+        let list = Operation::ListConsumerShares;
+        let retried = [
+            (Error::RateLimited(api(429, None)), RetryCause::RateLimited),
+            (
+                Error::Server(api(503, None)),
+                RetryCause::Unavailable {
+                    status: StatusCode::SERVICE_UNAVAILABLE,
+                },
+            ),
+            (
+                Error::Timeout {
+                    operation: list,
+                    after: Some(Duration::from_secs(3)),
+                },
+                RetryCause::Timeout {
+                    after: Some(Duration::from_secs(3)),
+                },
+            ),
+            (
+                Error::Transport {
+                    operation: list,
+                    message: "reset".into(),
+                    not_sent: false,
+                },
+                RetryCause::Connection {
+                    message: "reset".into(),
+                    not_sent: false,
+                },
+            ),
+        ];
+        for (error, cause) in &retried {
+            assert!(RetryPolicy::may_resend(list, error), "{error:?}");
+            assert_eq!(RetryCause::of(error).as_ref(), Some(cause), "{error:?}");
+        }
+        for error in [
+            Error::Server(api(500, None)),
+            Error::Rejected(api(400, None)),
+            Error::NotFound(api(404, None)),
+        ] {
+            assert!(!RetryPolicy::may_resend(list, &error), "{error:?}");
+            assert_eq!(RetryCause::of(&error), None, "{error:?}");
+        }
     }
 }

@@ -1,7 +1,7 @@
 //! [`ShareToken`]: the single-use invitation token a provider's email carries.
 
 use crate::Secret;
-use crate::error::InvalidInput;
+use crate::invalid_input::InvalidInput;
 use std::fmt;
 
 /// A share token, validated and redacted.

@@ -48,21 +48,7 @@ impl Context {
 }
 
 fn announce_retry(notice: &RetryNotice) {
-    let wait = notice.wait.as_secs_f64();
-    if notice.rate_limited {
-        eprintln!(
-            "Rate limited by the API; retrying in {wait:.1} s (attempt {} failed).",
-            notice.attempt
-        );
-    } else {
-        // The reason is a sentence that may or may not end with a full stop (transport errors
-        // do not): end it exactly once, so "Retrying" starts a sentence of its own.
-        eprintln!(
-            "{}. Retrying in {wait:.1} s (attempt {} failed).",
-            output::escape(notice.reason.trim_end().trim_end_matches('.')),
-            notice.attempt
-        );
-    }
+    eprintln!("{}", failure::retry_notice(notice));
 }
 
 /// Logs go to stderr, off unless RUST_LOG asks. cdx's own events never hold a secret; the HTTP
