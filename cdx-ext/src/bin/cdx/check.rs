@@ -39,7 +39,7 @@ pub struct SourceArgs {
     pub ca_file: Option<PathBuf>,
     /// Seconds one step (or a peek's wait for records) may take.
     #[arg(long = "step-timeout", value_name = "SECONDS", default_value_t = DEFAULT_STEP_TIMEOUT.as_secs_f64())]
-    pub timeout: f64,
+    pub step_timeout: f64,
 }
 
 impl SourceArgs {
@@ -52,8 +52,8 @@ impl SourceArgs {
     }
 
     /// `--step-timeout` as a duration, refused when it is not a positive number of seconds.
-    pub fn timeout(&self) -> Result<Duration, Failure> {
-        Duration::try_from_secs_f64(self.timeout)
+    pub fn step_timeout(&self) -> Result<Duration, Failure> {
+        Duration::try_from_secs_f64(self.step_timeout)
             .ok()
             .filter(|d| !d.is_zero() && *d <= Duration::from_secs(3600))
             .ok_or_else(|| {
@@ -140,7 +140,7 @@ pub struct CheckArgs {
 
 pub async fn run(ctx: &Context, args: CheckArgs) -> Result<(), Failure> {
     let options = CheckOptions {
-        step_timeout: args.source.timeout()?,
+        step_timeout: args.source.step_timeout()?,
         ca_file: args.source.ca_file()?,
         group_id: args.group_id.clone(),
     };

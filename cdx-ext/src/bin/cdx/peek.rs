@@ -35,7 +35,7 @@ pub async fn run(ctx: &Context, args: PeekArgs) -> Result<(), Failure> {
         limit: args.limit,
         offset: args.offset,
         ca_file: args.source.ca_file()?,
-        timeout: args.source.timeout()?,
+        timeout: args.source.step_timeout()?,
     };
     let (target, _) = args
         .source
