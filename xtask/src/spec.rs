@@ -139,6 +139,19 @@ pub fn for_each_operation_mut(doc: &mut Value, f: &mut dyn FnMut(&str, &str, &mu
     }
 }
 
+/// The members of `value[key]`: an array's items or an object's values (none when absent or
+/// of another type). Parameters are a list, responses and headers a map; steps walk both alike.
+pub fn children_mut<'a>(value: &'a mut Value, key: &str) -> impl Iterator<Item = &'a mut Value> {
+    let (list, map) = match value.get_mut(key) {
+        Some(Value::Array(list)) => (Some(list), None),
+        Some(Value::Object(map)) => (None, Some(map)),
+        _ => (None, None),
+    };
+    list.into_iter()
+        .flatten()
+        .chain(map.into_iter().flat_map(|m| m.values_mut()))
+}
+
 /// The component name a local `$ref` points to (`#/components/schemas/NAME`).
 pub fn ref_name(schema: &Map<String, Value>) -> Option<&str> {
     schema

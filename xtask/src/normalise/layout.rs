@@ -11,7 +11,9 @@ use super::components::{
     all_refs, components, components_mut, find_in_operations, find_in_schemas, find_inline,
     schema_ref,
 };
-use crate::spec::{Role, for_each_operation_mut, for_each_schema_mut, ref_name, walk_schema};
+use crate::spec::{
+    Role, children_mut, for_each_operation_mut, for_each_schema_mut, ref_name, walk_schema,
+};
 use serde_json::{Map, Value};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -105,19 +107,9 @@ pub fn inline_shared_components(doc: &mut Value) {
         if let Some(body) = op.get_mut("requestBody") {
             resolve(body);
         }
-        for r in op
-            .get_mut("responses")
-            .and_then(Value::as_object_mut)
-            .into_iter()
-            .flat_map(|r| r.values_mut())
-        {
+        for r in children_mut(op, "responses") {
             resolve(r);
-            for h in r
-                .get_mut("headers")
-                .and_then(Value::as_object_mut)
-                .into_iter()
-                .flat_map(|h| h.values_mut())
-            {
+            for h in children_mut(r, "headers") {
                 resolve(h);
             }
         }
@@ -443,12 +435,7 @@ pub fn inline_primitive_aliases(doc: &mut Value) {
     }
     let mut replaced = BTreeSet::new();
     for_each_operation_mut(doc, &mut |_, _, op| {
-        for p in op
-            .get_mut("parameters")
-            .and_then(Value::as_array_mut)
-            .into_iter()
-            .flatten()
-        {
+        for p in children_mut(op, "parameters") {
             let Some(schema) = p.get_mut("schema").and_then(Value::as_object_mut) else {
                 continue;
             };
@@ -508,30 +495,15 @@ pub fn drop_default_serialisation_styles(doc: &mut Value) {
         }
     };
     for_each_operation_mut(doc, &mut |_, _, op| {
-        for p in op
-            .get_mut("parameters")
-            .and_then(Value::as_array_mut)
-            .into_iter()
-            .flatten()
-        {
+        for p in children_mut(op, "parameters") {
             match p.get("in").and_then(Value::as_str) {
                 Some("query" | "cookie") => strip(p, "form", true),
                 Some("path" | "header") => strip(p, "simple", false),
                 _ => {}
             }
         }
-        for r in op
-            .get_mut("responses")
-            .and_then(Value::as_object_mut)
-            .into_iter()
-            .flat_map(|r| r.values_mut())
-        {
-            for h in r
-                .get_mut("headers")
-                .and_then(Value::as_object_mut)
-                .into_iter()
-                .flat_map(|h| h.values_mut())
-            {
+        for r in children_mut(op, "responses") {
+            for h in children_mut(r, "headers") {
                 strip(h, "simple", false);
             }
         }

@@ -7,7 +7,9 @@ use super::components::{
     find_request_side, find_response_side, for_each_on_side_mut, request_only_components,
     schema_ref,
 };
-use crate::spec::{Role, for_each_operation_mut, for_each_schema_mut, ref_name, walk_schema};
+use crate::spec::{
+    Role, children_mut, for_each_operation_mut, for_each_schema_mut, ref_name, walk_schema,
+};
 use serde_json::{Map, Value, json};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -216,12 +218,7 @@ pub fn request_bodies_required(doc: &Value) -> Vec<String> {
 /// schema-valid; the API takes 1 to 100 and answers 400 otherwise. `minimum: 1` is added.
 pub fn bound_page_size(doc: &mut Value) {
     for_each_operation_mut(doc, &mut |_, _, op| {
-        for p in op
-            .get_mut("parameters")
-            .and_then(Value::as_array_mut)
-            .into_iter()
-            .flatten()
-        {
+        for p in children_mut(op, "parameters") {
             if p.get("name") == Some(&json!("page_size"))
                 && p.get("in") == Some(&json!("query"))
                 && let Some(schema) = p.get_mut("schema").and_then(Value::as_object_mut)
