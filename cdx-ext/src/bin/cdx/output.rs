@@ -189,3 +189,30 @@ pub fn time(value: &Option<chrono::DateTime<chrono::Utc>>) -> String {
         .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
         .unwrap_or_default()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_empty_table_is_its_header() {
+        assert_eq!(table(&["ID", "Name"], &[]), " ID | Name\n----+------\n");
+    }
+
+    #[test]
+    fn cells_are_escaped_and_aligned_as_escaped() {
+        let rows = vec![
+            vec!["ss-1".to_string(), "a\u{1b}[2Jb".to_string()],
+            vec!["ss-22".to_string(), "x\ny".to_string()],
+        ];
+        assert_eq!(
+            table(&["ID", "Name"], &rows),
+            concat!(
+                " ID    | Name\n",
+                "-------+-------------\n",
+                " ss-1  | a\\u{1b}[2Jb\n",
+                " ss-22 | x\\u{a}y\n",
+            )
+        );
+    }
+}
