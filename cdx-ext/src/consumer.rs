@@ -7,6 +7,7 @@ use crate::invalid_input::InvalidInput;
 use crate::operation::Operation;
 use crate::paging::{self, Page};
 use crate::private_link::PrivateLinkAccount;
+use crate::reach::Reach;
 use crate::redemption::Redemption;
 use crate::request::{Image, flag, page_token, read_image, require_id};
 use crate::token::ShareToken;
@@ -196,6 +197,13 @@ impl Client {
             .await
             .map_err(|e| e.scrub(token.expose_secret()))?;
         Ok(response.into_inner().consumer_shared_resources)
+    }
+
+    /// How the resources a token shares can be reached ([`Reach`]), without spending it: ask
+    /// this before a redeem without a cloud account, which gives credentials for public
+    /// endpoints only. One request, [`Client::inspect_token`]'s.
+    pub async fn token_reach(&self, token: &ShareToken) -> Result<Reach> {
+        Ok(Reach::of(&self.inspect_token(token).await?))
     }
 
     /// Redeems a token, once: over the public internet (`account: None`) or over private

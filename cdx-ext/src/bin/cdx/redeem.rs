@@ -144,8 +144,7 @@ pub async fn run(ctx: &Context, args: RedeemArgs) -> Result<(), Failure> {
     // A redeem without an account gives credentials for public endpoints: look at what the
     // token shares first (this does not spend it).
     if account.is_none() && !args.public {
-        let resources = client.inspect_token(&token).await?;
-        reach::require_public(&resources)?;
+        reach::require_public(&client.token_reach(&token).await?)?;
     }
 
     // 2. Redeem (once).
