@@ -3,12 +3,11 @@
 use crate::context::Context;
 use crate::failure::Failure;
 use crate::files::{TokenArgs, read_token};
+use crate::filters::{ResourceFilterArgs, ShareFilterArgs};
 use crate::network::network_rows;
 use crate::output::{View, opt, time};
-use crate::remove::{Removal, remove_all};
-use cdx_ext::{
-    ConsumerShare, ConsumerShareFilter, ConsumerSharedResource, ConsumerSharedResourceFilter,
-};
+use crate::remove::{DeleteArgs, Removal, remove_all};
+use cdx_ext::{ConsumerShare, ConsumerSharedResource};
 use clap::Subcommand;
 use futures::TryStreamExt as _;
 
@@ -34,14 +33,7 @@ pub enum ConsumerCommand {
 #[derive(Debug, Subcommand)]
 pub enum ConsumerShareCommand {
     /// List consumer shares (every page).
-    List {
-        /// Only shares of this shared resource (sr-…).
-        #[arg(long, value_name = "ID")]
-        shared_resource: Option<String>,
-        /// Include deleted and revoked shares.
-        #[arg(long)]
-        include_deleted: bool,
-    },
+    List(ShareFilterArgs),
     /// Describe a consumer share, with its network when it is private.
     Describe {
         /// The share id (ss-…).
@@ -53,27 +45,13 @@ pub enum ConsumerShareCommand {
     /// anything but "y" prints "Operation terminated." and exits 0 having changed nothing.
     /// Without a terminal (a script, a pipe) --force is required: without it cdx exits 2 and
     /// sends nothing.
-    Delete {
-        /// Share ids (ss-…).
-        #[arg(required = true)]
-        ids: Vec<String>,
-        /// Do not ask for confirmation.
-        #[arg(long)]
-        force: bool,
-    },
+    Delete(DeleteArgs),
 }
 
 #[derive(Debug, Subcommand)]
 pub enum ConsumerResourceCommand {
     /// List consumer shared resources (every page).
-    List {
-        /// Only resources of this share (ss-…).
-        #[arg(long, value_name = "ID")]
-        stream_share: Option<String>,
-        /// Include deactivated resources.
-        #[arg(long)]
-        include_deleted: bool,
-    },
+    List(ResourceFilterArgs),
     /// Describe a consumer shared resource.
     Describe {
         /// The resource id (sr-…).
@@ -141,15 +119,9 @@ const DELETE: Removal = Removal {
 pub async fn run(ctx: &Context, command: ConsumerCommand) -> Result<(), Failure> {
     let printer = ctx.printer;
     match command {
-        ConsumerCommand::Share(ConsumerShareCommand::List {
-            shared_resource,
-            include_deleted,
-        }) => {
+        ConsumerCommand::Share(ConsumerShareCommand::List(args)) => {
             let client = ctx.client()?;
-            let filter = ConsumerShareFilter {
-                shared_resource,
-                include_deleted,
-            };
+            let filter = args.consumer();
             let shares: Vec<ConsumerShare> = client.consumer_shares(&filter).try_collect().await?;
             printer.list(&shares, &SHARE)
         }
@@ -167,26 +139,19 @@ pub async fn run(ctx: &Context, command: ConsumerCommand) -> Result<(), Failure>
             }
             printer.object(&share, &fields)
         }
-        ConsumerCommand::Share(ConsumerShareCommand::Delete { ids, force }) => {
+        ConsumerCommand::Share(ConsumerShareCommand::Delete(args)) => {
             remove_all(
                 ctx,
                 &DELETE,
-                ids,
-                force,
+                args,
                 async |client, id| client.get_consumer_share(id).await.map(drop),
                 async |client, id| client.delete_consumer_share(id).await,
             )
             .await
         }
-        ConsumerCommand::Resource(ConsumerResourceCommand::List {
-            stream_share,
-            include_deleted,
-        }) => {
+        ConsumerCommand::Resource(ConsumerResourceCommand::List(args)) => {
             let client = ctx.client()?;
-            let filter = ConsumerSharedResourceFilter {
-                stream_share,
-                include_deleted,
-            };
+            let filter = args.consumer();
             let resources: Vec<ConsumerSharedResource> = client
                 .consumer_shared_resources(&filter)
                 .try_collect()

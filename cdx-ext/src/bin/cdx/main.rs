@@ -8,6 +8,7 @@ mod consumer;
 mod context;
 mod failure;
 mod files;
+mod filters;
 mod interrupt;
 mod network;
 mod output;

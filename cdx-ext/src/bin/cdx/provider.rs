@@ -2,12 +2,11 @@
 
 use crate::context::Context;
 use crate::failure::Failure;
+use crate::filters::{ResourceFilterArgs, ShareFilterArgs};
 use crate::output::{self, View, opt, time};
 use crate::prompt::confirmed;
-use crate::remove::{Removal, remove_all};
-use cdx_ext::{
-    ProviderShare, ProviderShareFilter, ProviderSharedResource, ProviderSharedResourceFilter,
-};
+use crate::remove::{DeleteArgs, Removal, remove_all};
+use cdx_ext::{ProviderShare, ProviderSharedResource};
 use clap::Subcommand;
 use futures::TryStreamExt as _;
 
@@ -58,14 +57,8 @@ pub enum InviteCommand {
 #[derive(Debug, Subcommand)]
 pub enum ProviderShareCommand {
     /// List provider shares (every page).
-    List {
-        /// Only shares of this shared resource (sr-…).
-        #[arg(long, value_name = "ID")]
-        shared_resource: Option<String>,
-        /// Include revoked shares.
-        #[arg(long)]
-        include_deleted: bool,
-    },
+    #[command(mut_arg("include_deleted", |a| a.help("Include revoked shares")))]
+    List(ShareFilterArgs),
     /// Describe a provider share.
     Describe {
         /// The share id (ss-…).
@@ -77,27 +70,13 @@ pub enum ProviderShareCommand {
     /// anything but "y" prints "Operation terminated." and exits 0 having changed nothing.
     /// Without a terminal (a script, a pipe) --force is required: without it cdx exits 2 and
     /// sends nothing.
-    Delete {
-        /// Share ids (ss-…).
-        #[arg(required = true)]
-        ids: Vec<String>,
-        /// Do not ask for confirmation.
-        #[arg(long)]
-        force: bool,
-    },
+    Delete(DeleteArgs),
 }
 
 #[derive(Debug, Subcommand)]
 pub enum ProviderResourceCommand {
     /// List provider shared resources (every page).
-    List {
-        /// Only resources of this share (ss-…).
-        #[arg(long, value_name = "ID")]
-        stream_share: Option<String>,
-        /// Include deactivated resources.
-        #[arg(long)]
-        include_deleted: bool,
-    },
+    List(ResourceFilterArgs),
     /// Describe a provider shared resource.
     Describe {
         /// The resource id (sr-…).
@@ -169,16 +148,9 @@ pub async fn run(ctx: &Context, command: ProviderCommand) -> Result<(), Failure>
             eprintln!("Sent invitation for {id:?}.");
             Ok(())
         }
-        ProviderCommand::Share(ProviderShareCommand::List {
-            shared_resource,
-            include_deleted,
-        }) => {
+        ProviderCommand::Share(ProviderShareCommand::List(args)) => {
             let client = ctx.client()?;
-            let filter = ProviderShareFilter {
-                shared_resource,
-                crn: None,
-                include_deleted,
-            };
+            let filter = args.provider();
             let shares: Vec<ProviderShare> = client.provider_shares(&filter).try_collect().await?;
             printer.list(&shares, &SHARE)
         }
@@ -186,27 +158,19 @@ pub async fn run(ctx: &Context, command: ProviderCommand) -> Result<(), Failure>
             let share = ctx.client()?.get_provider_share(&id).await?;
             printer.object(&share, &SHARE.fields(&share))
         }
-        ProviderCommand::Share(ProviderShareCommand::Delete { ids, force }) => {
+        ProviderCommand::Share(ProviderShareCommand::Delete(args)) => {
             remove_all(
                 ctx,
                 &REVOKE,
-                ids,
-                force,
+                args,
                 async |client, id| client.get_provider_share(id).await.map(drop),
                 async |client, id| client.delete_provider_share(id).await,
             )
             .await
         }
-        ProviderCommand::Resource(ProviderResourceCommand::List {
-            stream_share,
-            include_deleted,
-        }) => {
+        ProviderCommand::Resource(ProviderResourceCommand::List(args)) => {
             let client = ctx.client()?;
-            let filter = ProviderSharedResourceFilter {
-                stream_share,
-                crn: None,
-                include_deleted,
-            };
+            let filter = args.provider();
             let resources: Vec<ProviderSharedResource> = client
                 .provider_shared_resources(&filter)
                 .try_collect()

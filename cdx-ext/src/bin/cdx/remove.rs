@@ -5,7 +5,19 @@ use crate::context::Context;
 use crate::failure::Failure;
 use crate::prompt::{confirmed, ensure_confirmable};
 use cdx_ext::Client;
+use clap::Args;
 use std::collections::HashSet;
+
+/// The ids to delete, and whether to ask.
+#[derive(Debug, Args)]
+pub struct DeleteArgs {
+    /// Share ids (ss-…).
+    #[arg(required = true)]
+    pub ids: Vec<String>,
+    /// Do not ask for confirmation.
+    #[arg(long)]
+    pub force: bool,
+}
 
 /// How one removal command is worded.
 pub struct Removal {
@@ -25,8 +37,7 @@ pub struct Removal {
 pub async fn remove_all(
     ctx: &Context,
     what: &Removal,
-    ids: Vec<String>,
-    force: bool,
+    DeleteArgs { ids, force }: DeleteArgs,
     exists: impl AsyncFn(&Client, &str) -> cdx_ext::Result<()>,
     remove: impl AsyncFn(&Client, &str) -> cdx_ext::Result<()>,
 ) -> Result<(), Failure> {
