@@ -1,7 +1,8 @@
 //! What every command gets: the parsed global options, and the client they configure.
 
-use crate::failure::{self, Failure};
+use crate::failure::Failure;
 use crate::output::Printer;
+use crate::retry_notice::retry_notice;
 use cdx_ext::{Client, ClientBuilder, RetryNotice};
 use std::time::Duration;
 
@@ -33,5 +34,5 @@ impl Context {
 }
 
 fn announce_retry(notice: &RetryNotice) {
-    eprintln!("{}", failure::retry_notice(notice));
+    eprintln!("{}", retry_notice(notice));
 }

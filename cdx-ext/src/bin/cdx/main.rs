@@ -19,6 +19,7 @@ mod provider;
 mod reach;
 mod redeem;
 mod remove;
+mod retry_notice;
 
 use args::{Cli, Command};
 use clap::CommandFactory as _;
