@@ -7,6 +7,7 @@ use crate::invalid_input::InvalidInput;
 use crate::operation::Operation;
 use crate::paging::{self, Page};
 use crate::private_link::PrivateLinkAccount;
+use crate::reach::Reach;
 use crate::redemption::Redemption;
 use crate::request::{Image, flag, page_token, read_image, require_id};
 use crate::token::ShareToken;
@@ -151,6 +152,25 @@ impl Client {
             .into_inner())
     }
 
+    /// The network of a consumer share's cluster (`ss-…`), found through the share's first
+    /// shared resource: two requests, the resource list filtered by the share, then that
+    /// resource's network. `Ok(None)` when the share has no (active) resource. The network's
+    /// `cloud` holds the private-link details, present only for a private cluster redeemed with
+    /// an account of the cluster's cloud; `dns_domain` without `cloud` means a private cluster
+    /// whose details this account does not get.
+    pub async fn consumer_share_network(&self, share_id: &str) -> Result<Option<Network>> {
+        let share_id = require_id("consumer share id", share_id)?;
+        let filter = ConsumerSharedResourceFilter {
+            stream_share: Some(share_id.to_string()),
+            include_deleted: false,
+        };
+        let page = self.list_consumer_shared_resources(&filter, None).await?;
+        let Some(id) = page.items.first().and_then(|r| r.id.as_deref()) else {
+            return Ok(None);
+        };
+        Ok(Some(self.consumer_shared_resource_network(id).await?))
+    }
+
     /// A shared resource's image (e.g. `file_name` `logo`).
     pub async fn consumer_shared_resource_image(&self, id: &str, file_name: &str) -> Result<Image> {
         let op = Operation::ImageConsumerSharedResource;
@@ -177,6 +197,13 @@ impl Client {
             .await
             .map_err(|e| e.scrub(token.expose_secret()))?;
         Ok(response.into_inner().consumer_shared_resources)
+    }
+
+    /// How the resources a token shares can be reached ([`Reach`]), without spending it: ask
+    /// this before a redeem without a cloud account, which gives credentials for public
+    /// endpoints only. One request, [`Client::inspect_token`]'s.
+    pub async fn token_reach(&self, token: &ShareToken) -> Result<Reach> {
+        Ok(Reach::of(&self.inspect_token(token).await?))
     }
 
     /// Redeems a token, once: over the public internet (`account: None`) or over private

@@ -385,6 +385,58 @@ async fn lists_walk_every_page_as_tables_or_json_arrays() {
     insta::assert_snapshot!("consumer_share_list_human", head);
 }
 
+/// Terminal columns a cell takes: two for the wide characters (CJK, emoji) this file uses.
+fn display_width(text: &str) -> usize {
+    text.chars()
+        .map(|c| if "数据流📈".contains(c) { 2 } else { 1 })
+        .sum()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tables_align_wide_characters_by_display_width() {
+    let sim = sim().await;
+    let email = sim.config().consumer_email.clone();
+    let wide = sim.seed_invite(&email, &["metrics"], &[]);
+    sim.seed_invite(&email, &["orders"], &[]);
+    let (key, secret) = &sim.config().provider_key;
+    let provider = cdx_ext::ClientBuilder::new()
+        .cloud_api_key(key, secret)
+        .base_url(sim.base_url())
+        .build()
+        .unwrap();
+    let rename = cdx_ext::SharedResourceUpdate {
+        display_name: Some("数据流📈".into()),
+        ..Default::default()
+    };
+    provider
+        .update_provider_shared_resource(&wide.shared_resource_id, &rename)
+        .await
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let list = cdx(
+        &sim,
+        false,
+        dir.path(),
+        &["consumer", "resource", "list"],
+        None,
+    );
+    assert_eq!(list.code, 0, "{}", list.stderr);
+    assert!(list.stdout.contains("| 数据流📈 "), "{}", list.stdout);
+    // Every line has its separators at the same terminal columns.
+    let columns = |line: &str| -> Vec<usize> {
+        line.char_indices()
+            .filter(|(_, c)| matches!(c, '|' | '+'))
+            .map(|(i, _)| display_width(&line[..i]))
+            .collect()
+    };
+    let lines: Vec<&str> = list.stdout.lines().collect();
+    assert_eq!(lines.len(), 4, "{}", list.stdout);
+    for line in &lines[1..] {
+        assert_eq!(columns(line), columns(lines[0]), "{}", list.stdout);
+    }
+    insta::assert_snapshot!("consumer_resource_list_wide", list.stdout);
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn consumer_commands() {
     let sim = sim().await;

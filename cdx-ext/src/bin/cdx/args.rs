@@ -1,9 +1,12 @@
-//! The command line, as clap types. It mirrors the Confluent CLI's `stream-share` commands.
+//! The command line's top level, as clap types: the global options and the command groups. Each
+//! group's flags live with its handler (`consumer`, `provider`, `config`). It mirrors the
+//! Confluent CLI's `stream-share` commands.
 
-use cdx_ext::config::Format;
-use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser as _};
-use clap::{Args, Parser, Subcommand, ValueEnum};
-use std::path::PathBuf;
+use crate::config::ConfigCommand;
+use crate::consumer::ConsumerCommand;
+use crate::output::Output;
+use crate::provider::ProviderCommand;
+use clap::{Parser, Subcommand};
 
 /// Confluent Cloud Stream Sharing: from an emailed token to a working Kafka client config.
 ///
@@ -29,17 +32,6 @@ pub struct Cli {
     pub command: Command,
 }
 
-/// How results are printed.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum Output {
-    /// Tables and sentences.
-    Human,
-    /// JSON: the API's objects (list, describe, inspect), or cdx's redeem summary.
-    Json,
-    /// YAML: the same values as json.
-    Yaml,
-}
-
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Shares offered to you: list, inspect and redeem tokens, manage what you redeemed.
@@ -58,268 +50,69 @@ pub enum Command {
     },
 }
 
-#[derive(Debug, Subcommand)]
-pub enum ConsumerCommand {
-    /// Consumer shares (shares offered to, or redeemed by, your organization).
-    #[command(subcommand)]
-    Share(ConsumerShareCommand),
-    /// Consumer shared resources (the data streams shared with you).
-    #[command(subcommand)]
-    Resource(ConsumerResourceCommand),
-    /// Share tokens.
-    #[command(subcommand)]
-    Token(TokenCommand),
-    /// Redeem a share token and write the client configuration.
-    Redeem(RedeemArgs),
-    /// Check that a redeemed share works from here, step by step (exit 0 when all pass).
-    Check(crate::check::CheckArgs),
-    /// Print a few records of the shared topics, without a consumer group or committing.
-    Peek(crate::peek::PeekArgs),
-}
+#[cfg(test)]
+mod tests {
+    use super::Cli;
+    use clap::error::ErrorKind;
+    use clap::{CommandFactory as _, Parser as _};
 
-#[derive(Debug, Subcommand)]
-pub enum ConsumerShareCommand {
-    /// List consumer shares (every page).
-    List {
-        /// Only shares of this shared resource (sr-…).
-        #[arg(long, value_name = "ID")]
-        shared_resource: Option<String>,
-        /// Include deleted and revoked shares.
-        #[arg(long)]
-        include_deleted: bool,
-    },
-    /// Describe a consumer share, with its network when it is private.
-    Describe {
-        /// The share id (ss-…).
-        id: String,
-    },
-    /// Delete consumer shares: their credentials stop working.
-    ///
-    /// Every id is checked first, then one confirmation is asked on the terminal; answering
-    /// anything but "y" prints "Operation terminated." and exits 0 having changed nothing.
-    /// Without a terminal (a script, a pipe) --force is required: without it cdx exits 2 and
-    /// sends nothing.
-    Delete {
-        /// Share ids (ss-…).
-        #[arg(required = true)]
-        ids: Vec<String>,
-        /// Do not ask for confirmation.
-        #[arg(long)]
-        force: bool,
-    },
-}
-
-#[derive(Debug, Subcommand)]
-pub enum ConsumerResourceCommand {
-    /// List consumer shared resources (every page).
-    List {
-        /// Only resources of this share (ss-…).
-        #[arg(long, value_name = "ID")]
-        stream_share: Option<String>,
-        /// Include deactivated resources.
-        #[arg(long)]
-        include_deleted: bool,
-    },
-    /// Describe a consumer shared resource.
-    Describe {
-        /// The resource id (sr-…).
-        id: String,
-    },
-}
-
-#[derive(Debug, Subcommand)]
-pub enum TokenCommand {
-    /// Show what a token shares, without spending it.
-    Inspect(TokenArgs),
-}
-
-/// Where the token comes from.
-#[derive(Debug, Args)]
-pub struct TokenArgs {
-    /// The token from the invitation email. Prefer --token-file, which keeps it out of shell
-    /// history and the process list.
-    // Tokens are base64url: one may well begin with '-'.
-    #[arg(value_name = "TOKEN", allow_hyphen_values = true)]
-    pub token: Option<String>,
-    /// Read the token from this file, or from standard input with `-` (on a terminal, cdx asks
-    /// for it without echoing it).
-    #[arg(long, value_name = "PATH", conflicts_with = "token")]
-    pub token_file: Option<PathBuf>,
-}
-
-#[derive(Debug, Args)]
-pub struct RedeemArgs {
-    #[command(flatten)]
-    pub token: TokenArgs,
-    /// Redeem over AWS PrivateLink from this AWS account (12 digits).
-    #[arg(long, value_name = "ID", group = "private_link")]
-    pub aws_account: Option<String>,
-    /// Redeem over Azure Private Link from this subscription (a UUID).
-    #[arg(long, value_name = "ID", group = "private_link")]
-    pub azure_subscription: Option<String>,
-    /// Redeem over GCP Private Service Connect from this project (e.g. my-project, or a
-    /// domain-scoped example.com:my-project).
-    #[arg(long, value_name = "ID", group = "private_link")]
-    pub gcp_project: Option<String>,
-    /// Redeem for the public internet even when the share's cluster is reachable only over
-    /// private networking. Without it, cdx looks at the token's resources first (which does not
-    /// spend it) and refuses such a redeem, naming the account flag of the cluster's cloud.
-    #[arg(long, conflicts_with = "private_link")]
-    pub public: bool,
-    /// Where to save the redemption (credentials included), mode 0600. Default:
-    /// `stream-share-<share id>.json` in the working directory, or `stream-share-<share
-    /// id>-2.json`, `-3`, ... when that name is taken (an existing file is never replaced).
-    #[arg(long, value_name = "PATH")]
-    pub save: Option<PathBuf>,
-    #[command(flatten)]
-    pub config: ConfigOutputArgs,
-    /// Print the secrets instead of masking them.
-    #[arg(long)]
-    pub show_secrets: bool,
-}
-
-/// Config file output options, shared by `redeem` and `config render`.
-#[derive(Debug, Args)]
-pub struct ConfigOutputArgs {
-    /// Write a Kafka client configuration file here (mode 0600). Without it, `redeem` writes
-    /// none (so --config-format and --group-suffix need it) and `config render` prints the
-    /// configuration on standard output.
-    #[arg(long, value_name = "PATH")]
-    pub config_file: Option<PathBuf>,
-    /// The configuration file's format [default: java].
-    #[arg(long, value_name = "FORMAT", value_parser = format_parser())]
-    pub config_format: Option<Format>,
-    /// Write `group.id=<group prefix>.<SUFFIX>` into the configuration: `billing` and
-    /// `.billing` both give `stream-share.ss-12345.billing` (no `.` is added before a suffix that
-    /// starts with `.`, `-` or `_`).
-    #[arg(long, value_name = "SUFFIX")]
-    pub group_suffix: Option<String>,
-    /// Replace existing files.
-    #[arg(long)]
-    pub force: bool,
-}
-
-impl ConfigOutputArgs {
-    /// The chosen format, or the default.
-    pub fn format(&self) -> Format {
-        self.config_format.unwrap_or(Format::Java)
+    /// Every command path, e.g. `["consumer", "share", "list"]`.
+    fn paths(command: &clap::Command, prefix: Vec<String>, out: &mut Vec<Vec<String>>) {
+        for sub in command.get_subcommands() {
+            let mut path = prefix.clone();
+            path.push(sub.get_name().to_string());
+            paths(sub, path.clone(), out);
+            out.push(path);
+        }
     }
-}
 
-/// `--config-format`'s values, from the library's list: help and shell completions show them
-/// (with who reads each), and a typo is refused by clap with the list.
-pub fn format_parser() -> impl clap::builder::TypedValueParser<Value = Format> {
-    PossibleValuesParser::new(
-        Format::ALL.map(|f| PossibleValue::new(f.name()).help(f.description())),
-    )
-    .map(|name| {
-        name.parse::<Format>()
-            .expect("the possible values are Format::ALL's names")
-    })
-}
+    /// clap checks a subcommand's definitions (an argument id used twice, a global option
+    /// clashing with a subcommand's field of the same id) only when that subcommand is parsed:
+    /// this asks every one for its help, as `cdx ... --help` does.
+    #[test]
+    fn every_command_shows_its_help() {
+        let mut all = Vec::new();
+        paths(&Cli::command(), Vec::new(), &mut all);
+        assert!(all.len() > 25, "{all:?}");
+        for path in all {
+            let argv = std::iter::once("cdx".to_string())
+                .chain(path.iter().cloned())
+                .chain(["--help".to_string()]);
+            let kind = Cli::try_parse_from(argv).map(drop).map_err(|e| e.kind());
+            assert_eq!(
+                kind,
+                Err(ErrorKind::DisplayHelp),
+                "cdx {} --help",
+                path.join(" ")
+            );
+        }
+    }
 
-#[derive(Debug, Subcommand)]
-pub enum ConfigCommand {
-    /// Render a saved redemption into a client configuration, offline.
-    Render {
-        /// The redemption JSON saved by `cdx consumer redeem`.
-        #[arg(long, value_name = "REDEMPTION.json")]
-        from: PathBuf,
-        #[command(flatten)]
-        config: ConfigOutputArgs,
-    },
-}
-
-#[derive(Debug, Subcommand)]
-pub enum ProviderCommand {
-    /// Invitations.
-    #[command(subcommand)]
-    Invite(InviteCommand),
-    /// Provider shares (the invitations you sent and their state).
-    #[command(subcommand)]
-    Share(ProviderShareCommand),
-    /// Provider shared resources (the data streams you share).
-    #[command(subcommand)]
-    Resource(ProviderResourceCommand),
-    /// Opt your organization in to Stream Sharing.
-    OptIn,
-    /// Opt your organization out of Stream Sharing: existing shares become inaccessible.
-    ///
-    /// Asks for confirmation on the terminal; answering anything but "y" prints "Operation
-    /// terminated." and exits 0 having changed nothing. Without a terminal (a script, a pipe)
-    /// --force is required: without it cdx exits 2 and sends nothing.
-    OptOut {
-        /// Do not ask for confirmation.
-        #[arg(long)]
-        force: bool,
-    },
-}
-
-#[derive(Debug, Subcommand)]
-pub enum InviteCommand {
-    /// Invite a consumer by email to topics and subjects.
-    Create {
-        /// The consumer's email address.
-        #[arg(long)]
-        email: String,
-        /// Topic and subject CRNs: several after one --resource, or --resource repeated, e.g.
-        /// crn://confluent.cloud/organization=…/environment=env-…/schema-registry=lsrc-…/kafka=lkc-…/topic=orders
-        #[arg(long = "resource", value_name = "CRN", required = true, num_args = 1..)]
-        resources: Vec<String>,
-    },
-    /// Send an invitation email again.
-    Resend {
-        /// The provider share id (ss-…).
-        id: String,
-    },
-}
-
-#[derive(Debug, Subcommand)]
-pub enum ProviderShareCommand {
-    /// List provider shares (every page).
-    List {
-        /// Only shares of this shared resource (sr-…).
-        #[arg(long, value_name = "ID")]
-        shared_resource: Option<String>,
-        /// Include revoked shares.
-        #[arg(long)]
-        include_deleted: bool,
-    },
-    /// Describe a provider share.
-    Describe {
-        /// The share id (ss-…).
-        id: String,
-    },
-    /// Revoke provider shares.
-    ///
-    /// Every id is checked first, then one confirmation is asked on the terminal; answering
-    /// anything but "y" prints "Operation terminated." and exits 0 having changed nothing.
-    /// Without a terminal (a script, a pipe) --force is required: without it cdx exits 2 and
-    /// sends nothing.
-    Delete {
-        /// Share ids (ss-…).
-        #[arg(required = true)]
-        ids: Vec<String>,
-        /// Do not ask for confirmation.
-        #[arg(long)]
-        force: bool,
-    },
-}
-
-#[derive(Debug, Subcommand)]
-pub enum ProviderResourceCommand {
-    /// List provider shared resources (every page).
-    List {
-        /// Only resources of this share (ss-…).
-        #[arg(long, value_name = "ID")]
-        stream_share: Option<String>,
-        /// Include deactivated resources.
-        #[arg(long)]
-        include_deleted: bool,
-    },
-    /// Describe a provider shared resource.
-    Describe {
-        /// The resource id (sr-…).
-        id: String,
-    },
+    /// A subcommand's argument with a global option's id (a field `timeout` beside the global
+    /// `--timeout`) passes clap's checks and `--help`, then panics when the command runs: clap
+    /// hands the one id's value to both, of different types.
+    #[test]
+    fn no_argument_shares_a_global_options_id() {
+        fn check(command: &clap::Command, globals: &[String], path: &str) {
+            for sub in command.get_subcommands() {
+                let path = format!("{path} {}", sub.get_name());
+                for arg in sub.get_arguments().filter(|a| !a.is_global_set()) {
+                    let id = arg.get_id().as_str();
+                    assert!(
+                        !globals.iter().any(|g| g == id),
+                        "`{path}` has an argument with the id of the global option `{id}`"
+                    );
+                }
+                check(sub, globals, &path);
+            }
+        }
+        let cli = Cli::command();
+        let globals: Vec<String> = cli
+            .get_arguments()
+            .filter(|a| a.is_global_set())
+            .map(|a| a.get_id().to_string())
+            .collect();
+        assert_eq!(globals, ["api_url", "timeout", "output"]);
+        check(&cli, &globals, "cdx");
+    }
 }

@@ -1,8 +1,7 @@
 //! `cdx consumer check`: does the share work from here? Each step with ✓ or ✗, its time, and
 //! on failure one sentence of what to do.
 
-use crate::Context;
-use crate::consumer::share_network;
+use crate::context::Context;
 use crate::failure::Failure;
 use crate::output;
 use cdx_ext::Redemption;
@@ -31,7 +30,7 @@ pub struct SourceArgs {
     #[arg(long, value_name = "PATH")]
     pub config_file: Option<PathBuf>,
     /// The configuration file's format, if its content does not show it.
-    #[arg(long, value_name = "FORMAT", value_parser = crate::args::format_parser(), requires = "config_file")]
+    #[arg(long, value_name = "FORMAT", value_parser = crate::config::format_parser(), requires = "config_file")]
     pub config_format: Option<Format>,
     /// Also trust the CA certificates in this PEM file. Confluent Cloud uses public CAs: this
     /// is for private or test clusters.
@@ -204,7 +203,7 @@ async fn name_private_dns(
         return;
     };
     if let Ok(Ok(Some(network))) =
-        tokio::time::timeout(timeout, share_network(&client, share_id)).await
+        tokio::time::timeout(timeout, client.consumer_share_network(share_id)).await
         && let Some(dns) = PrivateDns::from_network(&network)
     {
         step.hint = Some(private_dns_hint(&dns));

@@ -1,220 +1,167 @@
-//! `cdx consumer ...`
+//! `cdx consumer ...`: the commands' flags, and what each does.
 
-use crate::Context;
-use crate::args::{ConsumerCommand, ConsumerResourceCommand, ConsumerShareCommand, TokenCommand};
+use crate::context::Context;
 use crate::failure::Failure;
-use crate::files::read_token;
-use crate::output::{opt, time};
-use crate::prompt::{DECLINED, confirm, ensure_confirmable};
-use cdx_ext::types::CdxV1NetworkCloud;
-use cdx_ext::{
-    ConsumerShare, ConsumerShareFilter, ConsumerSharedResource, ConsumerSharedResourceFilter,
-    Network,
-};
+use crate::files::{TokenArgs, read_token};
+use crate::filters::{ResourceFilterArgs, ShareFilterArgs};
+use crate::network::network_rows;
+use crate::output::{View, opt, time};
+use crate::remove::{DeleteArgs, Removal, remove_all};
+use cdx_ext::{ConsumerShare, ConsumerSharedResource};
+use clap::Subcommand;
 use futures::TryStreamExt as _;
 
-const SHARE_COLUMNS: [&str; 5] = [
-    "ID",
-    "Provider Name",
-    "Provider Organization Name",
-    "Status",
-    "Invite Expires At",
-];
-const RESOURCE_COLUMNS: [&str; 5] = [
-    "ID",
-    "Name",
-    "Organization Name",
-    "Cloud",
-    "Network Connection Types",
-];
-
-fn share_row(s: &ConsumerShare) -> Vec<String> {
-    vec![
-        opt(&s.id),
-        opt(&s.provider_user_name),
-        opt(&s.provider_organization_name),
-        opt(&s.status.as_ref().and_then(|st| st.phase.as_ref())),
-        time(&s.invite_expires_at),
-    ]
+#[derive(Debug, Subcommand)]
+pub enum ConsumerCommand {
+    /// Consumer shares (shares offered to, or redeemed by, your organization).
+    #[command(subcommand)]
+    Share(ConsumerShareCommand),
+    /// Consumer shared resources (the data streams shared with you).
+    #[command(subcommand)]
+    Resource(ConsumerResourceCommand),
+    /// Share tokens.
+    #[command(subcommand)]
+    Token(TokenCommand),
+    /// Redeem a share token and write the client configuration.
+    Redeem(crate::redeem::RedeemArgs),
+    /// Check that a redeemed share works from here, step by step (exit 0 when all pass).
+    Check(crate::check::CheckArgs),
+    /// Print a few records of the shared topics, without a consumer group or committing.
+    Peek(crate::peek::PeekArgs),
 }
 
-pub(crate) fn resource_row(r: &ConsumerSharedResource) -> Vec<String> {
-    let types = r.network_connection_types.as_ref().map(|t| {
-        t.0.iter()
-            .map(ToString::to_string)
-            .collect::<Vec<_>>()
-            .join(", ")
-    });
-    vec![
-        opt(&r.id),
-        opt(&r.display_name),
-        opt(&r.organization_name),
-        opt(&r.cloud),
-        types.unwrap_or_default(),
-    ]
+#[derive(Debug, Subcommand)]
+pub enum ConsumerShareCommand {
+    /// List consumer shares (every page).
+    List(ShareFilterArgs),
+    /// Describe a consumer share, with its network when it is private.
+    Describe {
+        /// The share id (ss-…).
+        id: String,
+    },
+    /// Delete consumer shares: their credentials stop working.
+    ///
+    /// Every id is checked first, then one confirmation is asked on the terminal; answering
+    /// anything but "y" prints "Operation terminated." and exits 0 having changed nothing.
+    /// Without a terminal (a script, a pipe) --force is required: without it cdx exits 2 and
+    /// sends nothing.
+    Delete(DeleteArgs),
 }
 
-/// The ids once each, in the order first given (trimmed, as the API takes them): deleting the
-/// same share twice would fail the second time, after the first had succeeded.
-pub(crate) fn distinct(ids: Vec<String>) -> Vec<String> {
-    let mut seen = std::collections::HashSet::new();
-    ids.into_iter()
-        .filter(|id| seen.insert(id.trim().to_string()))
-        .collect()
+#[derive(Debug, Subcommand)]
+pub enum ConsumerResourceCommand {
+    /// List consumer shared resources (every page).
+    List(ResourceFilterArgs),
+    /// Describe a consumer shared resource.
+    Describe {
+        /// The resource id (sr-…).
+        id: String,
+    },
 }
 
-/// Ids as the Confluent CLI lists them: `"ss-1", "ss-2"`.
-pub(crate) fn quoted(ids: &[String]) -> String {
-    ids.iter()
-        .map(|i| format!("{i:?}"))
-        .collect::<Vec<_>>()
-        .join(", ")
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Show what a token shares, without spending it.
+    Inspect(TokenArgs),
 }
 
-fn pairs(columns: &[&'static str], row: Vec<String>) -> Vec<(&'static str, String)> {
-    columns.iter().copied().zip(row).collect()
-}
+const SHARE: View<ConsumerShare> = View {
+    columns: &[
+        "ID",
+        "Provider Name",
+        "Provider Organization Name",
+        "Status",
+        "Invite Expires At",
+    ],
+    row: |s| {
+        vec![
+            opt(&s.id),
+            opt(&s.provider_user_name),
+            opt(&s.provider_organization_name),
+            opt(&s.status.as_ref().and_then(|st| st.phase.as_ref())),
+            time(&s.invite_expires_at),
+        ]
+    },
+};
 
-/// The network details a private-link connection needs, as `Field: value` rows.
-pub(crate) fn network_rows(network: &Network) -> Vec<(&'static str, String)> {
-    let mut rows = vec![
-        ("Network DNS Domain", opt(&network.dns_domain)),
-        (
-            "Network Zones",
-            network.zones.as_deref().unwrap_or_default().join(", "),
-        ),
-    ];
-    let map = |m: &std::collections::BTreeMap<String, String>| {
-        m.iter()
-            .map(|(k, v)| format!("{k}={v}"))
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
-    rows.push(("Network Zonal Subdomains", map(&network.zonal_subdomains)));
-    let (kind, label, data) = match &network.cloud {
-        Some(CdxV1NetworkCloud::AwsNetwork(n)) => (
-            "AwsNetwork".to_string(),
-            "Private Link Endpoint Service",
-            opt(&n.private_link_endpoint_service),
-        ),
-        Some(CdxV1NetworkCloud::AzureNetwork(n)) => (
-            "AzureNetwork".to_string(),
-            "Private Link Service Aliases",
-            map(&n.private_link_service_aliases),
-        ),
-        Some(CdxV1NetworkCloud::GcpNetwork(n)) => (
-            "GcpNetwork".to_string(),
-            "Private Service Connect Service Attachments",
-            map(&n.private_service_connect_service_attachments),
-        ),
-        Some(CdxV1NetworkCloud::Unknown(raw)) => (
-            raw.get("kind")
-                .and_then(|k| k.as_str())
-                .unwrap_or("unknown")
-                .to_string(),
-            "Network Details",
-            serde_json::Value::Object(raw.clone()).to_string(),
-        ),
-        None => return rows,
-    };
-    rows.push(("Network Kind", kind));
-    rows.push(("Network Private Link Data Type", label.to_string()));
-    rows.push(("Network Private Link Data", data));
-    rows
-}
+const RESOURCE: View<ConsumerSharedResource> = View {
+    columns: &[
+        "ID",
+        "Name",
+        "Organization Name",
+        "Cloud",
+        "Network Connection Types",
+    ],
+    row: |r| {
+        let types = r.network_connection_types.as_ref().map(|t| {
+            t.0.iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join(", ")
+        });
+        vec![
+            opt(&r.id),
+            opt(&r.display_name),
+            opt(&r.organization_name),
+            opt(&r.cloud),
+            types.unwrap_or_default(),
+        ]
+    },
+};
 
-/// The network of a share's first resource (`None`: the share has no resource). Its `cloud`
-/// holds the private-link details, present only for a private cluster reached with an account
-/// of the cluster's cloud.
-pub(crate) async fn share_network(
-    client: &cdx_ext::Client,
-    share_id: &str,
-) -> Result<Option<Network>, cdx_ext::Error> {
-    let filter = ConsumerSharedResourceFilter {
-        stream_share: Some(share_id.to_string()),
-        include_deleted: false,
-    };
-    let page = client.list_consumer_shared_resources(&filter, None).await?;
-    let Some(id) = page.items.first().and_then(|r| r.id.clone()) else {
-        return Ok(None);
-    };
-    Ok(Some(client.consumer_shared_resource_network(&id).await?))
-}
+const DELETE: Removal = Removal {
+    verb: "delete",
+    noun: "consumer share",
+    consequence: "Its credentials stop working.",
+    done: "deleted",
+};
 
 pub async fn run(ctx: &Context, command: ConsumerCommand) -> Result<(), Failure> {
     let printer = ctx.printer;
     match command {
-        ConsumerCommand::Share(ConsumerShareCommand::List {
-            shared_resource,
-            include_deleted,
-        }) => {
+        ConsumerCommand::Share(ConsumerShareCommand::List(args)) => {
             let client = ctx.client()?;
-            let filter = ConsumerShareFilter {
-                shared_resource,
-                include_deleted,
-            };
+            let filter = args.consumer();
             let shares: Vec<ConsumerShare> = client.consumer_shares(&filter).try_collect().await?;
-            printer.list(&shares, &SHARE_COLUMNS, share_row)
+            printer.list(&shares, &SHARE)
         }
         ConsumerCommand::Share(ConsumerShareCommand::Describe { id }) => {
             let client = ctx.client()?;
             let share = client.get_consumer_share(&id).await?;
-            let mut fields = pairs(&SHARE_COLUMNS, share_row(&share));
+            let mut fields = SHARE.fields(&share);
             // The network rows are for people; `-o json|yaml` prints the share object alone, so
             // it does not pay for the two extra requests.
             if printer.is_human()
-                && let Some(network) = share_network(&client, &id).await?
+                && let Some(network) = client.consumer_share_network(&id).await?
                 && network.cloud.is_some()
             {
                 fields.extend(network_rows(&network));
             }
             printer.object(&share, &fields)
         }
-        ConsumerCommand::Share(ConsumerShareCommand::Delete { ids, force }) => {
-            let ids = distinct(ids);
-            let action = format!("delete consumer share {}", quoted(&ids));
-            ensure_confirmable(&action, force)?;
-            let client = ctx.client()?;
-            // Every id is checked before any is deleted: a mistyped id deletes nothing.
-            for id in &ids {
-                client
-                    .get_consumer_share(id)
-                    .await
-                    .map_err(|e| Failure::from(e).with_note("Nothing was deleted."))?;
-            }
-            let question = format!(
-                "Delete consumer share {}? Its credentials stop working.",
-                quoted(&ids)
-            );
-            if !confirm(&question, &action, force)? {
-                eprintln!("{DECLINED}");
-                return Ok(());
-            }
-            for id in &ids {
-                client.delete_consumer_share(id).await?;
-                eprintln!("Deleted consumer share {id:?}.");
-            }
-            Ok(())
+        ConsumerCommand::Share(ConsumerShareCommand::Delete(args)) => {
+            remove_all(
+                ctx,
+                &DELETE,
+                args,
+                async |client, id| client.get_consumer_share(id).await.map(drop),
+                async |client, id| client.delete_consumer_share(id).await,
+            )
+            .await
         }
-        ConsumerCommand::Resource(ConsumerResourceCommand::List {
-            stream_share,
-            include_deleted,
-        }) => {
+        ConsumerCommand::Resource(ConsumerResourceCommand::List(args)) => {
             let client = ctx.client()?;
-            let filter = ConsumerSharedResourceFilter {
-                stream_share,
-                include_deleted,
-            };
+            let filter = args.consumer();
             let resources: Vec<ConsumerSharedResource> = client
                 .consumer_shared_resources(&filter)
                 .try_collect()
                 .await?;
-            printer.list(&resources, &RESOURCE_COLUMNS, resource_row)
+            printer.list(&resources, &RESOURCE)
         }
         ConsumerCommand::Resource(ConsumerResourceCommand::Describe { id }) => {
             let client = ctx.client()?;
             let resource = client.get_consumer_shared_resource(&id).await?;
-            let mut fields = pairs(&RESOURCE_COLUMNS, resource_row(&resource));
+            let mut fields = RESOURCE.fields(&resource);
             fields.push(("Description", opt(&resource.description)));
             fields.push(("Organization Contact", opt(&resource.organization_contact)));
             printer.object(&resource, &fields)
@@ -223,7 +170,7 @@ pub async fn run(ctx: &Context, command: ConsumerCommand) -> Result<(), Failure>
             let token = read_token(&args)?;
             let client = ctx.client()?;
             let resources = client.inspect_token(&token).await?;
-            printer.list(&resources, &RESOURCE_COLUMNS, resource_row)
+            printer.list(&resources, &RESOURCE)
         }
         ConsumerCommand::Redeem(args) => crate::redeem::run(ctx, args).await,
         ConsumerCommand::Check(args) => crate::check::run(ctx, args).await,

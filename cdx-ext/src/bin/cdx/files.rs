@@ -1,11 +1,25 @@
 //! Reading inputs the user names on the command line (tokens, saved redemptions), and telling
 //! whether two paths name the same file.
 
-use crate::args::TokenArgs;
 use crate::failure::Failure;
 use cdx_ext::ShareToken;
+use clap::Args;
 use std::io::{IsTerminal as _, Read};
 use std::path::{Path, PathBuf};
+
+/// Where the token comes from.
+#[derive(Debug, Args)]
+pub struct TokenArgs {
+    /// The token from the invitation email. Prefer --token-file, which keeps it out of shell
+    /// history and the process list.
+    // Tokens are base64url: one may well begin with '-'.
+    #[arg(value_name = "TOKEN", allow_hyphen_values = true)]
+    pub token: Option<String>,
+    /// Read the token from this file, or from standard input with `-` (on a terminal, cdx asks
+    /// for it without echoing it).
+    #[arg(long, value_name = "PATH", conflicts_with = "token")]
+    pub token_file: Option<PathBuf>,
+}
 
 /// The most bytes read from a token file or standard input: the longest token plus room for
 /// the whitespace around it (a trailing newline, a CRLF, an editor's blank line). Reading stops

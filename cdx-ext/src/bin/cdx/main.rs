@@ -3,10 +3,14 @@
 
 mod args;
 mod check;
+mod config;
 mod consumer;
+mod context;
 mod failure;
 mod files;
+mod filters;
 mod interrupt;
+mod network;
 mod output;
 mod parse;
 mod peek;
@@ -14,42 +18,15 @@ mod prompt;
 mod provider;
 mod reach;
 mod redeem;
+mod remove;
+mod retry_notice;
 
 use args::{Cli, Command};
-use cdx_ext::{Client, ClientBuilder, RetryNotice};
 use clap::CommandFactory as _;
+use context::Context;
 use failure::Failure;
 use output::Printer;
 use std::process::ExitCode;
-
-/// What every command gets: the parsed global options.
-pub struct Context {
-    api_url: Option<String>,
-    timeout: Option<u64>,
-    /// How results are printed.
-    pub printer: Printer,
-}
-
-impl Context {
-    /// A client from the environment's credentials, telling the user on stderr when it waits.
-    pub fn client(&self) -> Result<Client, Failure> {
-        let mut builder = ClientBuilder::from_env()?;
-        if let Some(url) = &self.api_url {
-            builder = builder.base_url(url.clone());
-        }
-        if let Some(seconds) = self.timeout {
-            let timeout = std::time::Duration::from_secs(seconds);
-            builder = builder
-                .timeout(timeout)
-                .connect_timeout(timeout.min(std::time::Duration::from_secs(10)));
-        }
-        Ok(builder.on_retry(announce_retry).build()?)
-    }
-}
-
-fn announce_retry(notice: &RetryNotice) {
-    eprintln!("{}", failure::retry_notice(notice));
-}
 
 /// Logs go to stderr, off unless RUST_LOG asks. cdx's own events never hold a secret; the HTTP
 /// stack's lowest levels are capped so that no library prints request internals.
@@ -117,9 +94,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
     match cli.command {
         Command::Consumer(command) => consumer::run(&ctx, command).await,
         Command::Provider(command) => provider::run(&ctx, command).await,
-        Command::Config(args::ConfigCommand::Render { from, config }) => {
-            redeem::render_saved(&from, &config)
-        }
+        Command::Config(command) => config::run(command),
         Command::Completions { shell } => {
             // Generated into memory: clap_complete panics when its writer fails, and a closed
             // pipe (`| head -1`) must end cdx quietly.

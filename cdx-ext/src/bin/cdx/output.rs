@@ -1,9 +1,10 @@
 //! Printing results: aligned tables and key/value lists for people, the API's objects as JSON or
 //! YAML for programs.
 
-use crate::args::Output;
 use crate::failure::Failure;
 use cdx_ext::Secret;
+use clap::ValueEnum;
+use comfy_table::{ContentLineStyle, LineStyle, TableStyle};
 use serde::Serialize;
 use std::io::Write as _;
 
@@ -18,6 +19,17 @@ pub fn stdout(text: &str) -> Result<(), Failure> {
             std::io::ErrorKind::BrokenPipe => Failure::closed_stdout(),
             _ => Failure::other(format!("cannot write to standard output: {e}")),
         })
+}
+
+/// How results are printed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Output {
+    /// Tables and sentences.
+    Human,
+    /// JSON: the API's objects (list, describe, inspect), or cdx's redeem summary.
+    Json,
+    /// YAML: the same values as json.
+    Yaml,
 }
 
 /// Prints results in the chosen format.
@@ -49,16 +61,11 @@ impl Printer {
         }
     }
 
-    /// A list: a table for people, the items as an array for programs.
-    pub fn list<T: Serialize>(
-        &self,
-        items: &[T],
-        columns: &[&str],
-        row: impl Fn(&T) -> Vec<String>,
-    ) -> Result<(), Failure> {
+    /// A list: a table of `view`'s columns for people, the items as an array for programs.
+    pub fn list<T: Serialize>(&self, items: &[T], view: &View<T>) -> Result<(), Failure> {
         if !self.machine(items)? {
-            let rows: Vec<Vec<String>> = items.iter().map(row).collect();
-            stdout(&table(columns, &rows))?;
+            let rows: Vec<Vec<String>> = items.iter().map(view.row).collect();
+            stdout(&table(view.columns, &rows))?;
         }
         Ok(())
     }
@@ -69,6 +76,22 @@ impl Printer {
             stdout(&key_values(fields))?;
         }
         Ok(())
+    }
+}
+
+/// How one kind of API object prints for people: a list's columns, and one object's cells in
+/// that order. A describe prints the same cells as `Column: value` lines ([`View::fields`]).
+pub struct View<T: 'static> {
+    /// The column titles.
+    pub columns: &'static [&'static str],
+    /// One object's cells, one per column.
+    pub row: fn(&T) -> Vec<String>,
+}
+
+impl<T> View<T> {
+    /// One object's cells, each with its column title.
+    pub fn fields(&self, item: &T) -> Vec<(&'static str, String)> {
+        self.columns.iter().copied().zip((self.row)(item)).collect()
     }
 }
 
@@ -104,41 +127,23 @@ fn escape_except(text: &str, keep: Option<char>) -> String {
         .collect()
 }
 
-/// An aligned table with a header row. Cells are [`escape`]d.
+/// The Confluent CLI's table look: no outer border, ` | ` between cells, `-+-` under the header.
+const TABLE_STYLE: TableStyle = TableStyle::new()
+    .header_lines(ContentLineStyle::none().junction('|'))
+    .header_separator(LineStyle::none().fill('-').junction('+'))
+    .content_lines(ContentLineStyle::none().junction('|'));
+
+/// An aligned table with a header row, columns as wide as their widest cell on a terminal
+/// (display width: CJK and emoji take two columns). Cells are [`escape`]d.
 pub fn table(columns: &[&str], rows: &[Vec<String>]) -> String {
-    let rows: Vec<Vec<String>> = rows
-        .iter()
-        .map(|row| row.iter().map(|cell| escape(cell)).collect())
-        .collect();
-    let rows = &rows[..];
-    let width = |s: &str| s.chars().count();
-    let mut widths: Vec<usize> = columns.iter().map(|c| width(c)).collect();
+    let mut table = comfy_table::Table::new();
+    table.load_style(TABLE_STYLE).set_header(columns.to_vec());
     for row in rows {
-        for (w, cell) in widths.iter_mut().zip(row) {
-            *w = (*w).max(width(cell));
-        }
+        table.add_row(row.iter().map(|cell| escape(cell)).collect::<Vec<_>>());
     }
-    let line = |cells: Vec<&str>| {
-        let padded: Vec<String> = cells
-            .iter()
-            .zip(&widths)
-            .map(|(c, w)| format!("{c}{}", " ".repeat(w - width(c))))
-            .collect();
-        // One space of padding each side of a cell, as the separator line assumes.
-        format!(" {}\n", padded.join(" | ").trim_end())
-    };
-    let mut out = line(columns.to_vec());
-    out.push_str(&format!(
-        "{}\n",
-        widths
-            .iter()
-            .map(|w| "-".repeat(w + 2))
-            .collect::<Vec<_>>()
-            .join("+")
-    ));
-    for row in rows {
-        out.push_str(&line(row.iter().map(String::as_str).collect()));
-    }
+    // The last column has no border after it: its padding is trailing space.
+    let mut out = table.trim_fmt();
+    out.push('\n');
     out
 }
 
@@ -183,4 +188,31 @@ pub fn time(value: &Option<chrono::DateTime<chrono::Utc>>) -> String {
     value
         .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
         .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_empty_table_is_its_header() {
+        assert_eq!(table(&["ID", "Name"], &[]), " ID | Name\n----+------\n");
+    }
+
+    #[test]
+    fn cells_are_escaped_and_aligned_as_escaped() {
+        let rows = vec![
+            vec!["ss-1".to_string(), "a\u{1b}[2Jb".to_string()],
+            vec!["ss-22".to_string(), "x\ny".to_string()],
+        ];
+        assert_eq!(
+            table(&["ID", "Name"], &rows),
+            concat!(
+                " ID    | Name\n",
+                "-------+-------------\n",
+                " ss-1  | a\\u{1b}[2Jb\n",
+                " ss-22 | x\\u{a}y\n",
+            )
+        );
+    }
 }

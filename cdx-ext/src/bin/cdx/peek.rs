@@ -1,8 +1,8 @@
 //! `cdx consumer peek`: a few records of the shared topics, read without a consumer group and
 //! without committing anything.
 
-use crate::Context;
 use crate::check::SourceArgs;
+use crate::context::Context;
 use crate::failure::Failure;
 use crate::output;
 use cdx_ext::kafka::{PeekOptions, PeekedRecord, StartOffset, escape_bytes, escape_text, peek};

@@ -18,7 +18,7 @@ pub fn ensure_confirmable(action: &str, force: bool) -> Result<(), Failure> {
 
 /// Asks `question` on the terminal; true for "y" or "yes". With `force`, does not ask. Callers
 /// have already passed [`ensure_confirmable`]; without a terminal this refuses all the same.
-pub fn confirm(question: &str, action: &str, force: bool) -> Result<bool, Failure> {
+fn confirm(question: &str, action: &str, force: bool) -> Result<bool, Failure> {
     if force {
         return Ok(true);
     }
@@ -36,6 +36,15 @@ pub fn confirm(question: &str, action: &str, force: bool) -> Result<bool, Failur
     ))
 }
 
+/// [`confirm`], saying [`DECLINED`] on stderr when the answer is no.
+pub fn confirmed(question: &str, action: &str, force: bool) -> Result<bool, Failure> {
+    let yes = confirm(question, action, force)?;
+    if !yes {
+        eprintln!("{DECLINED}");
+    }
+    Ok(yes)
+}
+
 /// What a declined confirmation prints (on stderr), as the Confluent CLI does. The command then
 /// exits 0: declining is the user's choice, not a failure, and nothing was changed.
-pub const DECLINED: &str = "Operation terminated.";
+const DECLINED: &str = "Operation terminated.";

@@ -1,60 +1,139 @@
-//! `cdx provider ...`
+//! `cdx provider ...`: the commands' flags, and what each does.
 
-use crate::Context;
-use crate::args::{InviteCommand, ProviderCommand, ProviderResourceCommand, ProviderShareCommand};
-use crate::consumer::{distinct, quoted};
+use crate::context::Context;
 use crate::failure::Failure;
-use crate::output::{self, opt, time};
-use crate::prompt::{DECLINED, confirm, ensure_confirmable};
-use cdx_ext::{
-    ProviderShare, ProviderShareFilter, ProviderSharedResource, ProviderSharedResourceFilter,
-};
+use crate::filters::{ResourceFilterArgs, ShareFilterArgs};
+use crate::output::{self, View, opt, time};
+use crate::prompt::confirmed;
+use crate::remove::{DeleteArgs, Removal, remove_all};
+use cdx_ext::{ProviderShare, ProviderSharedResource};
+use clap::Subcommand;
 use futures::TryStreamExt as _;
 
-const SHARE_COLUMNS: [&str; 8] = [
-    "ID",
-    "Consumer Name",
-    "Consumer Organization Name",
-    "Status",
-    "Delivery Method",
-    "Redeemed At",
-    "Invited At",
-    "Invite Expires At",
-];
-const RESOURCE_COLUMNS: [&str; 5] = [
-    "ID",
-    "Name",
-    "Resources",
-    "Environment Name",
-    "Cluster Name",
-];
-
-fn share_row(s: &ProviderShare) -> Vec<String> {
-    vec![
-        opt(&s.id),
-        opt(&s.consumer_user_name),
-        opt(&s.consumer_organization_name),
-        opt(&s.status.as_ref().and_then(|st| st.phase.as_ref())),
-        opt(&s.delivery_method),
-        time(&s.redeemed_at),
-        time(&s.invited_at),
-        time(&s.invite_expires_at),
-    ]
+#[derive(Debug, Subcommand)]
+pub enum ProviderCommand {
+    /// Invitations.
+    #[command(subcommand)]
+    Invite(InviteCommand),
+    /// Provider shares (the invitations you sent and their state).
+    #[command(subcommand)]
+    Share(ProviderShareCommand),
+    /// Provider shared resources (the data streams you share).
+    #[command(subcommand)]
+    Resource(ProviderResourceCommand),
+    /// Opt your organization in to Stream Sharing.
+    OptIn,
+    /// Opt your organization out of Stream Sharing: existing shares become inaccessible.
+    ///
+    /// Asks for confirmation on the terminal; answering anything but "y" prints "Operation
+    /// terminated." and exits 0 having changed nothing. Without a terminal (a script, a pipe)
+    /// --force is required: without it cdx exits 2 and sends nothing.
+    OptOut {
+        /// Do not ask for confirmation.
+        #[arg(long)]
+        force: bool,
+    },
 }
 
-fn resource_row(r: &ProviderSharedResource) -> Vec<String> {
-    vec![
-        opt(&r.id),
-        opt(&r.display_name),
-        r.resources.join(", "),
-        opt(&r.environment_name),
-        opt(&r.cluster_name),
-    ]
+#[derive(Debug, Subcommand)]
+pub enum InviteCommand {
+    /// Invite a consumer by email to topics and subjects.
+    Create {
+        /// The consumer's email address.
+        #[arg(long)]
+        email: String,
+        /// Topic and subject CRNs: several after one --resource, or --resource repeated, e.g.
+        /// crn://confluent.cloud/organization=…/environment=env-…/schema-registry=lsrc-…/kafka=lkc-…/topic=orders
+        #[arg(long = "resource", value_name = "CRN", required = true, num_args = 1..)]
+        resources: Vec<String>,
+    },
+    /// Send an invitation email again.
+    Resend {
+        /// The provider share id (ss-…).
+        id: String,
+    },
 }
 
-fn pairs(columns: &[&'static str], row: Vec<String>) -> Vec<(&'static str, String)> {
-    columns.iter().copied().zip(row).collect()
+#[derive(Debug, Subcommand)]
+pub enum ProviderShareCommand {
+    /// List provider shares (every page).
+    #[command(mut_arg("include_deleted", |a| a.help("Include revoked shares")))]
+    List(ShareFilterArgs),
+    /// Describe a provider share.
+    Describe {
+        /// The share id (ss-…).
+        id: String,
+    },
+    /// Revoke provider shares.
+    ///
+    /// Every id is checked first, then one confirmation is asked on the terminal; answering
+    /// anything but "y" prints "Operation terminated." and exits 0 having changed nothing.
+    /// Without a terminal (a script, a pipe) --force is required: without it cdx exits 2 and
+    /// sends nothing.
+    Delete(DeleteArgs),
 }
+
+#[derive(Debug, Subcommand)]
+pub enum ProviderResourceCommand {
+    /// List provider shared resources (every page).
+    List(ResourceFilterArgs),
+    /// Describe a provider shared resource.
+    Describe {
+        /// The resource id (sr-…).
+        id: String,
+    },
+}
+
+const SHARE: View<ProviderShare> = View {
+    columns: &[
+        "ID",
+        "Consumer Name",
+        "Consumer Organization Name",
+        "Status",
+        "Delivery Method",
+        "Redeemed At",
+        "Invited At",
+        "Invite Expires At",
+    ],
+    row: |s| {
+        vec![
+            opt(&s.id),
+            opt(&s.consumer_user_name),
+            opt(&s.consumer_organization_name),
+            opt(&s.status.as_ref().and_then(|st| st.phase.as_ref())),
+            opt(&s.delivery_method),
+            time(&s.redeemed_at),
+            time(&s.invited_at),
+            time(&s.invite_expires_at),
+        ]
+    },
+};
+
+const RESOURCE: View<ProviderSharedResource> = View {
+    columns: &[
+        "ID",
+        "Name",
+        "Resources",
+        "Environment Name",
+        "Cluster Name",
+    ],
+    row: |r| {
+        vec![
+            opt(&r.id),
+            opt(&r.display_name),
+            r.resources.join(", "),
+            opt(&r.environment_name),
+            opt(&r.cluster_name),
+        ]
+    },
+};
+
+const REVOKE: Removal = Removal {
+    verb: "revoke",
+    noun: "provider share",
+    consequence: "The consumer loses access.",
+    done: "revoked",
+};
 
 pub async fn run(ctx: &Context, command: ProviderCommand) -> Result<(), Failure> {
     let printer = ctx.printer;
@@ -62,75 +141,45 @@ pub async fn run(ctx: &Context, command: ProviderCommand) -> Result<(), Failure>
         ProviderCommand::Invite(InviteCommand::Create { email, resources }) => {
             let client = ctx.client()?;
             let share = client.invite(&email, &resources).await?;
-            printer.object(&share, &pairs(&SHARE_COLUMNS, share_row(&share)))
+            printer.object(&share, &SHARE.fields(&share))
         }
         ProviderCommand::Invite(InviteCommand::Resend { id }) => {
             ctx.client()?.resend_invite(&id).await?;
             eprintln!("Sent invitation for {id:?}.");
             Ok(())
         }
-        ProviderCommand::Share(ProviderShareCommand::List {
-            shared_resource,
-            include_deleted,
-        }) => {
+        ProviderCommand::Share(ProviderShareCommand::List(args)) => {
             let client = ctx.client()?;
-            let filter = ProviderShareFilter {
-                shared_resource,
-                crn: None,
-                include_deleted,
-            };
+            let filter = args.provider();
             let shares: Vec<ProviderShare> = client.provider_shares(&filter).try_collect().await?;
-            printer.list(&shares, &SHARE_COLUMNS, share_row)
+            printer.list(&shares, &SHARE)
         }
         ProviderCommand::Share(ProviderShareCommand::Describe { id }) => {
             let share = ctx.client()?.get_provider_share(&id).await?;
-            printer.object(&share, &pairs(&SHARE_COLUMNS, share_row(&share)))
+            printer.object(&share, &SHARE.fields(&share))
         }
-        ProviderCommand::Share(ProviderShareCommand::Delete { ids, force }) => {
-            let ids = distinct(ids);
-            let action = format!("revoke provider share {}", quoted(&ids));
-            ensure_confirmable(&action, force)?;
-            let client = ctx.client()?;
-            // Every id is checked before any is revoked: a mistyped id revokes nothing.
-            for id in &ids {
-                client
-                    .get_provider_share(id)
-                    .await
-                    .map_err(|e| Failure::from(e).with_note("Nothing was revoked."))?;
-            }
-            let question = format!(
-                "Revoke provider share {}? The consumer loses access.",
-                quoted(&ids)
-            );
-            if !confirm(&question, &action, force)? {
-                eprintln!("{DECLINED}");
-                return Ok(());
-            }
-            for id in &ids {
-                client.delete_provider_share(id).await?;
-                eprintln!("Deleted provider share {id:?}.");
-            }
-            Ok(())
+        ProviderCommand::Share(ProviderShareCommand::Delete(args)) => {
+            remove_all(
+                ctx,
+                &REVOKE,
+                args,
+                async |client, id| client.get_provider_share(id).await.map(drop),
+                async |client, id| client.delete_provider_share(id).await,
+            )
+            .await
         }
-        ProviderCommand::Resource(ProviderResourceCommand::List {
-            stream_share,
-            include_deleted,
-        }) => {
+        ProviderCommand::Resource(ProviderResourceCommand::List(args)) => {
             let client = ctx.client()?;
-            let filter = ProviderSharedResourceFilter {
-                stream_share,
-                crn: None,
-                include_deleted,
-            };
+            let filter = args.provider();
             let resources: Vec<ProviderSharedResource> = client
                 .provider_shared_resources(&filter)
                 .try_collect()
                 .await?;
-            printer.list(&resources, &RESOURCE_COLUMNS, resource_row)
+            printer.list(&resources, &RESOURCE)
         }
         ProviderCommand::Resource(ProviderResourceCommand::Describe { id }) => {
             let resource = ctx.client()?.get_provider_shared_resource(&id).await?;
-            let mut fields = pairs(&RESOURCE_COLUMNS, resource_row(&resource));
+            let mut fields = RESOURCE.fields(&resource);
             fields.push((
                 "Organization Description",
                 opt(&resource.organization_description),
@@ -141,10 +190,8 @@ pub async fn run(ctx: &Context, command: ProviderCommand) -> Result<(), Failure>
         ProviderCommand::OptIn => set_opt_in(ctx, true).await,
         ProviderCommand::OptOut { force } => {
             let action = "opt your organization out of Stream Sharing";
-            ensure_confirmable(action, force)?;
             let question = "Opt your organization out of Stream Sharing? Existing shares become inaccessible to their consumers.";
-            if !confirm(question, action, force)? {
-                eprintln!("{DECLINED}");
+            if !confirmed(question, action, force)? {
                 return Ok(());
             }
             set_opt_in(ctx, false).await

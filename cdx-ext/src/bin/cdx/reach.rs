@@ -1,9 +1,10 @@
-//! Whether a token's resources can be reached over the public internet: a redeem without a
-//! cloud account gives credentials for public endpoints, useless for a private-only cluster.
+//! Refusing a redeem for the public internet of a token whose resources are reachable only over
+//! private networking ([`cdx_ext::Reach`] tells), naming the account flag of the cluster's cloud.
 
 use crate::failure::Failure;
-use cdx_ext::ConsumerSharedResource;
-use cdx_ext::types::{CdxV1Cloud, CdxV1ConnectionType};
+use crate::output::escape;
+use cdx_ext::Reach;
+use cdx_ext::types::CdxV1Cloud;
 
 /// The account flag of a cloud.
 fn account_flag(cloud: &CdxV1Cloud) -> Option<&'static str> {
@@ -16,42 +17,21 @@ fn account_flag(cloud: &CdxV1Cloud) -> Option<&'static str> {
 }
 
 /// Refuses (exit 2) a redeem without an account when every resource is reachable only over
-/// private networking (its `network_connection_types` lists `PRIVATELINK`; an empty list means
-/// public). A connection type or cloud this cdx does not know is warned about, not guessed at.
-pub fn require_public(resources: &[ConsumerSharedResource]) -> Result<(), Failure> {
-    let mut private_clouds: Vec<Option<CdxV1Cloud>> = Vec::new();
-    let mut public = false;
-    let mut unknown = false;
-    for r in resources {
-        let types = r
-            .network_connection_types
-            .as_ref()
-            .map_or(&[][..], |t| &t.0);
-        let strange: Vec<&str> = types
-            .iter()
-            .filter_map(|t| match t {
-                CdxV1ConnectionType::Unknown(v) => Some(v.as_str()),
-                CdxV1ConnectionType::Privatelink => None,
-            })
-            .collect();
-        if !strange.is_empty() {
-            eprintln!(
-                "Warning: shared resource {} lists network connection types this cdx does not know ({}); it cannot tell whether the share is reachable over the public internet.",
-                crate::output::escape(r.id.as_deref().unwrap_or("?")),
-                crate::output::escape(&strange.join(", "))
-            );
-            unknown = true;
-        } else if types.is_empty() {
-            public = true;
-        } else {
-            private_clouds.push(r.cloud.clone());
-        }
+/// private networking. A connection type or cloud this cdx does not know is warned about, not
+/// guessed at.
+pub fn require_public(reach: &Reach) -> Result<(), Failure> {
+    for unknown in &reach.unknown {
+        eprintln!(
+            "Warning: shared resource {} lists network connection types this cdx does not know ({}); it cannot tell whether the share is reachable over the public internet.",
+            escape(unknown.resource_id.as_deref().unwrap_or("?")),
+            escape(&unknown.types.join(", "))
+        );
     }
-    if public || unknown || private_clouds.is_empty() {
+    if !reach.private_only() {
         return Ok(());
     }
     let mut flags: Vec<&str> = Vec::new();
-    for cloud in &private_clouds {
+    for cloud in &reach.private_clouds {
         match cloud.as_ref().and_then(account_flag) {
             Some(flag) => flags.push(flag),
             None => {
@@ -60,7 +40,7 @@ pub fn require_public(resources: &[ConsumerSharedResource]) -> Result<(), Failur
                     .map_or("not given".to_string(), |c| c.to_string());
                 eprintln!(
                     "Warning: the shared cluster's cloud ({}) is one this cdx does not know, so it cannot tell which account to name.",
-                    crate::output::escape(&name)
+                    escape(&name)
                 );
                 flags.extend(["--aws-account", "--azure-subscription", "--gcp-project"]);
             }

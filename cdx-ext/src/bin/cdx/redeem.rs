@@ -6,34 +6,54 @@
 //! redeem, the full redemption is saved first, then the config file is written, then the summary
 //! is printed.
 
-use crate::Context;
-use crate::args::{ConfigOutputArgs, RedeemArgs};
-use crate::consumer::{network_rows, share_network};
+use crate::config::{ConfigOutputArgs, force_hint};
+use crate::context::Context;
 use crate::failure::Failure;
-use crate::files::{read_token, same_file};
+use crate::files::{TokenArgs, read_token, same_file};
+use crate::network::network_rows;
 use crate::output::{self, key_values, secret};
 use crate::reach;
-use cdx_ext::config::{RenderOptions, render};
-use cdx_ext::file::{Overwrite, WriteError, check_writable, write_secret_file};
+use cdx_ext::config::render;
+use cdx_ext::file::{WriteError, check_writable, write_secret_file};
 use cdx_ext::{Network, PrivateLinkAccount, Redemption};
-use serde_json::json;
+use clap::Args;
+use serde::Serialize;
 use std::path::{Path, PathBuf};
 
-fn overwrite(force: bool) -> Overwrite {
-    if force {
-        Overwrite::Replace
-    } else {
-        Overwrite::Refuse
-    }
+#[derive(Debug, Args)]
+pub struct RedeemArgs {
+    #[command(flatten)]
+    pub token: TokenArgs,
+    /// Redeem over AWS PrivateLink from this AWS account (12 digits).
+    #[arg(long, value_name = "ID", group = "private_link")]
+    pub aws_account: Option<String>,
+    /// Redeem over Azure Private Link from this subscription (a UUID).
+    #[arg(long, value_name = "ID", group = "private_link")]
+    pub azure_subscription: Option<String>,
+    /// Redeem over GCP Private Service Connect from this project (e.g. my-project, or a
+    /// domain-scoped example.com:my-project).
+    #[arg(long, value_name = "ID", group = "private_link")]
+    pub gcp_project: Option<String>,
+    /// Redeem for the public internet even when the share's cluster is reachable only over
+    /// private networking. Without it, cdx looks at the token's resources first (which does not
+    /// spend it) and refuses such a redeem, naming the account flag of the cluster's cloud.
+    #[arg(long, conflicts_with = "private_link")]
+    pub public: bool,
+    /// Where to save the redemption (credentials included), mode 0600. Default:
+    /// `stream-share-<share id>.json` in the working directory, or `stream-share-<share
+    /// id>-2.json`, `-3`, ... when that name is taken (an existing file is never replaced).
+    #[arg(long, value_name = "PATH")]
+    pub save: Option<PathBuf>,
+    #[command(flatten)]
+    pub config: ConfigOutputArgs,
+    /// Print the secrets instead of masking them.
+    #[arg(long)]
+    pub show_secrets: bool,
 }
 
+/// A write refused before the redeem.
 fn refused(e: WriteError) -> Failure {
-    let hint = if matches!(e, WriteError::Exists { .. }) {
-        "; pass --force to replace it"
-    } else {
-        ""
-    };
-    Failure::usage(format!("{e}{hint}. Nothing was sent."))
+    Failure::usage(format!("{e}{}. Nothing was sent.", force_hint(&e)))
 }
 
 fn account(args: &RedeemArgs) -> Result<Option<PrivateLinkAccount>, Failure> {
@@ -87,7 +107,7 @@ pub async fn run(ctx: &Context, args: RedeemArgs) -> Result<(), Failure> {
     let token = read_token(&args.token)?;
     let account = account(&args)?;
     let client = ctx.client()?;
-    let policy = overwrite(args.config.force);
+    let policy = args.config.overwrite();
     if args.config.config_file.is_none()
         && (args.config.config_format.is_some() || args.config.group_suffix.is_some())
     {
@@ -117,18 +137,14 @@ pub async fn run(ctx: &Context, args: RedeemArgs) -> Result<(), Failure> {
             ));
         }
     }
-    let options = RenderOptions {
-        group_suffix: args.config.group_suffix.clone(),
-        file_name: file_name(args.config.config_file.as_deref()),
-    };
+    let options = args.config.options();
     options
         .check()
         .map_err(|e| Failure::usage(format!("{e}. Nothing was sent.")))?;
     // A redeem without an account gives credentials for public endpoints: look at what the
     // token shares first (this does not spend it).
     if account.is_none() && !args.public {
-        let resources = client.inspect_token(&token).await?;
-        reach::require_public(&resources)?;
+        reach::require_public(&client.token_reach(&token).await?)?;
     }
 
     // 2. Redeem (once).
@@ -170,7 +186,7 @@ pub async fn run(ctx: &Context, args: RedeemArgs) -> Result<(), Failure> {
     let redemption = answer
         .decode()
         .map_err(|e| unreadable(e, &save_path, answer.is_complete()))?;
-    let mut files = vec![("Redemption", save_path.clone())];
+    let mut files = vec![(REDEMPTION, save_path.clone())];
 
     // 4. The client configuration.
     if let Some(path) = &args.config.config_file {
@@ -186,12 +202,12 @@ pub async fn run(ctx: &Context, args: RedeemArgs) -> Result<(), Failure> {
                 save_path.display()
             )));
         }
-        files.push(("Configuration", path.clone()));
+        files.push((CONFIGURATION, path.clone()));
     }
 
     // 5. Private networking: what the consumer's cloud needs to reach the cluster.
     let network = match &account {
-        Some(_) => match share_network(&client, redemption.share_id()).await {
+        Some(_) => match client.consumer_share_network(redemption.share_id()).await {
             Ok(Some(network)) if network.cloud.is_some() => Some(network),
             // Said, not left for the user to infer from missing rows: they asked for a private
             // link and will look for its set-up.
@@ -268,80 +284,145 @@ fn unreadable(e: cdx_ext::Error, saved: &Path, complete: bool) -> Failure {
 /// Shown as an example `group.id` when the user chose no suffix.
 const EXAMPLE_GROUP_SUFFIX: &str = ".my-app";
 
+/// What a redeem printed: one value, serialized for `-o json|yaml` (its fields in this order)
+/// or shown as `Field: value` rows. Secrets in it are masked unless the user asked to see them;
+/// it is therefore never `Debug`.
+#[derive(Serialize)]
+struct Summary<'a> {
+    share_id: &'a str,
+    kafka_bootstrap_server: String,
+    kafka_api_key: &'a str,
+    kafka_api_secret: String,
+    schema_registry_url: Option<&'a str>,
+    schema_registry_api_key: Option<&'a str>,
+    schema_registry_api_secret: Option<String>,
+    topics: Vec<&'a str>,
+    subjects: Vec<&'a str>,
+    /// Resources of kinds this cdx does not know, as they came.
+    other_resources: Vec<&'a serde_json::Map<String, serde_json::Value>>,
+    group_prefix: Option<&'a str>,
+    /// The group.id the chosen suffix gives.
+    group_id: Option<String>,
+    /// The group.id the chosen suffix, or an example one, gives.
+    example_group_id: Option<String>,
+    files: Vec<SavedFile>,
+    network: Option<&'a Network>,
+}
+
+/// A file the redeem wrote.
+#[derive(Serialize)]
+struct SavedFile {
+    /// `redemption` or `configuration`.
+    kind: &'static str,
+    path: String,
+}
+
+impl<'a> Summary<'a> {
+    fn new(
+        r: &'a Redemption,
+        files: &[(&'static str, PathBuf)],
+        network: Option<&'a Network>,
+        group_suffix: Option<&str>,
+        show: bool,
+    ) -> Self {
+        let sr = r.schema_registry();
+        Summary {
+            share_id: r.share_id(),
+            kafka_bootstrap_server: r.bootstrap_server().to_string(),
+            kafka_api_key: r.kafka_api_key(),
+            kafka_api_secret: secret(r.kafka_api_secret(), show),
+            schema_registry_url: sr.as_ref().map(|s| s.url),
+            schema_registry_api_key: sr.as_ref().map(|s| s.api_key),
+            schema_registry_api_secret: sr.as_ref().map(|s| secret(s.api_secret, show)),
+            topics: r.topics(),
+            subjects: r.subjects(),
+            other_resources: r.unknown_resources().collect(),
+            group_prefix: r.group_prefix(),
+            group_id: group_suffix.and_then(|s| r.group_id(s)),
+            example_group_id: r.group_id(group_suffix.unwrap_or(EXAMPLE_GROUP_SUFFIX)),
+            files: files
+                .iter()
+                .map(|(kind, path)| SavedFile {
+                    kind,
+                    path: path.display().to_string(),
+                })
+                .collect(),
+            network,
+        }
+    }
+
+    /// The summary for people.
+    fn rows(&self) -> Vec<(&'static str, String)> {
+        let mut rows: Vec<(&str, String)> = vec![
+            ("Share ID", self.share_id.to_string()),
+            (
+                "Kafka Bootstrap Server",
+                self.kafka_bootstrap_server.clone(),
+            ),
+            ("Kafka API Key", self.kafka_api_key.to_string()),
+            ("Kafka API Secret", self.kafka_api_secret.clone()),
+        ];
+        if let (Some(url), Some(key), Some(secret)) = (
+            self.schema_registry_url,
+            self.schema_registry_api_key,
+            &self.schema_registry_api_secret,
+        ) {
+            rows.push(("Schema Registry URL", url.to_string()));
+            rows.push(("Schema Registry API Key", key.to_string()));
+            rows.push(("Schema Registry API Secret", secret.clone()));
+        }
+        rows.push(("Topics", self.topics.join(", ")));
+        rows.push(("Subjects", self.subjects.join(", ")));
+        if !self.other_resources.is_empty() {
+            let text: Vec<String> = self
+                .other_resources
+                .iter()
+                .map(|o| serde_json::Value::Object((*o).clone()).to_string())
+                .collect();
+            rows.push(("Other Resources", text.join(", ")));
+        }
+        if let Some(prefix) = self.group_prefix {
+            rows.push(("Consumer Group Prefix", prefix.to_string()));
+            match &self.group_id {
+                Some(group) => rows.push(("group.id", group.clone())),
+                None => rows.push((
+                    "Example group.id",
+                    self.example_group_id.clone().unwrap_or_default(),
+                )),
+            }
+        }
+        for file in &self.files {
+            let label = if file.kind == REDEMPTION {
+                "Saved Redemption"
+            } else {
+                "Configuration File"
+            };
+            rows.push((label, file.path.clone()));
+        }
+        if let Some(n) = self.network {
+            rows.extend(network_rows(n));
+        }
+        rows
+    }
+}
+
+/// The kinds of [`SavedFile`].
+const REDEMPTION: &str = "redemption";
+const CONFIGURATION: &str = "configuration";
+
 fn summary(
     ctx: &Context,
     r: &Redemption,
-    files: &[(&str, PathBuf)],
+    files: &[(&'static str, PathBuf)],
     network: Option<&Network>,
     group_suffix: Option<&str>,
     show: bool,
 ) -> Result<(), Failure> {
-    let sr = r.schema_registry();
-    let chosen_group = group_suffix.and_then(|s| r.group_id(s));
-    let example_group = r.group_id(group_suffix.unwrap_or(EXAMPLE_GROUP_SUFFIX));
-    let others: Vec<&serde_json::Map<String, serde_json::Value>> = r.unknown_resources().collect();
-    let machine = json!({
-        "share_id": r.share_id(),
-        "kafka_bootstrap_server": r.bootstrap_server().to_string(),
-        "kafka_api_key": r.kafka_api_key(),
-        "kafka_api_secret": secret(r.kafka_api_secret(), show),
-        "schema_registry_url": sr.as_ref().map(|s| s.url),
-        "schema_registry_api_key": sr.as_ref().map(|s| s.api_key),
-        "schema_registry_api_secret": sr.as_ref().map(|s| secret(s.api_secret, show)),
-        "topics": r.topics(),
-        "subjects": r.subjects(),
-        "other_resources": others,
-        "group_prefix": r.group_prefix(),
-        "group_id": chosen_group,
-        "example_group_id": example_group,
-        "files": files.iter().map(|(what, p)| json!({"kind": what.to_lowercase(), "path": p.display().to_string()})).collect::<Vec<_>>(),
-        "network": network,
-    });
-    if ctx.printer.machine(&machine)? {
+    let summary = Summary::new(r, files, network, group_suffix, show);
+    if ctx.printer.machine(&summary)? {
         return Ok(());
     }
-    let mut rows: Vec<(&str, String)> = vec![
-        ("Share ID", r.share_id().to_string()),
-        ("Kafka Bootstrap Server", r.bootstrap_server().to_string()),
-        ("Kafka API Key", r.kafka_api_key().to_string()),
-        ("Kafka API Secret", secret(r.kafka_api_secret(), show)),
-    ];
-    if let Some(sr) = &sr {
-        rows.push(("Schema Registry URL", sr.url.to_string()));
-        rows.push(("Schema Registry API Key", sr.api_key.to_string()));
-        rows.push(("Schema Registry API Secret", secret(sr.api_secret, show)));
-    }
-    rows.push(("Topics", r.topics().join(", ")));
-    rows.push(("Subjects", r.subjects().join(", ")));
-    if !others.is_empty() {
-        // Kinds this version of cdx does not know, shown as they came.
-        let text: Vec<String> = others
-            .iter()
-            .map(|o| serde_json::Value::Object((*o).clone()).to_string())
-            .collect();
-        rows.push(("Other Resources", text.join(", ")));
-    }
-    if let Some(prefix) = r.group_prefix() {
-        rows.push(("Consumer Group Prefix", prefix.to_string()));
-        match chosen_group {
-            Some(group) => rows.push(("group.id", group)),
-            None => rows.push(("Example group.id", example_group.unwrap_or_default())),
-        }
-    }
-    for (what, path) in files {
-        rows.push((
-            if *what == "Redemption" {
-                "Saved Redemption"
-            } else {
-                "Configuration File"
-            },
-            path.display().to_string(),
-        ));
-    }
-    if let Some(n) = network {
-        rows.extend(network_rows(n));
-    }
-    output::stdout(&key_values(&rows))?;
+    output::stdout(&key_values(&summary.rows()))?;
     if r.has_blank_group_prefix() {
         eprintln!(
             "Warning: the server sent an empty consumer group prefix, so cdx cannot tell which group.id the share allows; ask the provider."
@@ -351,57 +432,6 @@ fn summary(
         eprintln!(
             "Secrets are masked above: the saved files (mode 0600) hold them, and --show-secrets prints them."
         );
-    }
-    Ok(())
-}
-
-/// The file name of a config path, for the comments that show how to load the file.
-fn file_name(path: Option<&Path>) -> Option<String> {
-    Some(path?.file_name()?.to_string_lossy().into_owned())
-}
-
-/// `cdx config render`: a saved redemption into a client configuration, offline.
-pub fn render_saved(from: &Path, config: &ConfigOutputArgs) -> Result<(), Failure> {
-    let bytes = std::fs::read(from)
-        .map_err(|e| Failure::usage(format!("cannot read {}: {e}", from.display())))?;
-    let redemption: Redemption = serde_json::from_slice(&bytes).map_err(|e| {
-        Failure::usage(format!(
-            "{} is not a saved redemption (as `cdx consumer redeem --save` writes): {}",
-            from.display(),
-            e.to_string().lines().next().unwrap_or_default()
-        ))
-    })?;
-    let options = RenderOptions {
-        group_suffix: config.group_suffix.clone(),
-        file_name: file_name(config.config_file.as_deref()),
-    };
-    if let Some(path) = &config.config_file {
-        // Even with --force: replacing the saved redemption by a configuration would lose
-        // what the spent token returned.
-        if same_file(path, from) {
-            return Err(Failure::usage(format!(
-                "--config-file names the saved redemption {} itself; write the configuration to another path",
-                from.display()
-            )));
-        }
-        check_writable(path, overwrite(config.force)).map_err(|e| {
-            let hint = if matches!(e, WriteError::Exists { .. }) {
-                "; pass --force to replace it"
-            } else {
-                ""
-            };
-            Failure::usage(format!("{e}{hint}"))
-        })?;
-    }
-    let format = config.format();
-    let text = render(&redemption, format, &options).map_err(|e| Failure::usage(e.to_string()))?;
-    match &config.config_file {
-        Some(path) => {
-            write_secret_file(path, text.as_bytes(), overwrite(config.force))
-                .map_err(|e| Failure::other(e.to_string()))?;
-            eprintln!("Wrote {} ({format} format, mode 0600).", path.display());
-        }
-        None => output::stdout(&text)?,
     }
     Ok(())
 }
