@@ -277,8 +277,41 @@ impl Operation {
             Self::ResourcesSharedToken => false,
         }
     }
+    /// Whether the request body carries a share token (the spec's body has a `token`).
+    pub fn uses_share_token(self) -> bool {
+        match self {
+            Self::ListConsumerSharedResources => false,
+            Self::GetConsumerSharedResource => false,
+            Self::ImageConsumerSharedResource => false,
+            Self::NetworkConsumerSharedResource => false,
+            Self::ListConsumerShares => false,
+            Self::GetConsumerShare => false,
+            Self::DeleteConsumerShare => false,
+            Self::GetOptIn => false,
+            Self::UpdateOptIn => false,
+            Self::ListProviderSharedResources => false,
+            Self::GetProviderSharedResource => false,
+            Self::UpdateProviderSharedResource => false,
+            Self::ViewImageProviderSharedResource => false,
+            Self::UploadImageProviderSharedResource => false,
+            Self::DeleteImageProviderSharedResource => false,
+            Self::ListProviderShares => false,
+            Self::CreateProviderShare => false,
+            Self::GetProviderShare => false,
+            Self::DeleteProviderShare => false,
+            Self::ResendProviderShare => false,
+            Self::RedeemSharedToken => true,
+            Self::ResourcesSharedToken => true,
+        }
+    }
     /// The operation whose client method name or `operationId` is `id`.
     pub fn from_id(id: &str) -> Option<Operation> {
         Self::ALL.iter().copied().find(|op| op.id() == id || op.operation_id() == id)
+    }
+}
+impl ::std::fmt::Display for Operation {
+    /// The client method name ([`Operation::id`]).
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.id())
     }
 }
