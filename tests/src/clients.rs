@@ -1,7 +1,7 @@
 //! cdx-ext clients pointed at a [`Simulator`], for tests, the demo and benchmarks.
 
-use crate::sim::Simulator;
 use cdx_ext::{Client, ClientBuilder, Operation, RetryPolicy, ShareToken, SharedResourceUpdate};
+use cdx_sim::Simulator;
 use std::time::Duration;
 
 /// A retry policy with short waits, so tests that exercise backoff stay fast.

@@ -13,8 +13,8 @@
 //! for byte. A checker that cannot start, or that fails on any file, fails the calling test with
 //! what went wrong; Java and Python are required (`cargo xtask setup` installs them).
 
-use crate::tools;
 use cdx_ext::config::Format;
+use cdx_test_tools as tools;
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::io::Write as _;

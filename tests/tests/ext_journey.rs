@@ -6,8 +6,8 @@ use cdx_ext::{
     ConsumerShareFilter, ConsumerSharedResourceFilter, Error, PrivateLinkAccount,
     ProviderShareFilter, ProviderSharedResourceFilter, ShareToken, SharedResourceUpdate,
 };
+use cdx_sim::{SimConfig, Simulator};
 use cdx_tests::clients::{consumer, provider};
-use cdx_tests::sim::{SimConfig, Simulator};
 use futures::TryStreamExt as _;
 use serde_json::{Value, json};
 

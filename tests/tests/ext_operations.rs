@@ -3,16 +3,16 @@
 //! on the simulator's side), and every request carries only the headers it should.
 
 use cdx_ext::{Error, Operation, RetryPolicy};
+use cdx_sim::{Fault, FaultAction, SimConfig, Simulator};
 use cdx_tests::clients::{
     Targets, call, consumer, consumer_builder, outcome, provider, provider_builder,
 };
-use cdx_tests::sim::{Fault, FaultAction, SimConfig, Simulator};
 use std::collections::HashSet;
 use std::time::Duration;
 
 #[test]
 fn operation_is_the_generated_clients_table() {
-    let root = cdx_tests::tools::workspace_root();
+    let root = cdx_test_tools::workspace_root();
     let generated = std::fs::read_to_string(root.join(xtask::codegen::GENERATED)).unwrap();
     // The ids the generated client's hooks see, one per method.
     let client_ids: HashSet<&str> = generated

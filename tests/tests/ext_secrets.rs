@@ -5,8 +5,8 @@
 use base64::Engine as _;
 use cdx_ext::Operation;
 use cdx_ext::{Client, ConsumerShareFilter, Error, PrivateLinkAccount, RetryPolicy, ShareToken};
+use cdx_sim::{Fault, FaultAction, SimConfig, Simulator};
 use cdx_tests::clients::{consumer, consumer_builder};
-use cdx_tests::sim::{Fault, FaultAction, SimConfig, Simulator};
 use serde_json::json;
 use std::io::Write;
 use std::sync::{Arc, Mutex};

@@ -11,9 +11,9 @@
 use cdx_ext::config::{Format, RenderOptions, render};
 use cdx_ext::file::{Overwrite, write_secret_file};
 use cdx_ext::{PrivateLinkAccount, Redemption, ShareToken};
+use cdx_sim::{SimConfig, Simulator};
 use cdx_tests::clients::{consumer, provider};
 use cdx_tests::parsers::{JaasEntry, SchemaRegistryRead, confluent_kafka_read, java_read};
-use cdx_tests::sim::{SimConfig, Simulator};
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

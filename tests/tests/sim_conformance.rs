@@ -16,8 +16,8 @@ use std::process::Command;
 use std::time::Instant;
 
 use base64::Engine as _;
-use cdx_tests::sim::{SimConfig, Simulator};
-use cdx_tests::tools;
+use cdx_sim::{SimConfig, Simulator};
+use cdx_test_tools as tools;
 
 /// Deterministic by default; `CDX_SCHEMATHESIS_SEED` and `CDX_SCHEMATHESIS_MAX_EXAMPLES` explore
 /// further (e.g. a nightly job with a random seed and more examples).

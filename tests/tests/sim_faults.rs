@@ -5,8 +5,8 @@ use cdx_ext::Operation;
 use std::time::{Duration, Instant};
 
 use cdx_ext::{ConsumerShareFilter, Error, ShareToken};
+use cdx_sim::{Fault, FaultAction, Invite, SimConfig, Simulator};
 use cdx_tests::clients::consumer;
-use cdx_tests::sim::{Fault, FaultAction, Invite, SimConfig, Simulator};
 use reqwest::Response;
 use serde_json::{Value, json};
 

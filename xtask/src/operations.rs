@@ -225,7 +225,10 @@ mod tests {
         assert_eq!(rows[0].variant, "GetThing");
         assert_eq!(rows[0].id, "get_cdx_v1_thing");
         assert_eq!(rows[1].variant, "UploadImageThing");
-        assert!(!rows[0].sends_token && rows[1].sends_token, "the body's `token`, through $ref");
+        assert!(
+            !rows[0].sends_token && rows[1].sends_token,
+            "the body's `token`, through $ref"
+        );
         assert_eq!(
             rows[1].summary, "upload_imageCdxV1Thing",
             "no summary: the id"
