@@ -4,4 +4,5 @@
 //! their own, which cdx-ext's tests use too.
 
 pub mod clients;
+pub mod expected;
 pub mod parsers;
