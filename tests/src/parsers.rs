@@ -148,7 +148,6 @@ fn str_of(v: &Value) -> &str {
 }
 
 /// The text whose UTF-8 bytes `hex` spells.
-/// The text a checker wrote in hex (so that any character survives the pipe).
 fn unhex(hex: &str) -> String {
     let bytes = cdx_broker::jvm::unhex(hex).unwrap_or_else(|| panic!("hex of whole bytes: {hex}"));
     String::from_utf8(bytes).expect("the checker read valid UTF-8 (no lone surrogates)")
