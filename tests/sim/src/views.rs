@@ -29,22 +29,40 @@ fn cluster_ref(org: &Org, sr: &SharedResource) -> Value {
     })
 }
 
-fn metadata(
-    self_url: String,
-    resource_name: String,
-    created: DateTime<Utc>,
-    updated: DateTime<Utc>,
-    deleted: Option<DateTime<Utc>>,
+/// When an object was created, last updated and deleted.
+type Times = (DateTime<Utc>, DateTime<Utc>, Option<DateTime<Utc>>);
+
+/// An object of `kind` with the fields every object has (`api_version`, `kind`, `id`, and
+/// `metadata`: its URL, `path` under `{base}/cdx/v1/`, and its CRN, `crn` in `org`), then
+/// `fields`.
+fn object(
+    kind: &str,
+    id: &str,
+    (path, base): (&str, &str),
+    crn: (&Org, &str),
+    times: Times,
+    fields: Value,
 ) -> Value {
+    let (created, updated, deleted) = times;
     let mut m = Map::new();
-    m.insert("self".into(), json!(self_url));
-    m.insert("resource_name".into(), json!(resource_name));
+    m.insert("self".into(), json!(format!("{base}/cdx/v1/{path}")));
+    m.insert(
+        "resource_name".into(),
+        json!(format!(
+            "crn://confluent.cloud/organization={}/{}",
+            crn.0.id, crn.1
+        )),
+    );
     m.insert("created_at".into(), json!(ts(created)));
     m.insert("updated_at".into(), json!(ts(updated)));
     if let Some(d) = deleted {
         m.insert("deleted_at".into(), json!(ts(d)));
     }
-    Value::Object(m)
+    let mut v = json!({"api_version": "cdx/v1", "kind": kind, "id": id, "metadata": m});
+    if let (Some(v), Value::Object(fields)) = (v.as_object_mut(), fields) {
+        v.extend(fields);
+    }
+    v
 }
 
 /// Schema Registry subjects of a shared resource, as `cdx.v1.Schema`s.
@@ -68,23 +86,33 @@ fn schemas(sr: &SharedResource) -> Vec<Value> {
         .collect()
 }
 
+fn sr_times(sr: &SharedResource) -> Times {
+    (sr.created_at, sr.updated_at, None)
+}
+
+fn share_times(share: &Share) -> Times {
+    (share.invited_at, share.updated_at, share.deactivated_at)
+}
+
+/// A shared resource's optional `organization_contact` and `logo_url` (its image `logo`, under
+/// the object's `path`).
+fn with_contact_and_logo(mut v: Value, sr: &SharedResource, path: &str, base: &str) -> Value {
+    if let Some(c) = &sr.organization_contact {
+        v["organization_contact"] = json!(c);
+    }
+    if sr.images.contains_key("logo") {
+        v["logo_url"] = json!(format!("{base}/cdx/v1/{path}/images/logo"));
+    }
+    v
+}
+
 fn tags(sr: &SharedResource) -> Vec<String> {
     vec![format!("env:{}", sr.environment)]
 }
 
 pub(crate) fn provider_shared_resource(st: &State, sr: &SharedResource, base: &str) -> Value {
     let org = &st.orgs[sr.org];
-    let mut v = json!({
-        "api_version": "cdx/v1",
-        "kind": "ProviderSharedResource",
-        "id": sr.id,
-        "metadata": metadata(
-            format!("{base}/cdx/v1/provider-shared-resources/{}", sr.id),
-            format!("crn://confluent.cloud/organization={}/provider-shared-resource={}", org.id, sr.id),
-            sr.created_at,
-            sr.updated_at,
-            None,
-        ),
+    let fields = json!({
         "crn": sr.crn,
         "resources": sr.resources,
         "display_name": sr.display_name,
@@ -97,32 +125,23 @@ pub(crate) fn provider_shared_resource(st: &State, sr: &SharedResource, base: &s
         "cluster_name": format!("{}-cluster", sr.cluster),
         "cloud_cluster": cluster_ref(org, sr),
     });
-    if let Some(c) = &sr.organization_contact {
-        v["organization_contact"] = json!(c);
-    }
-    if sr.images.contains_key("logo") {
-        v["logo_url"] = json!(format!(
-            "{base}/cdx/v1/provider-shared-resources/{}/images/logo",
-            sr.id
-        ));
-    }
-    v
+    let path = format!("provider-shared-resources/{}", sr.id);
+    let crn = format!("provider-shared-resource={}", sr.id);
+    let v = object(
+        "ProviderSharedResource",
+        &sr.id,
+        (&path, base),
+        (org, &crn),
+        sr_times(sr),
+        fields,
+    );
+    with_contact_and_logo(v, sr, &path, base)
 }
 
 pub(crate) fn provider_share(st: &State, share: &Share, base: &str, now: DateTime<Utc>) -> Value {
     let org = &st.orgs[share.org];
     let sr = &st.resources[&share.sr];
-    let mut v = json!({
-        "api_version": "cdx/v1",
-        "kind": "ProviderShare",
-        "id": share.id,
-        "metadata": metadata(
-            format!("{base}/cdx/v1/provider-shares/{}", share.id),
-            format!("crn://confluent.cloud/organization={}/provider-share={}", org.id, share.id),
-            share.invited_at,
-            share.updated_at,
-            share.deactivated_at,
-        ),
+    let fields = json!({
         "provider_user_name": org.user_name,
         "status": { "phase": share.phase(now).as_str() },
         "delivery_method": share.delivery_method,
@@ -132,6 +151,16 @@ pub(crate) fn provider_share(st: &State, share: &Share, base: &str, now: DateTim
         "provider_user": user_ref(org),
         "cloud_cluster": cluster_ref(org, sr),
     });
+    let path = format!("provider-shares/{}", share.id);
+    let crn = format!("provider-share={}", share.id);
+    let mut v = object(
+        "ProviderShare",
+        &share.id,
+        (&path, base),
+        (org, &crn),
+        share_times(share),
+        fields,
+    );
     if let Some(r) = &share.redemption {
         let consumer = &st.orgs[r.org];
         v["consumer_user_name"] = json!(consumer.user_name);
@@ -157,17 +186,7 @@ pub(crate) fn consumer_shared_resource(
 ) -> Value {
     let provider = &st.orgs[sr.org];
     let viewer = &st.orgs[viewer];
-    let mut v = json!({
-        "api_version": "cdx/v1",
-        "kind": "ConsumerSharedResource",
-        "id": sr.id,
-        "metadata": metadata(
-            format!("{base}/cdx/v1/consumer-shared-resources/{}", sr.id),
-            format!("crn://confluent.cloud/organization={}/consumer-shared-resource={}", viewer.id, sr.id),
-            sr.created_at,
-            sr.updated_at,
-            None,
-        ),
+    let fields = json!({
         "cloud": sr.cloud.as_str(),
         "network_connection_types": if sr.private { json!(["PRIVATELINK"]) } else { json!([]) },
         "display_name": sr.display_name,
@@ -177,16 +196,17 @@ pub(crate) fn consumer_shared_resource(
         "organization_name": provider.name,
         "organization_description": sr.organization_description,
     });
-    if let Some(c) = &sr.organization_contact {
-        v["organization_contact"] = json!(c);
-    }
-    if sr.images.contains_key("logo") {
-        v["logo_url"] = json!(format!(
-            "{base}/cdx/v1/consumer-shared-resources/{}/images/logo",
-            sr.id
-        ));
-    }
-    v
+    let path = format!("consumer-shared-resources/{}", sr.id);
+    let crn = format!("consumer-shared-resource={}", sr.id);
+    let v = object(
+        "ConsumerSharedResource",
+        &sr.id,
+        (&path, base),
+        (viewer, &crn),
+        sr_times(sr),
+        fields,
+    );
+    with_contact_and_logo(v, sr, &path, base)
 }
 
 pub(crate) fn consumer_share(
@@ -198,17 +218,7 @@ pub(crate) fn consumer_share(
 ) -> Value {
     let provider = &st.orgs[share.org];
     let consumer = &st.orgs[viewer];
-    json!({
-        "api_version": "cdx/v1",
-        "kind": "ConsumerShare",
-        "id": share.id,
-        "metadata": metadata(
-            format!("{base}/cdx/v1/consumer-shares/{}", share.id),
-            format!("crn://confluent.cloud/organization={}/consumer-share={}", consumer.id, share.id),
-            share.invited_at,
-            share.updated_at,
-            share.deactivated_at,
-        ),
+    let fields = json!({
         "provider_organization_name": provider.name,
         "provider_user_name": provider.user_name,
         "invite_expires_at": ts(share.expires_at),
@@ -216,7 +226,17 @@ pub(crate) fn consumer_share(
         "consumer_user_name": consumer.user_name,
         "consumer_user": user_ref(consumer),
         "status": { "phase": share.phase(now).as_str() },
-    })
+    });
+    let path = format!("consumer-shares/{}", share.id);
+    let crn = format!("consumer-share={}", share.id);
+    object(
+        "ConsumerShare",
+        &share.id,
+        (&path, base),
+        (consumer, &crn),
+        share_times(share),
+        fields,
+    )
 }
 
 /// The DNS domain of a shared resource's (simulated) network.
@@ -263,23 +283,21 @@ pub(crate) fn network(
     let viewer = &st.orgs[viewer];
     let zones = sr.cloud.zones();
     let domain = dns_domain(sr);
-    let mut v = json!({
-        "api_version": "cdx/v1",
-        "kind": "Network",
-        "id": format!("n-{:05}", sr.number),
-        "metadata": metadata(
-            format!("{base}/cdx/v1/consumer-shared-resources/{}:network", sr.id),
-            format!(
-                "crn://confluent.cloud/organization={}/consumer-shared-resource={}/network=n-{:05}",
-                viewer.id, sr.id, sr.number
-            ),
-            sr.created_at,
-            sr.updated_at,
-            None,
-        ),
+    let id = format!("n-{:05}", sr.number);
+    let path = format!("consumer-shared-resources/{}:network", sr.id);
+    let crn = format!("consumer-shared-resource={}/network={id}", sr.id);
+    let fields = json!({
         "kafka_bootstrap_url": bootstrap(sr, config),
         "zones": zones,
     });
+    let mut v = object(
+        "Network",
+        &id,
+        (&path, base),
+        (viewer, &crn),
+        sr_times(sr),
+        fields,
+    );
     if sr.private {
         let sub: Map<String, Value> = zones
             .iter()
