@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 use crate::http::{self, ApiError, Out};
 use crate::kafka_access;
 use crate::model::{Cloud, Phase, Redemption, Share, SharedResource};
-use crate::paging;
+use crate::paging::{self, ListQuery};
 use crate::routes::Ctx;
 use crate::views;
 
@@ -24,6 +24,18 @@ fn live_visible<'a>(ctx: &'a Ctx<'_>) -> impl Iterator<Item = &'a Share> {
         .shares
         .values()
         .filter(move |s| s.consumer_visible(org, &email) && !s.deleted_by_consumer)
+}
+
+/// Shares the caller sees on the consumer side that a listing with `q` shows (deleted ones
+/// only with `include_deleted`).
+fn listed<'a>(ctx: &'a Ctx<'_>, q: &'a ListQuery) -> impl Iterator<Item = &'a Share> {
+    let email = email(ctx);
+    let (org, now) = (ctx.org, ctx.now);
+    ctx.st
+        .shares
+        .values()
+        .filter(move |s| s.consumer_visible(org, &email))
+        .filter(move |s| q.include_deleted || s.phase(now) != Phase::Deactivated)
 }
 
 fn visible_resource(ctx: &Ctx<'_>) -> Result<(), ApiError> {
@@ -45,13 +57,7 @@ fn visible_share_id(ctx: &Ctx<'_>) -> Result<String, ApiError> {
 
 pub(crate) fn list_shared_resources(ctx: &mut Ctx<'_>) -> Result<Out, ApiError> {
     let q = paging::parse(&ctx.query, &["stream_share"], &ctx.shared.page_nonce)?;
-    let email = email(ctx);
-    let ids: BTreeSet<&String> = ctx
-        .st
-        .shares
-        .values()
-        .filter(|s| s.consumer_visible(ctx.org, &email))
-        .filter(|s| q.include_deleted || s.phase(ctx.now) != Phase::Deactivated)
+    let ids: BTreeSet<&String> = listed(ctx, &q)
         .filter(|s| q.filter("stream_share").is_none_or(|f| s.id == f))
         .map(|s| &s.sr)
         .collect();
@@ -61,17 +67,7 @@ pub(crate) fn list_shared_resources(ctx: &mut Ctx<'_>) -> Result<Out, ApiError> 
             views::consumer_shared_resource(ctx.st, &ctx.st.resources[id], ctx.org, ctx.base())
         })
         .collect();
-    Ok(Out::Json(
-        200,
-        paging::page(
-            items,
-            &q,
-            "ConsumerSharedResourceList",
-            ctx.base(),
-            ctx.path,
-            &ctx.shared.page_nonce,
-        ),
-    ))
+    ctx.page("ConsumerSharedResourceList", items, &q)
 }
 
 pub(crate) fn get_shared_resource(ctx: &mut Ctx<'_>) -> Result<Out, ApiError> {
@@ -123,27 +119,11 @@ pub(crate) fn network(ctx: &mut Ctx<'_>) -> Result<Out, ApiError> {
 
 pub(crate) fn list_shares(ctx: &mut Ctx<'_>) -> Result<Out, ApiError> {
     let q = paging::parse(&ctx.query, &["shared_resource"], &ctx.shared.page_nonce)?;
-    let email = email(ctx);
-    let items: Vec<Value> = ctx
-        .st
-        .shares
-        .values()
-        .filter(|s| s.consumer_visible(ctx.org, &email))
-        .filter(|s| q.include_deleted || s.phase(ctx.now) != Phase::Deactivated)
+    let items: Vec<Value> = listed(ctx, &q)
         .filter(|s| q.filter("shared_resource").is_none_or(|f| s.sr == f))
         .map(|s| views::consumer_share(ctx.st, s, ctx.org, ctx.base(), ctx.now))
         .collect();
-    Ok(Out::Json(
-        200,
-        paging::page(
-            items,
-            &q,
-            "ConsumerShareList",
-            ctx.base(),
-            ctx.path,
-            &ctx.shared.page_nonce,
-        ),
-    ))
+    ctx.page("ConsumerShareList", items, &q)
 }
 
 pub(crate) fn get_share(ctx: &mut Ctx<'_>) -> Result<Out, ApiError> {
@@ -158,13 +138,7 @@ pub(crate) fn get_share(ctx: &mut Ctx<'_>) -> Result<Out, ApiError> {
 /// `include_deleted`, gone for GET, token no longer usable.
 pub(crate) fn delete_share(ctx: &mut Ctx<'_>) -> Result<Out, ApiError> {
     let id = visible_share_id(ctx)?;
-    let now = ctx.now;
-    let share = ctx.st.shares.get_mut(&id).expect("checked");
-    share.deactivate(now);
-    share.deleted_by_consumer = true;
-    if let Some(kafka) = &ctx.shared.config.kafka {
-        kafka.revoke(share);
-    }
+    ctx.deactivate_share(&id).deleted_by_consumer = true;
     Ok(Out::NoContent)
 }
 

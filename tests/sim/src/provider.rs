@@ -57,17 +57,7 @@ pub(crate) fn list_shared_resources(ctx: &mut Ctx<'_>) -> Result<Out, ApiError> 
         })
         .map(|sr| views::provider_shared_resource(st, sr, ctx.base()))
         .collect();
-    Ok(Out::Json(
-        200,
-        paging::page(
-            items,
-            &q,
-            "ProviderSharedResourceList",
-            ctx.base(),
-            ctx.path,
-            &ctx.shared.page_nonce,
-        ),
-    ))
+    ctx.page("ProviderSharedResourceList", items, &q)
 }
 
 pub(crate) fn get_shared_resource(ctx: &mut Ctx<'_>) -> Result<Out, ApiError> {
@@ -265,17 +255,7 @@ pub(crate) fn list_shares(ctx: &mut Ctx<'_>) -> Result<Out, ApiError> {
         })
         .map(|s| views::provider_share(st, s, ctx.base(), ctx.now))
         .collect();
-    Ok(Out::Json(
-        200,
-        paging::page(
-            items,
-            &q,
-            "ProviderShareList",
-            ctx.base(),
-            ctx.path,
-            &ctx.shared.page_nonce,
-        ),
-    ))
+    ctx.page("ProviderShareList", items, &q)
 }
 
 /// Checks the body's shape (400s), then the opt-in (403), then its meaning (422), then
@@ -387,13 +367,7 @@ pub(crate) fn get_share(ctx: &mut Ctx<'_>) -> Result<Out, ApiError> {
 /// working, and it is gone for this organization's GET.
 pub(crate) fn delete_share(ctx: &mut Ctx<'_>) -> Result<Out, ApiError> {
     let id = own_share_id(ctx)?;
-    let now = ctx.now;
-    let share = ctx.st.shares.get_mut(&id).expect("checked");
-    share.deactivate(now);
-    share.deleted_by_provider = true;
-    if let Some(kafka) = &ctx.shared.config.kafka {
-        kafka.revoke(share);
-    }
+    ctx.deactivate_share(&id).deleted_by_provider = true;
     Ok(Out::NoContent)
 }
 

@@ -17,6 +17,8 @@ use crate::RecordedRequest;
 use crate::auth;
 use crate::faults::{self, After, Stage};
 use crate::http::{self, ApiError, Out, Reply};
+use crate::model::Share;
+use crate::paging::{self, ListQuery};
 use crate::server::ConnCtx;
 use crate::state::{Shared, State};
 use crate::util;
@@ -267,6 +269,36 @@ pub(crate) struct Ctx<'a> {
 impl Ctx<'_> {
     pub(crate) fn base(&self) -> &str {
         &self.shared.base_url
+    }
+
+    /// A 200 answer with the page of `items` that `q` asks for, as a list of `kind`.
+    pub(crate) fn page(
+        &self,
+        kind: &str,
+        items: Vec<serde_json::Value>,
+        q: &ListQuery,
+    ) -> Result<Out, ApiError> {
+        let page = paging::page(
+            items,
+            q,
+            kind,
+            self.base(),
+            self.path,
+            &self.shared.page_nonce,
+        );
+        Ok(Out::Json(200, page))
+    }
+
+    /// Deactivates share `id` (revoked or left) and takes away the Kafka access its redemption
+    /// gave.
+    pub(crate) fn deactivate_share(&mut self, id: &str) -> &mut Share {
+        let now = self.now;
+        let share = self.st.shares.get_mut(id).expect("checked");
+        share.deactivate(now);
+        if let Some(kafka) = &self.shared.config.kafka {
+            kafka.revoke(share);
+        }
+        share
     }
 }
 
