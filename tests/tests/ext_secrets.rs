@@ -7,7 +7,7 @@ use cdx_ext::Operation;
 use cdx_ext::{
     Client, ConsumerShareFilter, Error, PrivateLinkAccount, Redemption, RetryPolicy, ShareToken,
 };
-use cdx_sim::{Fault, FaultAction, SimConfig, Simulator};
+use cdx_sim::{Fault, FaultAction, Invite, SimConfig, Simulator};
 use cdx_tests::clients::{consumer, consumer_builder};
 use serde_json::json;
 use std::io::Write;
@@ -110,13 +110,27 @@ fn redemption_secrets(r: &Redemption) -> [String; 2] {
     ]
 }
 
-#[tokio::test]
-async fn clients_tokens_and_redemptions_show_no_secret() {
-    let mut out = Output::capture();
+/// A simulator with an invitation of its consumer, the consumer's client and the token.
+async fn invited() -> (Simulator, Invite, Client, ShareToken) {
     let sim = Simulator::start(SimConfig::default()).await;
     let invite = sim.seed_invite("jane.doe@example.com", &["orders"], &["orders-value"]);
     let c = consumer(&sim);
     let token = ShareToken::new(&invite.token).unwrap();
+    (sim, invite, c, token)
+}
+
+/// Seeds an invitation on `sim` and redeems it.
+async fn seed_and_redeem(sim: &Simulator) -> (Invite, cdx_ext::Result<Redemption>) {
+    let invite = sim.seed_invite("jane.doe@example.com", &["orders"], &["orders-value"]);
+    let token = ShareToken::new(&invite.token).unwrap();
+    let redeemed = consumer(sim).redeem(&token, None).await;
+    (invite, redeemed)
+}
+
+#[tokio::test]
+async fn clients_tokens_and_redemptions_show_no_secret() {
+    let mut out = Output::capture();
+    let (sim, invite, c, token) = invited().await;
     out.printed.push(format!(
         "{c:?} {:?} {token:?} {token}",
         consumer_builder(&sim)
@@ -142,10 +156,7 @@ async fn clients_tokens_and_redemptions_show_no_secret() {
 #[tokio::test]
 async fn a_token_the_server_echoes_back_is_redacted_in_errors() {
     let mut out = Output::capture();
-    let sim = Simulator::start(SimConfig::default()).await;
-    let invite = sim.seed_invite("jane.doe@example.com", &["orders"], &["orders-value"]);
-    let c = consumer(&sim);
-    let token = ShareToken::new(&invite.token).unwrap();
+    let (sim, invite, c, token) = invited().await;
     // Answered instead of processing: none of them spends the token. They echo it back, as a
     // careless server or proxy might: the error must hold "<redacted>" in its place.
     let echoed = [
@@ -175,10 +186,7 @@ async fn a_token_the_server_echoes_back_is_redacted_in_errors() {
 #[tokio::test]
 async fn failed_calls_show_no_secret() {
     let mut out = Output::capture();
-    let sim = Simulator::start(SimConfig::default()).await;
-    let invite = sim.seed_invite("jane.doe@example.com", &["orders"], &["orders-value"]);
-    let c = consumer(&sim);
-    let token = ShareToken::new(&invite.token).unwrap();
+    let (sim, invite, c, token) = invited().await;
     // A truncated answer comes after the server did its work: shown on inspect, which spends
     // nothing.
     sim.inject(Fault::once(
@@ -230,23 +238,16 @@ async fn a_redemption_cut_off_quotes_nothing_that_arrived() {
     // the error must not quote what did arrive. A twin simulator, seeded the same way, redeems
     // the same share in full and so tells what the credentials were.
     let sim = Simulator::start(SimConfig::default()).await;
-    let cut = sim.seed_invite("jane.doe@example.com", &["orders"], &["orders-value"]);
     sim.inject(Fault::once(
         Operation::RedeemSharedToken,
         FaultAction::Truncate,
     ));
-    let err = consumer(&sim)
-        .redeem(&ShareToken::new(&cut.token).unwrap(), None)
-        .await
-        .unwrap_err();
+    let (cut, redeemed) = seed_and_redeem(&sim).await;
+    let err = redeemed.unwrap_err();
     assert!(matches!(err, Error::InvalidResponse(_)), "{err:?}");
     out.error(&err);
     let twin = Simulator::start(SimConfig::default()).await;
-    let twin_cut = twin.seed_invite("jane.doe@example.com", &["orders"], &["orders-value"]);
-    let lost = consumer(&twin)
-        .redeem(&ShareToken::new(&twin_cut.token).unwrap(), None)
-        .await
-        .unwrap();
+    let lost = seed_and_redeem(&twin).await.1.unwrap();
     assert_eq!(
         lost.share_id(),
         cut.provider_share_id,
