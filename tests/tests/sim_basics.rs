@@ -174,27 +174,17 @@ async fn authentication_failures_are_401_with_a_challenge() {
     error_of(r, 401).await;
 
     // Bearer tokens: provider operations only.
-    let r = api
-        .get(
-            As::Bearer("provider-access-token"),
-            "/cdx/v1/provider-shares",
-        )
-        .await;
-    assert_eq!(r.status(), 200);
-    let r = api
-        .get(As::Bearer("provider-access-token"), "/cdx/v1/opt-in")
-        .await;
-    assert_eq!(r.status(), 200);
-    let r = api
-        .get(
-            As::Bearer("provider-access-token"),
-            "/cdx/v1/consumer-shares",
-        )
-        .await;
-    error_of(r, 401).await;
+    let bearer = As::Bearer("provider-access-token");
+    for (path, status) in [
+        ("/cdx/v1/provider-shares", 200),
+        ("/cdx/v1/opt-in", 200),
+        ("/cdx/v1/consumer-shares", 401),
+    ] {
+        assert_eq!(api.get(bearer, path).await.status(), status, "{path}");
+    }
     let r = api
         .post(
-            As::Bearer("provider-access-token"),
+            bearer,
             "/cdx/v1/shared-tokens:redeem",
             json!({"token": "x"}),
         )
