@@ -19,6 +19,7 @@
 //! broker.grant_share("SHAREKEY1", &["orders"], "stream-share.ss-00001");
 //! println!("{} trusting {}", broker.bootstrap(), broker.ca_pem().display());
 //! ```
+#![forbid(unsafe_code)]
 
 pub mod clients;
 pub mod jvm;

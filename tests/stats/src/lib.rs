@@ -1,5 +1,6 @@
 //! Latency samples and their summaries, and the median and rounding the benchmark reports use
 //! (`cdx-bench` and `cargo xtask bench` alike).
+#![forbid(unsafe_code)]
 
 use serde_json::{Value, json};
 use std::time::Duration;

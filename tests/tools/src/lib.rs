@@ -1,5 +1,6 @@
 //! Paths to the workspace and to the external tools the tests run. A missing tool fails the
 //! test with the command that installs it: nothing is skipped silently.
+#![forbid(unsafe_code)]
 
 use std::path::{Path, PathBuf};
 
