@@ -94,17 +94,12 @@ pub fn run(
         "cdx-sim",
     ]))?;
     eprintln!("bench: building cdx (release, --features cli)");
-    run_cmd(Command::new(cargo()).current_dir(root).args([
-        "build",
-        "--release",
-        "--quiet",
-        "-p",
-        "cdx-ext",
-        "--features",
-        "cli",
-        "--bin",
-        "cdx",
-    ]))?;
+    run_cmd(
+        Command::new(cargo())
+            .current_dir(root)
+            .args(["build", "--release", "--quiet"])
+            .args(cdx_test_tools::CDX_BINARY),
+    )?;
     let runtime_json = out_dir.join("runtime.json");
     let _ = std::fs::remove_file(&runtime_json);
     eprintln!("bench: runtime benchmarks (cdx-bench)");

@@ -44,6 +44,9 @@ pub fn require_program(program: &str) -> PathBuf {
     })
 }
 
+/// The cargo arguments that select the `cdx` binary: cdx-ext's `cli` feature, its `cdx` bin.
+pub const CDX_BINARY: [&str; 6] = ["-p", "cdx-ext", "--features", "cli", "--bin", "cdx"];
+
 /// The `cdx` command-line binary (cdx-ext's `cli` feature), built by this workspace's
 /// `cargo test` (which builds cdx-ext's binaries for its own tests); built here with cargo when
 /// it is missing or older than cdx-ext's sources, e.g. when a single test binary runs.
@@ -66,16 +69,8 @@ pub fn cdx_binary() -> PathBuf {
     if built.is_none() || newest_source.is_some_and(|s| Some(s) > built) {
         let status = std::process::Command::new(env!("CARGO"))
             .current_dir(root)
-            .args([
-                "build",
-                "--quiet",
-                "-p",
-                "cdx-ext",
-                "--features",
-                "cli",
-                "--bin",
-                "cdx",
-            ])
+            .args(["build", "--quiet"])
+            .args(CDX_BINARY)
             .status()
             .expect("running cargo build for the cdx binary");
         assert!(status.success(), "building the cdx binary failed");
