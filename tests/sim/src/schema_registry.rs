@@ -63,25 +63,15 @@ pub(crate) fn spawn(
     shared: Arc<Shared>,
     stop: tokio::sync::oneshot::Receiver<()>,
 ) {
-    std::thread::Builder::new()
-        .name("cdx-sim-schema-registry".into())
-        .spawn(move || {
-            let rt = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .expect("schema registry runtime");
-            rt.block_on(async move {
-                let listener =
-                    tokio::net::TcpListener::from_std(listener).expect("schema registry listener");
-                let app = Router::new().fallback(handle).with_state(shared);
-                let _ = axum::serve(listener, app)
-                    .with_graceful_shutdown(async {
-                        let _ = stop.await;
-                    })
-                    .await;
-            });
-        })
-        .expect("schema registry thread");
+    let serve = move |listener: tokio::net::TcpListener| async move {
+        let app = Router::new().fallback(handle).with_state(shared);
+        let _ = axum::serve(listener, app)
+            .with_graceful_shutdown(async {
+                let _ = stop.await;
+            })
+            .await;
+    };
+    crate::server::on_own_thread("cdx-sim-schema-registry", listener, serve, None);
 }
 
 fn answer(status: StatusCode, body: &Value) -> Response<Body> {

@@ -33,41 +33,58 @@ impl ConnCtx {
     }
 }
 
-/// Serves on a thread of its own (with its own runtime) until `stop` fires or its sender is
-/// dropped; then signals `done`.
+/// Runs `serve` with `listener` on a thread named `name` with a runtime of its own. When `serve`
+/// returns, dropping the runtime cancels every task it spawned (e.g. open connections); then
+/// `done` is signalled.
+pub(crate) fn on_own_thread<F, Fut>(
+    name: &str,
+    listener: std::net::TcpListener,
+    serve: F,
+    done: Option<oneshot::Sender<()>>,
+) where
+    F: FnOnce(tokio::net::TcpListener) -> Fut + Send + 'static,
+    Fut: std::future::Future<Output = ()>,
+{
+    std::thread::Builder::new()
+        .name(name.into())
+        .spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("a runtime for the simulator");
+            rt.block_on(async move {
+                let listener = tokio::net::TcpListener::from_std(listener).expect("a listener");
+                serve(listener).await;
+            });
+            drop(rt);
+            if let Some(done) = done {
+                let _ = done.send(());
+            }
+        })
+        .expect("a thread for the simulator");
+}
+
+/// Serves the API until `stop` fires or its sender is dropped; then signals `done`.
 pub(crate) fn spawn(
     listener: std::net::TcpListener,
     shared: Arc<Shared>,
     mut stop: oneshot::Receiver<()>,
     done: oneshot::Sender<()>,
 ) {
-    std::thread::Builder::new()
-        .name("cdx-sim".into())
-        .spawn(move || {
-            let rt = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .expect("simulator runtime");
-            rt.block_on(async move {
-                let listener =
-                    tokio::net::TcpListener::from_std(listener).expect("simulator listener");
-                let router = Router::new().fallback(routes::handle).with_state(shared);
-                loop {
-                    tokio::select! {
-                        _ = &mut stop => break,
-                        accepted = listener.accept() => {
-                            if let Ok((stream, _)) = accepted {
-                                serve(stream, router.clone());
-                            }
-                        }
+    let accept = move |listener: tokio::net::TcpListener| async move {
+        let router = Router::new().fallback(routes::handle).with_state(shared);
+        loop {
+            tokio::select! {
+                _ = &mut stop => break,
+                accepted = listener.accept() => {
+                    if let Ok((stream, _)) = accepted {
+                        serve(stream, router.clone());
                     }
                 }
-            });
-            // Dropping the runtime cancels every connection task.
-            drop(rt);
-            let _ = done.send(());
-        })
-        .expect("simulator thread");
+            }
+        }
+    };
+    on_own_thread("cdx-sim", listener, accept, Some(done));
 }
 
 fn serve(stream: tokio::net::TcpStream, router: Router) {
