@@ -23,7 +23,7 @@ pub(crate) struct ErrorData {
     /// Conflicting resource (409).
     pub location: Option<String>,
     /// `Allow` (405).
-    pub allow: Option<&'static str>,
+    pub allow: Option<String>,
 }
 
 impl std::ops::Deref for ApiError {
@@ -184,7 +184,7 @@ pub(crate) fn error_response(
     if let Some(l) = &err.location {
         set(r.headers_mut(), "location", l);
     }
-    if let Some(a) = err.allow {
+    if let Some(a) = &err.allow {
         set(r.headers_mut(), "allow", a);
     }
     r

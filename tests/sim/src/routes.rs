@@ -24,232 +24,84 @@ use crate::state::{Shared, State};
 use crate::util;
 use crate::{consumer, provider};
 
-/// The 22 operations.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Op {
-    ListProviderSharedResources,
-    GetProviderSharedResource,
-    UpdateProviderSharedResource,
-    UploadImage,
-    ViewImage,
-    DeleteImage,
-    ListProviderShares,
-    CreateProviderShare,
-    GetProviderShare,
-    DeleteProviderShare,
-    ResendProviderShare,
-    ListConsumerSharedResources,
-    GetConsumerSharedResource,
-    ConsumerImage,
-    Network,
-    ListConsumerShares,
-    GetConsumerShare,
-    DeleteConsumerShare,
-    TokenResources,
-    Redeem,
-    GetOptIn,
-    UpdateOptIn,
-}
-
-impl Op {
-    /// The operation, as cdx-ext names it (generated from the spec).
-    pub(crate) fn operation(self) -> Operation {
-        match self {
-            Op::ListProviderSharedResources => Operation::ListProviderSharedResources,
-            Op::GetProviderSharedResource => Operation::GetProviderSharedResource,
-            Op::UpdateProviderSharedResource => Operation::UpdateProviderSharedResource,
-            Op::UploadImage => Operation::UploadImageProviderSharedResource,
-            Op::ViewImage => Operation::ViewImageProviderSharedResource,
-            Op::DeleteImage => Operation::DeleteImageProviderSharedResource,
-            Op::ListProviderShares => Operation::ListProviderShares,
-            Op::CreateProviderShare => Operation::CreateProviderShare,
-            Op::GetProviderShare => Operation::GetProviderShare,
-            Op::DeleteProviderShare => Operation::DeleteProviderShare,
-            Op::ResendProviderShare => Operation::ResendProviderShare,
-            Op::ListConsumerSharedResources => Operation::ListConsumerSharedResources,
-            Op::GetConsumerSharedResource => Operation::GetConsumerSharedResource,
-            Op::ConsumerImage => Operation::ImageConsumerSharedResource,
-            Op::Network => Operation::NetworkConsumerSharedResource,
-            Op::ListConsumerShares => Operation::ListConsumerShares,
-            Op::GetConsumerShare => Operation::GetConsumerShare,
-            Op::DeleteConsumerShare => Operation::DeleteConsumerShare,
-            Op::TokenResources => Operation::ResourcesSharedToken,
-            Op::Redeem => Operation::RedeemSharedToken,
-            Op::GetOptIn => Operation::GetOptIn,
-            Op::UpdateOptIn => Operation::UpdateOptIn,
-        }
-    }
-
-    /// Provider operations also accept STS bearer tokens.
-    pub(crate) fn provider_side(self) -> bool {
-        matches!(
-            self,
-            Op::ListProviderSharedResources
-                | Op::GetProviderSharedResource
-                | Op::UpdateProviderSharedResource
-                | Op::UploadImage
-                | Op::ViewImage
-                | Op::DeleteImage
-                | Op::ListProviderShares
-                | Op::CreateProviderShare
-                | Op::GetProviderShare
-                | Op::DeleteProviderShare
-                | Op::ResendProviderShare
-                | Op::GetOptIn
-                | Op::UpdateOptIn
-        )
-    }
-}
-
 /// A routed request: the operation and its (decoded) path parameters.
 #[derive(Clone, Debug)]
 pub(crate) struct Route {
-    pub op: Op,
+    pub op: Operation,
     pub id: String,
     pub file_name: String,
 }
 
 pub(crate) enum RouteError {
     NotFound,
-    MethodNotAllowed(&'static str),
+    /// The path is an operation's, the method none of them: the methods that are.
+    MethodNotAllowed(String),
 }
 
-/// Maps a method and raw path to an operation. HEAD is served as GET.
+/// Whether `op` is a provider operation, which also accepts STS bearer tokens.
+fn provider_side(op: Operation) -> bool {
+    ["/cdx/v1/provider-", "/cdx/v1/opt-in"]
+        .iter()
+        .any(|prefix| op.path().starts_with(prefix))
+}
+
+/// The path parameters (raw, by name) of `path` if it fits the path template `template`, whose
+/// parameters (`{id}`) may be followed by a literal within their segment (`{id}:network`).
+fn fit<'t, 'p>(template: &'t str, path: &'p str) -> Option<Vec<(&'t str, &'p str)>> {
+    let (template, path): (Vec<&str>, Vec<&str>) =
+        (template.split('/').collect(), path.split('/').collect());
+    if template.len() != path.len() {
+        return None;
+    }
+    let mut params = Vec::new();
+    for (t, p) in template.into_iter().zip(path) {
+        match t.strip_prefix('{').and_then(|t| t.split_once('}')) {
+            Some((name, literal)) => params.push((name, p.strip_suffix(literal)?)),
+            None if t == p => {}
+            None => return None,
+        }
+    }
+    Some(params)
+}
+
+/// Maps a method and raw path to an operation of the spec's table. HEAD is served as GET. A
+/// template with a literal after its parameter wins over the bare parameter for the methods it
+/// has (`POST .../ss-1:resend` resends; `GET .../ss-1:resend` reads share `ss-1:resend`).
 pub(crate) fn resolve(method: &Method, path: &str) -> Result<Route, RouteError> {
-    use Op::*;
-    let Some(rest) = path.strip_prefix("/cdx/v1/") else {
-        return Err(RouteError::NotFound);
-    };
-    let segs: Vec<&str> = rest.split('/').collect();
-    let m = if method == Method::HEAD {
+    let method = if method == Method::HEAD {
         Method::GET
     } else {
         method.clone()
     };
-    let dec = |s: &str| util::percent_decode(s, false);
-    // (allowed methods, [(method, op)], id, file_name)
-    let (allow, table, id, file): (&'static str, Vec<(Method, Op)>, String, String) =
-        match segs.as_slice() {
-            ["provider-shared-resources"] => (
-                "GET",
-                vec![(Method::GET, ListProviderSharedResources)],
-                String::new(),
-                String::new(),
-            ),
-            ["provider-shared-resources", id] => (
-                "GET, PATCH",
-                vec![
-                    (Method::GET, GetProviderSharedResource),
-                    (Method::PATCH, UpdateProviderSharedResource),
-                ],
-                dec(id),
-                String::new(),
-            ),
-            ["provider-shared-resources", id, "images", file] => (
-                "POST, GET, DELETE",
-                vec![
-                    (Method::POST, UploadImage),
-                    (Method::GET, ViewImage),
-                    (Method::DELETE, DeleteImage),
-                ],
-                dec(id),
-                dec(file),
-            ),
-            ["provider-shares"] => (
-                "GET, POST",
-                vec![
-                    (Method::GET, ListProviderShares),
-                    (Method::POST, CreateProviderShare),
-                ],
-                String::new(),
-                String::new(),
-            ),
-            ["provider-shares", seg] => match seg.strip_suffix(":resend") {
-                // `{id}:resend` answers POST; GET and DELETE of an id that happens to end in
-                // `:resend` still reach the share itself.
-                Some(id) if m == Method::POST => (
-                    "POST",
-                    vec![(Method::POST, ResendProviderShare)],
-                    dec(id),
-                    String::new(),
-                ),
-                Some(_) if m != Method::GET && m != Method::DELETE => {
-                    return Err(RouteError::MethodNotAllowed("POST"));
-                }
-                _ => (
-                    "GET, DELETE",
-                    vec![
-                        (Method::GET, GetProviderShare),
-                        (Method::DELETE, DeleteProviderShare),
-                    ],
-                    dec(seg),
-                    String::new(),
-                ),
-            },
-            ["consumer-shared-resources"] => (
-                "GET",
-                vec![(Method::GET, ListConsumerSharedResources)],
-                String::new(),
-                String::new(),
-            ),
-            ["consumer-shared-resources", seg] => match seg.strip_suffix(":network") {
-                Some(id) => ("GET", vec![(Method::GET, Network)], dec(id), String::new()),
-                None => (
-                    "GET",
-                    vec![(Method::GET, GetConsumerSharedResource)],
-                    dec(seg),
-                    String::new(),
-                ),
-            },
-            ["consumer-shared-resources", id, "images", file] => (
-                "GET",
-                vec![(Method::GET, ConsumerImage)],
-                dec(id),
-                dec(file),
-            ),
-            ["consumer-shares"] => (
-                "GET",
-                vec![(Method::GET, ListConsumerShares)],
-                String::new(),
-                String::new(),
-            ),
-            ["consumer-shares", id] => (
-                "GET, DELETE",
-                vec![
-                    (Method::GET, GetConsumerShare),
-                    (Method::DELETE, DeleteConsumerShare),
-                ],
-                dec(id),
-                String::new(),
-            ),
-            ["shared-tokens:resources"] => (
-                "POST",
-                vec![(Method::POST, TokenResources)],
-                String::new(),
-                String::new(),
-            ),
-            ["shared-tokens:redeem"] => (
-                "POST",
-                vec![(Method::POST, Redeem)],
-                String::new(),
-                String::new(),
-            ),
-            ["opt-in"] => (
-                "GET, PATCH",
-                vec![(Method::GET, GetOptIn), (Method::PATCH, UpdateOptIn)],
-                String::new(),
-                String::new(),
-            ),
-            _ => return Err(RouteError::NotFound),
-        };
-    match table.into_iter().find(|(tm, _)| *tm == m) {
-        Some((_, op)) => Ok(Route {
-            op,
-            id,
-            file_name: file,
-        }),
-        None => Err(RouteError::MethodNotAllowed(allow)),
+    let mut fits: Vec<(Operation, Vec<(&str, &str)>)> = Operation::ALL
+        .iter()
+        .filter_map(|&op| fit(op.path(), path).map(|params| (op, params)))
+        .collect();
+    fits.sort_by_key(|(op, _)| !op.path().contains("}:"));
+    if fits.is_empty() {
+        return Err(RouteError::NotFound);
     }
+    let Some((op, params)) = fits.iter().find(|(op, _)| op.method() == method.as_str()) else {
+        // The methods of the most specific template, as the spec declares them for the path.
+        let allow: Vec<&str> = fits
+            .iter()
+            .filter(|(op, _)| op.path() == fits[0].0.path())
+            .map(|(op, _)| op.method())
+            .collect();
+        return Err(RouteError::MethodNotAllowed(allow.join(", ")));
+    };
+    let param = |name: &str| {
+        params
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, raw)| util::percent_decode(raw, false))
+            .unwrap_or_default()
+    };
+    Ok(Route {
+        op: *op,
+        id: param("id"),
+        file_name: param("file_name"),
+    })
 }
 
 /// Everything a handler needs. The state lock is held for the whole call.
@@ -337,7 +189,7 @@ pub(crate) async fn handle(
                 })
                 .collect(),
             body: body.to_vec(),
-            operation_id: route.as_ref().ok().map(|r| r.op.operation()),
+            operation_id: route.as_ref().ok().map(|r| r.op),
             status: None,
         });
         log.len() - 1
@@ -361,7 +213,7 @@ pub(crate) async fn handle(
             }
         };
 
-        let after = match shared.take_fault(route.op.operation()) {
+        let after = match shared.take_fault(route.op) {
             None => None,
             Some(action) => match faults::stage(action, &request_id, limit(&shared)) {
                 Stage::Instead(resp) => return resp,
@@ -451,7 +303,7 @@ fn process(
     raw_query: &str,
     body: &[u8],
 ) -> Reply {
-    let principal = match auth::authenticate(headers, &shared.config, route.op.provider_side()) {
+    let principal = match auth::authenticate(headers, &shared.config, provider_side(route.op)) {
         Ok(p) => p,
         Err(e) => return Reply::Done(Err(e), None),
     };
@@ -472,29 +324,36 @@ fn process(
         body,
         now,
     };
+    use Operation as O;
     let result: Result<Out, ApiError> = match route.op {
-        Op::ListProviderSharedResources => provider::list_shared_resources(&mut ctx),
-        Op::GetProviderSharedResource => provider::get_shared_resource(&mut ctx),
-        Op::UpdateProviderSharedResource => provider::update_shared_resource(&mut ctx),
-        Op::UploadImage => provider::upload_image(&mut ctx),
-        Op::ViewImage => provider::view_image(&mut ctx),
-        Op::DeleteImage => provider::delete_image(&mut ctx),
-        Op::ListProviderShares => provider::list_shares(&mut ctx),
-        Op::CreateProviderShare => provider::create_share(&mut ctx),
-        Op::GetProviderShare => provider::get_share(&mut ctx),
-        Op::DeleteProviderShare => provider::delete_share(&mut ctx),
-        Op::ResendProviderShare => provider::resend_share(&mut ctx),
-        Op::GetOptIn => provider::get_opt_in(&mut ctx),
-        Op::UpdateOptIn => provider::update_opt_in(&mut ctx),
-        Op::ListConsumerSharedResources => consumer::list_shared_resources(&mut ctx),
-        Op::GetConsumerSharedResource => consumer::get_shared_resource(&mut ctx),
-        Op::ConsumerImage => consumer::image(&mut ctx),
-        Op::Network => consumer::network(&mut ctx),
-        Op::ListConsumerShares => consumer::list_shares(&mut ctx),
-        Op::GetConsumerShare => consumer::get_share(&mut ctx),
-        Op::DeleteConsumerShare => consumer::delete_share(&mut ctx),
-        Op::TokenResources => consumer::token_resources(&mut ctx),
-        Op::Redeem => consumer::redeem(&mut ctx),
+        O::ListProviderSharedResources => provider::list_shared_resources(&mut ctx),
+        O::GetProviderSharedResource => provider::get_shared_resource(&mut ctx),
+        O::UpdateProviderSharedResource => provider::update_shared_resource(&mut ctx),
+        O::UploadImageProviderSharedResource => provider::upload_image(&mut ctx),
+        O::ViewImageProviderSharedResource => provider::view_image(&mut ctx),
+        O::DeleteImageProviderSharedResource => provider::delete_image(&mut ctx),
+        O::ListProviderShares => provider::list_shares(&mut ctx),
+        O::CreateProviderShare => provider::create_share(&mut ctx),
+        O::GetProviderShare => provider::get_share(&mut ctx),
+        O::DeleteProviderShare => provider::delete_share(&mut ctx),
+        O::ResendProviderShare => provider::resend_share(&mut ctx),
+        O::GetOptIn => provider::get_opt_in(&mut ctx),
+        O::UpdateOptIn => provider::update_opt_in(&mut ctx),
+        O::ListConsumerSharedResources => consumer::list_shared_resources(&mut ctx),
+        O::GetConsumerSharedResource => consumer::get_shared_resource(&mut ctx),
+        O::ImageConsumerSharedResource => consumer::image(&mut ctx),
+        O::NetworkConsumerSharedResource => consumer::network(&mut ctx),
+        O::ListConsumerShares => consumer::list_shares(&mut ctx),
+        O::GetConsumerShare => consumer::get_share(&mut ctx),
+        O::DeleteConsumerShare => consumer::delete_share(&mut ctx),
+        O::ResourcesSharedToken => consumer::token_resources(&mut ctx),
+        O::RedeemSharedToken => consumer::redeem(&mut ctx),
+        // An operation new in the spec: routed, but not simulated yet.
+        other => Err(ApiError::new(
+            501,
+            "not_implemented",
+            format!("the simulator does not implement {other}"),
+        )),
     };
     Reply::Done(result, Some(rate))
 }
@@ -503,7 +362,7 @@ fn process(
 mod tests {
     use super::*;
 
-    fn op(method: Method, path: &str) -> Option<Op> {
+    fn op(method: Method, path: &str) -> Option<Operation> {
         resolve(&method, path).ok().map(|r| r.op)
     }
 
@@ -511,22 +370,22 @@ mod tests {
     fn routes() {
         assert_eq!(
             op(Method::POST, "/cdx/v1/provider-shares/ss-1:resend"),
-            Some(Op::ResendProviderShare)
+            Some(Operation::ResendProviderShare)
         );
         assert_eq!(
             op(Method::GET, "/cdx/v1/provider-shares/ss-1"),
-            Some(Op::GetProviderShare)
+            Some(Operation::GetProviderShare)
         );
         assert_eq!(
             op(
                 Method::GET,
                 "/cdx/v1/consumer-shared-resources/sr-1:network"
             ),
-            Some(Op::Network)
+            Some(Operation::NetworkConsumerSharedResource)
         );
         assert_eq!(
             op(Method::POST, "/cdx/v1/shared-tokens:redeem"),
-            Some(Op::Redeem)
+            Some(Operation::RedeemSharedToken)
         );
         let r = resolve(
             &Method::GET,
@@ -536,11 +395,31 @@ mod tests {
         .unwrap();
         assert_eq!(
             (r.op, r.id.as_str(), r.file_name.as_str()),
-            (Op::ViewImage, "sr/1", "logo")
+            (Operation::ViewImageProviderSharedResource, "sr/1", "logo")
         );
         assert!(matches!(
             resolve(&Method::PUT, "/cdx/v1/opt-in"),
-            Err(RouteError::MethodNotAllowed("GET, PATCH"))
+            Err(RouteError::MethodNotAllowed(allow)) if allow == "GET, PATCH"
+        ));
+        // An id that ends like the resend action is still a share's for GET and DELETE.
+        let r = resolve(&Method::GET, "/cdx/v1/provider-shares/ss-1:resend")
+            .ok()
+            .unwrap();
+        assert_eq!(
+            (r.op, r.id.as_str()),
+            (Operation::GetProviderShare, "ss-1:resend")
+        );
+        let r = resolve(&Method::POST, "/cdx/v1/provider-shares/ss-1:resend")
+            .ok()
+            .unwrap();
+        assert_eq!(r.id, "ss-1");
+        assert!(matches!(
+            resolve(&Method::PUT, "/cdx/v1/provider-shares/ss-1:resend"),
+            Err(RouteError::MethodNotAllowed(allow)) if allow == "POST"
+        ));
+        assert!(matches!(
+            resolve(&Method::GET, "/cdx/v1/provider-shares/ss-1/extra"),
+            Err(RouteError::NotFound)
         ));
         assert!(matches!(
             resolve(&Method::GET, "/cdx/v2/opt-in"),
