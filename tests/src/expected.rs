@@ -49,7 +49,67 @@ fn spring_key(key: &str) -> String {
     }
 }
 
+/// The `group.id` for `prefix` and the suffix asked for: joined by a `.` unless the suffix
+/// starts with a separator of its own (`.`, `-`, `_`); `None` without a suffix.
+pub fn group_id(prefix: &str, suffix: Option<&str>) -> Option<String> {
+    suffix.map(|s| {
+        let separator = if s.starts_with(['.', '-', '_']) {
+            ""
+        } else {
+            "."
+        };
+        format!("{prefix}{separator}{s}")
+    })
+}
+
 impl ExpectedConfig {
+    /// What the files of a redemption must carry, from its response as the API sent it (JSON)
+    /// and the consumer group suffix they were rendered with.
+    pub fn from_response(v: &Value, group_suffix: Option<&str>) -> Self {
+        let s = |k: &str| {
+            v[k].as_str()
+                .unwrap_or_else(|| panic!("no {k} in {v}"))
+                .to_string()
+        };
+        let url = s("kafka_bootstrap_url");
+        let bootstrap = ["SASL_SSL://", "SASL://"]
+            .iter()
+            .find_map(|scheme| url.strip_prefix(scheme))
+            .unwrap_or(&url)
+            .to_string();
+        assert!(!bootstrap.contains('/'), "{bootstrap}: host:port");
+        let resources = |field: &str| -> Vec<String> {
+            v["resources"]
+                .as_array()
+                .unwrap_or_else(|| panic!("no resources in {v}"))
+                .iter()
+                .filter_map(|r| r[field].as_str().map(String::from))
+                .collect()
+        };
+        let group_prefix = resources("group_prefix").pop().expect("a group prefix");
+        let schema_registry = v["schema_registry_api_key"]
+            .as_str()
+            .filter(|k| !k.is_empty())
+            .map(|_| {
+                (
+                    s("schema_registry_url"),
+                    s("schema_registry_api_key"),
+                    s("schema_registry_secret"),
+                )
+            });
+        ExpectedConfig {
+            bootstrap,
+            key: s("api_key"),
+            secret: s("secret"),
+            schema_registry,
+            group_id: group_id(&group_prefix, group_suffix),
+            group_prefix,
+            share_id: s("id"),
+            topics: resources("topic"),
+            subjects: resources("subject"),
+        }
+    }
+
     /// The `basic.auth.user.info` of Schema Registry, `key:secret`.
     fn sr_user_info(&self) -> Option<(&str, String)> {
         self.schema_registry

@@ -16,7 +16,7 @@
 
 use cdx_ext::Redemption;
 use cdx_ext::config::{Field, Format, Problem, RenderError, RenderOptions, render};
-use cdx_tests::expected::ExpectedConfig;
+use cdx_tests::expected::{ExpectedConfig, group_id};
 use cdx_tests::parsers::{confluent_kafka_read, java_read};
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;
@@ -88,19 +88,6 @@ impl Case {
             .map(|(k, s)| (k.as_str(), s.as_str()))
     }
 
-    /// The prefix and the suffix, joined by a `.` unless the suffix starts with its own
-    /// separator (`.`, `-`, `_`).
-    fn group_id(&self) -> Option<String> {
-        self.suffix.as_ref().map(|s| {
-            let separator = if s.starts_with(['.', '-', '_']) {
-                ""
-            } else {
-                "."
-            };
-            format!("{PREFIX}{separator}{s}")
-        })
-    }
-
     /// What its files must read back as.
     fn expected(&self) -> ExpectedConfig {
         ExpectedConfig {
@@ -109,7 +96,7 @@ impl Case {
             secret: self.secret.clone(),
             schema_registry: self.sr().map(|(k, s)| (SR_URL.into(), k.into(), s.into())),
             group_prefix: PREFIX.into(),
-            group_id: self.group_id(),
+            group_id: group_id(PREFIX, self.suffix.as_deref()),
             share_id: "ss-3vpvd".into(),
             topics: vec!["Users".into()],
             subjects: vec!["Users-value".into()],

@@ -109,43 +109,14 @@ async fn redeem_every_way(sasl_prefix: bool) -> Vec<Redeemed> {
 /// What the files must read back as: the redemption as the simulator answered it.
 fn expected(r: &Redeemed) -> ExpectedConfig {
     let v = serde_json::to_value(r.redemption.response()).unwrap();
-    let s = |k: &str| {
-        v[k].as_str()
-            .unwrap_or_else(|| panic!("{}: no {k} in {v}", r.label))
-            .to_string()
-    };
-    let url = s("kafka_bootstrap_url");
-    assert_eq!(url.starts_with("SASL://"), r.sasl_prefix, "{url}");
-    let bootstrap = url.strip_prefix("SASL://").unwrap_or(&url).to_string();
-    assert!(!bootstrap.contains('/'), "{bootstrap}: host:port");
-    let resources = |field: &str| -> Vec<String> {
-        v["resources"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .filter_map(|r| r[field].as_str().map(String::from))
-            .collect()
-    };
-    let group_prefix = resources("group_prefix").pop().expect("a group prefix");
-    ExpectedConfig {
-        bootstrap,
-        key: s("api_key"),
-        secret: s("secret"),
-        schema_registry: Some((
-            s("schema_registry_url"),
-            s("schema_registry_api_key"),
-            s("schema_registry_secret"),
-        )),
-        group_id: r
-            .options
-            .group_suffix
-            .as_ref()
-            .map(|suffix| format!("{group_prefix}{suffix}")),
-        group_prefix,
-        share_id: s("id"),
-        topics: resources("topic"),
-        subjects: resources("subject"),
-    }
+    let url = v["kafka_bootstrap_url"].as_str().unwrap_or_default();
+    assert_eq!(
+        url.starts_with("SASL://"),
+        r.sasl_prefix,
+        "{}: {url}",
+        r.label
+    );
+    ExpectedConfig::from_response(&v, r.options.group_suffix.as_deref())
 }
 
 /// Renders `r` in every format and writes the files (owner-only) under `dir/<label>/`.
