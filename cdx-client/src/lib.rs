@@ -20,9 +20,12 @@
 #[rustfmt::skip]
 mod generated;
 mod hooks;
+#[rustfmt::skip]
+mod operation;
 
 pub use generated::*;
 pub use hooks::{
     RESPONSE_TOO_LARGE, ResponseMeta, capture_response_meta, image_content_type,
     with_response_limit,
 };
+pub use operation::Operation;

@@ -1,19 +1,18 @@
-//! [`Operation`]: the API's operations, generated from the spec by `cargo xtask codegen`
-//! (`operation/generated.rs`), with what the retry layer and messages need to know.
+//! [`Operation`]: the API's operations, generated from the spec into cdx-client, and
+//! [`OperationExt`], this crate's wording of each for messages.
 
-use std::fmt;
+pub use cdx_client::Operation;
 
-#[allow(clippy::all)]
-#[rustfmt::skip]
-mod generated;
-
-pub use generated::Operation;
-
-impl Operation {
+/// What cdx-ext adds to [`Operation`]: the hand-written wording its messages use.
+pub trait OperationExt {
     /// What the operation does, as a verb phrase for messages ("redeem a share token"). Worded
     /// by hand for the operations this crate knows; an operation new in the spec reads as its
     /// summary until it gets wording here.
-    pub fn action(self) -> &'static str {
+    fn action(self) -> &'static str;
+}
+
+impl OperationExt for Operation {
+    fn action(self) -> &'static str {
         use Operation as O;
         match self {
             O::ListProviderSharedResources => "list provider shared resources",
@@ -38,19 +37,7 @@ impl Operation {
             O::RedeemSharedToken => "redeem a share token",
             O::GetOptIn => "get the Stream Sharing opt-in",
             O::UpdateOptIn => "set the Stream Sharing opt-in",
-            #[allow(unreachable_patterns)]
             other => other.summary_phrase(),
         }
-    }
-
-    /// Whether the request body carries a share token.
-    pub fn uses_share_token(self) -> bool {
-        matches!(self, Self::ResourcesSharedToken | Self::RedeemSharedToken)
-    }
-}
-
-impl fmt::Display for Operation {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.id())
     }
 }

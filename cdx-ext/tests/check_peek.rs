@@ -4,7 +4,7 @@
 //! leaving a consumer group or a committed offset behind.
 #![cfg(feature = "cli")]
 
-use cdx_tests::broker::{Broker, confluent_wire};
+use cdx_broker::{Broker, confluent_wire};
 use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -496,7 +496,7 @@ fn admin_groups() -> Vec<String> {
 }
 
 /// The simulator's consumer credentials and URL, as `cdx` reads them from the environment.
-fn consumer_env(sim: &cdx_tests::sim::Simulator) -> Vec<(&'static str, String)> {
+fn consumer_env(sim: &cdx_sim::Simulator) -> Vec<(&'static str, String)> {
     let (key, secret) = sim.config().consumer_key.clone();
     vec![
         ("CONFLUENT_CLOUD_API_KEY", key),
@@ -535,7 +535,7 @@ fn cdx_in(dir: &Path, env: &[(&str, String)], args: &[&str], stdin: Option<Strin
 /// domain and zonal subdomains, read from the API (no broker needed).
 #[tokio::test(flavor = "multi_thread")]
 async fn an_unresolvable_private_link_host_names_the_dns_to_set_up() {
-    use cdx_tests::sim::{SimConfig, Simulator};
+    use cdx_sim::{SimConfig, Simulator};
     let sim = Simulator::start(SimConfig::default()).await;
     let invite = sim.seed_invite(&sim.config().consumer_email, &["orders"], &[]);
     sim.set_network(&invite.shared_resource_id, "AWS");
@@ -606,7 +606,7 @@ const ORDER_SCHEMA: &str = r#"{"type":"record","name":"Order","fields":[{"name":
 /// (Schema Registry included) and peeks at the provider's records, Avro decoded.
 #[tokio::test(flavor = "multi_thread")]
 async fn redeem_then_check_then_peek_against_the_simulators_broker() {
-    use cdx_tests::sim::{KafkaAccess, SimConfig, Simulator};
+    use cdx_sim::{KafkaAccess, SimConfig, Simulator};
     let broker = Broker::shared();
     let sim = Simulator::start(SimConfig {
         kafka: Some(KafkaAccess::new(broker)),

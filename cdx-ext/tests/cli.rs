@@ -5,7 +5,7 @@
 mod support;
 
 use cdx_ext::Operation;
-use cdx_tests::sim::{Fault, FaultAction, Simulator};
+use cdx_sim::{Fault, FaultAction, Simulator};
 use std::io::Write as _;
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -1165,7 +1165,7 @@ async fn destructive_commands_refuse_without_a_terminal_before_sending_anything(
 /// Runs `cdx` on a pseudo-terminal (util-linux `script`, which `cargo xtask setup` installs
 /// when missing), typing `input`; stdout and stderr arrive mixed, as on a screen.
 fn on_terminal(sim: &Simulator, as_provider: bool, dir: &Path, args: &[&str], input: &str) -> Run {
-    cdx_tests::tools::require_program("script");
+    cdx_test_tools::require_program("script");
     let quote = |s: &str| format!("'{}'", s.replace('\'', r"'\''"));
     let line = std::iter::once(env!("CARGO_BIN_EXE_cdx"))
         .chain(args.iter().copied())

@@ -6,7 +6,7 @@
 mod support;
 
 use cdx_ext::Operation;
-use cdx_tests::sim::{Fault, FaultAction};
+use cdx_sim::{Fault, FaultAction};
 use serde_json::json;
 use support::{cdx, mode, sim};
 
@@ -314,7 +314,7 @@ async fn unknown_connection_types_and_clouds_are_warned_about() {
 
 /// Starts a redeem the simulator answers after `delay`, and returns once the request arrived.
 fn slow_redeem(
-    sim: &cdx_tests::sim::Simulator,
+    sim: &cdx_sim::Simulator,
     dir: &std::path::Path,
     token: &str,
     delay: std::time::Duration,

@@ -69,32 +69,23 @@ def brokers_seen(conf):
         consumer.close()
 
 
-def read_like_the_examples(path):
+def read_conf(path, trim):
+    """key=value lines, skipping blanks and comments: with `trim`, as the files' examples read
+    them (universal newlines, each line stripped); without, split on "\n" alone, untouched."""
+    with open(path, encoding="utf-8", newline=None if trim else "") as f:
+        lines = [line.strip() for line in f] if trim else f.read().split("\n")
     conf = {}
-    with open(path, encoding="utf-8") as f:
-        for line in f:
-            line = line.strip()
-            if not line or line.startswith("#"):
-                continue
-            key, value = line.split("=", 1)
-            conf[key] = value
-    return conf
-
-
-def read_without_trimming(path):
-    conf = {}
-    with open(path, encoding="utf-8", newline="") as f:
-        for line in f.read().split("\n"):
-            if not line or line.startswith("#"):
-                continue
-            key, value = line.split("=", 1)
-            conf[key] = value
+    for line in lines:
+        if not line or line.startswith("#"):
+            continue
+        key, value = line.split("=", 1)
+        conf[key] = value
     return conf
 
 
 def check_librdkafka(path):
-    conf = read_like_the_examples(path)
-    untrimmed = read_without_trimming(path)
+    conf = read_conf(path, trim=True)
+    untrimmed = read_conf(path, trim=False)
     if conf != untrimmed:
         raise AssertionError("a trimming and a non-trimming reader disagree")
     return {

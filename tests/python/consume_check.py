@@ -27,7 +27,7 @@ from confluent_kafka import Consumer, KafkaException
 from confluent_kafka.schema_registry import SchemaRegistryClient
 
 # The librdkafka file is read exactly as the config-file checks read it.
-from check_librdkafka import read_like_the_examples
+from check_librdkafka import read_conf
 
 
 def hexs(text):
@@ -101,7 +101,7 @@ def run(job):
         if fmt == "python":
             conf, registry = read_ini(path)
         else:
-            conf, registry = read_like_the_examples(path), None
+            conf, registry = read_conf(path, trim=True), None
         if len(job) > 6:
             conf["group.id"] = job[6]
         result = consume(conf, ca, topic, int(wanted), int(timeout_ms))

@@ -1,7 +1,7 @@
 //! cdx-ext clients pointed at a [`Simulator`], for tests, the demo and benchmarks.
 
-use crate::sim::Simulator;
 use cdx_ext::{Client, ClientBuilder, Operation, RetryPolicy, ShareToken, SharedResourceUpdate};
+use cdx_sim::Simulator;
 use std::time::Duration;
 
 /// A retry policy with short waits, so tests that exercise backoff stay fast.
@@ -14,22 +14,22 @@ pub fn fast_retries() -> RetryPolicy {
     }
 }
 
-/// A builder authenticated as the simulator's consumer.
-pub fn consumer_builder(sim: &Simulator) -> ClientBuilder {
-    let (key, secret) = sim.config().consumer_key.clone();
+/// A builder with `key` (the simulator's API key and secret) and fast retries.
+fn builder(sim: &Simulator, (key, secret): (String, String)) -> ClientBuilder {
     Client::builder()
         .cloud_api_key(key, secret)
         .base_url(sim.base_url())
         .retry_policy(fast_retries())
 }
 
+/// A builder authenticated as the simulator's consumer.
+pub fn consumer_builder(sim: &Simulator) -> ClientBuilder {
+    builder(sim, sim.config().consumer_key.clone())
+}
+
 /// A builder authenticated as the simulator's provider.
 pub fn provider_builder(sim: &Simulator) -> ClientBuilder {
-    let (key, secret) = sim.config().provider_key.clone();
-    Client::builder()
-        .cloud_api_key(key, secret)
-        .base_url(sim.base_url())
-        .retry_policy(fast_retries())
+    builder(sim, sim.config().provider_key.clone())
 }
 
 /// The consumer's client.

@@ -13,8 +13,8 @@
 //! for byte. A checker that cannot start, or that fails on any file, fails the calling test with
 //! what went wrong; Java and Python are required (`cargo xtask setup` installs them).
 
-use crate::tools;
 use cdx_ext::config::Format;
+use cdx_test_tools as tools;
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::io::Write as _;
@@ -149,11 +149,7 @@ fn str_of(v: &Value) -> &str {
 
 /// The text whose UTF-8 bytes `hex` spells.
 fn unhex(hex: &str) -> String {
-    assert!(hex.len().is_multiple_of(2), "hex of whole bytes: {hex}");
-    let bytes: Vec<u8> = (0..hex.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).expect("hex"))
-        .collect();
+    let bytes = cdx_broker::jvm::unhex(hex).unwrap_or_else(|| panic!("hex of whole bytes: {hex}"));
     String::from_utf8(bytes).expect("the checker read valid UTF-8 (no lone surrogates)")
 }
 

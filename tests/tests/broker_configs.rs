@@ -5,10 +5,10 @@
 //! provider produced, with the file's `group.id`. Then the rules the broker enforces: the group
 //! prefix, the shared topics only, and nothing after a revoke.
 
-use cdx_tests::broker::clients::{Consumed, Job, Reader, Refused, consume};
-use cdx_tests::broker::{Broker, confluent_wire};
-use cdx_tests::sim::{KafkaAccess, SimConfig, Simulator};
-use cdx_tests::tools::cdx_binary;
+use cdx_broker::clients::{Consumed, Job, Reader, Refused, consume};
+use cdx_broker::{Broker, confluent_wire};
+use cdx_sim::{KafkaAccess, SimConfig, Simulator};
+use cdx_test_tools::cdx_binary;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Duration;

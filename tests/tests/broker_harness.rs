@@ -1,8 +1,8 @@
 //! The real-broker harness itself: one Apache Kafka node started for this binary, its admin
 //! actions (topics, records, stream-share ACLs) and its TLS material.
 
-use cdx_tests::broker::clients::{Job, Reader, consume};
-use cdx_tests::broker::{Broker, confluent_wire};
+use cdx_broker::clients::{Job, Reader, consume};
+use cdx_broker::{Broker, confluent_wire};
 use std::time::Duration;
 
 #[test]

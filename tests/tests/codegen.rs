@@ -1,7 +1,7 @@
 //! The generated client against its spec: the API-surface snapshot, what a spec update does to
 //! it, layout independence, and an independent OpenAPI validator on the normalised spec.
 
-use cdx_tests::tools::{python, workspace_root};
+use cdx_test_tools::{python, workspace_root};
 use serde_json::{Value, json};
 use std::process::Command;
 

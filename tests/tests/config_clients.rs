@@ -16,20 +16,17 @@
 
 use cdx_ext::Redemption;
 use cdx_ext::config::{Field, Format, Problem, RenderError, RenderOptions, render};
-use cdx_tests::parsers::{
-    ConfluentKafkaRead, JaasEntry, JavaRead, SchemaRegistryRead, confluent_kafka_read, java_read,
-};
+use cdx_tests::expected::{ExpectedConfig, group_id};
+use cdx_tests::parsers::{confluent_kafka_read, java_read};
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;
 use proptest::test_runner::TestRunner;
-use serde_json::{Value, json};
-use std::collections::BTreeMap;
+use serde_json::json;
 use std::path::{Path, PathBuf};
 
 const BOOTSTRAP: &str = "pkc-abc123.us-central1.gcp.confluent.cloud:9092";
 const SR_URL: &str = "https://psrc-1a2xyz.us-central1.gcp.confluent.cloud";
 const PREFIX: &str = "stream-share.ss-3vpvd";
-const PLAIN: &str = "org.apache.kafka.common.security.plain.PlainLoginModule";
 
 /// The credentials (and options) one rendered file is made from.
 #[derive(Clone, Debug)]
@@ -91,17 +88,19 @@ impl Case {
             .map(|(k, s)| (k.as_str(), s.as_str()))
     }
 
-    /// The prefix and the suffix, joined by a `.` unless the suffix starts with its own
-    /// separator (`.`, `-`, `_`).
-    fn group_id(&self) -> Option<String> {
-        self.suffix.as_ref().map(|s| {
-            let separator = if s.starts_with(['.', '-', '_']) {
-                ""
-            } else {
-                "."
-            };
-            format!("{PREFIX}{separator}{s}")
-        })
+    /// What its files must read back as.
+    fn expected(&self) -> ExpectedConfig {
+        ExpectedConfig {
+            bootstrap: BOOTSTRAP.into(),
+            key: self.key.clone(),
+            secret: self.secret.clone(),
+            schema_registry: self.sr().map(|(k, s)| (SR_URL.into(), k.into(), s.into())),
+            group_prefix: PREFIX.into(),
+            group_id: group_id(PREFIX, self.suffix.as_deref()),
+            share_id: "ss-3vpvd".into(),
+            topics: vec!["Users".into()],
+            subjects: vec!["Users-value".into()],
+        }
     }
 
     /// Every `(field, raw value)` a format writes as a value of its own.
@@ -115,67 +114,6 @@ impl Case {
         }
         v
     }
-}
-
-// ---------------------------------------------------------------------------------------------
-// What each format must give back
-
-/// The Java client settings a `java` file must load to (besides `sasl.jaas.config`).
-fn expected_java(case: &Case) -> BTreeMap<String, String> {
-    let mut m: BTreeMap<String, String> = [
-        ("bootstrap.servers", BOOTSTRAP),
-        ("security.protocol", "SASL_SSL"),
-        ("sasl.mechanism", "PLAIN"),
-        ("client.dns.lookup", "use_all_dns_ips"),
-        ("session.timeout.ms", "45000"),
-        ("acks", "all"),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k.to_string(), v.to_string()))
-    .collect();
-    if let Some(g) = case.group_id() {
-        m.insert("group.id".into(), g);
-    }
-    if let Some((k, s)) = case.sr() {
-        m.insert("schema.registry.url".into(), SR_URL.into());
-        m.insert("basic.auth.credentials.source".into(), "USER_INFO".into());
-        m.insert("basic.auth.user.info".into(), format!("{k}:{s}"));
-    }
-    m
-}
-
-fn spring_key(key: &str) -> String {
-    match key {
-        "bootstrap.servers" => "spring.kafka.bootstrap-servers".into(),
-        "group.id" => "spring.kafka.consumer.group-id".into(),
-        other => format!("spring.kafka.properties.{other}"),
-    }
-}
-
-fn jaas_key(format: Format) -> String {
-    match format {
-        Format::SpringBoot => spring_key("sasl.jaas.config"),
-        _ => "sasl.jaas.config".into(),
-    }
-}
-
-/// The librdkafka settings a `librdkafka` file (or a `python` file's `[kafka]`) must load to.
-fn expected_librdkafka(case: &Case) -> BTreeMap<String, String> {
-    let mut m: BTreeMap<String, String> = [
-        ("bootstrap.servers", BOOTSTRAP),
-        ("security.protocol", "SASL_SSL"),
-        ("sasl.mechanisms", "PLAIN"),
-        ("sasl.username", case.key.as_str()),
-        ("sasl.password", case.secret.as_str()),
-        ("session.timeout.ms", "45000"),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k.to_string(), v.to_string()))
-    .collect();
-    if let Some(g) = case.group_id() {
-        m.insert("group.id".into(), g);
-    }
-    m
 }
 
 /// Why `format` must refuse `case`, as `(fields that may be named, problems that may be
@@ -295,103 +233,6 @@ fn render_or_refuse(
         (Ok(_), Some(why)) => panic!("{format} should have refused ({why:?}): {case:?}"),
         (Err(e), _) => panic!("{format} refused a value it can carry: {e}: {case:?}"),
     }
-}
-
-// ---------------------------------------------------------------------------------------------
-// The checks of what the real parsers read
-
-/// Checks what Java read from a `java` or `spring-boot` file rendered from `case`.
-fn assert_java_read(case: &Case, format: Format, read: &JavaRead, path: &Path) {
-    let jaas_key = jaas_key(format);
-    let mut props = read.props.clone();
-    assert!(
-        props.remove(&jaas_key).is_some(),
-        "{jaas_key} in {}",
-        path.display()
-    );
-    let expected: BTreeMap<String, String> = expected_java(case)
-        .into_iter()
-        .map(|(k, v)| match format {
-            Format::SpringBoot => (spring_key(&k), v),
-            _ => (k, v),
-        })
-        .collect();
-    assert_eq!(
-        props,
-        expected,
-        "{format} settings of {case:?} ({})",
-        path.display()
-    );
-    let jaas = read.jaas.as_ref().expect("a JAAS config");
-    let credentials: BTreeMap<String, String> = [
-        ("password".to_string(), case.secret.clone()),
-        ("username".to_string(), case.key.clone()),
-    ]
-    .into();
-    assert_eq!(
-        jaas,
-        &vec![JaasEntry {
-            module: PLAIN.to_string(),
-            flag: "REQUIRED".to_string(),
-            options: credentials,
-        }],
-        "{format} JAAS of {case:?} ({})",
-        path.display()
-    );
-}
-
-/// Checks what confluent-kafka read from a `librdkafka` or `python` file rendered from `case`.
-fn assert_confluent_kafka_read(
-    case: &Case,
-    format: Format,
-    read: &ConfluentKafkaRead,
-    path: &Path,
-) {
-    let mut kafka = expected_librdkafka(case);
-    assert_eq!(
-        read.brokers,
-        1,
-        "metadata from the mock cluster ({})",
-        path.display()
-    );
-    if format == Format::Python && case.suffix.is_none() {
-        // The comments' example sets a group.id itself.
-        kafka.insert("group.id".into(), format!("{PREFIX}.my-app"));
-    }
-    assert_eq!(read.kafka, kafka, "{case:?} ({})", path.display());
-    let sr = case
-        .sr()
-        .filter(|_| format == Format::Python)
-        .map(|(k, s)| SchemaRegistryRead {
-            conf: [
-                ("url".to_string(), SR_URL.to_string()),
-                ("basic.auth.user.info".to_string(), format!("{k}:{s}")),
-            ]
-            .into(),
-            urls: vec![SR_URL.to_string()],
-            auth: Some((k.to_string(), s.to_string())),
-        });
-    assert_eq!(read.schema_registry, sr, "{case:?} ({})", path.display());
-}
-
-/// Checks the `json` format with a JSON parser (no other reader is needed).
-fn assert_json(case: &Case, text: &str) {
-    let doc: Value = serde_json::from_str(text).expect("valid JSON");
-    let kafka: BTreeMap<String, String> = doc["kafka"]
-        .as_object()
-        .unwrap()
-        .iter()
-        .map(|(k, v)| (k.clone(), v.as_str().unwrap().to_string()))
-        .collect();
-    assert_eq!(kafka, expected_librdkafka(case), "{case:?}");
-    let sr = case
-        .sr()
-        .map(|(k, s)| json!({"url": SR_URL, "basic.auth.user.info": format!("{k}:{s}")}));
-    assert_eq!(doc["schema_registry"], sr.unwrap_or(Value::Null));
-    assert_eq!(doc["share_id"], "ss-3vpvd");
-    assert_eq!(doc["topics"], json!(["Users"]));
-    assert_eq!(doc["subjects"], json!(["Users-value"]));
-    assert_eq!(doc["group_prefix"], PREFIX);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -579,6 +420,11 @@ fn generated_cases(count: usize, line_safe: bool) -> Vec<Case> {
 // ---------------------------------------------------------------------------------------------
 // The tests
 
+/// A file in failures: its path and the case it was rendered from.
+fn shown(case: &Case, path: &Path) -> String {
+    format!("{} ({case:?})", path.display())
+}
+
 /// Renders every case to the formats, writes the files under `dir` and returns
 /// `(case index, format, path)` for those not refused. Every other `python` file is saved under
 /// a name of its own (with a quote and a space), which its comments' example must open.
@@ -617,7 +463,9 @@ fn java_reads_back_java_and_spring_boot_files() {
     assert!(files.len() > cases.len(), "most fixed cases render");
     let paths: Vec<PathBuf> = files.iter().map(|f| f.2.clone()).collect();
     for ((i, format, path), read) in files.iter().zip(java_read(&paths)) {
-        assert_java_read(&cases[*i], *format, &read, path);
+        cases[*i]
+            .expected()
+            .assert_java_read(*format, &read, &shown(&cases[*i], path));
     }
 }
 
@@ -629,7 +477,9 @@ fn confluent_kafka_loads_librdkafka_and_python_files() {
     assert!(files.len() >= 10, "the plain cases render");
     let jobs: Vec<(Format, PathBuf)> = files.iter().map(|f| (f.1, f.2.clone())).collect();
     for ((i, format, path), read) in files.iter().zip(confluent_kafka_read(&jobs)) {
-        assert_confluent_kafka_read(&cases[*i], *format, &read, path);
+        cases[*i]
+            .expected()
+            .assert_confluent_kafka_read(*format, &read, &shown(&cases[*i], path));
     }
 }
 
@@ -638,7 +488,7 @@ fn the_json_format_carries_every_value() {
     for case in fixed_cases().iter().chain(&generated_cases(500, false)) {
         let Some(r) = case.redemption() else { continue };
         if let Some(text) = render_or_refuse(case, &r, Format::Json, &case.options()) {
-            assert_json(case, &text);
+            case.expected().assert_json(&text, &format!("{case:?}"));
         }
     }
 }
@@ -656,7 +506,9 @@ fn generated_secrets_read_back_through_java() {
     let paths: Vec<PathBuf> = files.iter().map(|f| f.2.clone()).collect();
     let reads = java_read(&paths);
     for ((i, format, path), read) in files.iter().zip(reads) {
-        assert_java_read(&cases[*i], *format, &read, path);
+        cases[*i]
+            .expected()
+            .assert_java_read(*format, &read, &shown(&cases[*i], path));
     }
 }
 
@@ -688,7 +540,9 @@ fn generated_secrets_read_back_through_confluent_kafka_or_are_refused() {
         .map(|f| (&cases, f))
         .chain(any_files.iter().take(60).map(|f| (&any, f)));
     for ((cases, (i, format, path)), read) in checked.zip(reads) {
-        assert_confluent_kafka_read(&cases[*i], *format, &read, path);
+        cases[*i]
+            .expected()
+            .assert_confluent_kafka_read(*format, &read, &shown(&cases[*i], path));
     }
 }
 
@@ -708,5 +562,6 @@ fn written_files_are_owner_only_and_read_back() {
         assert_eq!(mode & 0o777, 0o600);
     }
     let read = java_read(std::slice::from_ref(&path));
-    assert_java_read(case, Format::Java, &read[0], &path);
+    case.expected()
+        .assert_java_read(Format::Java, &read[0], &shown(case, &path));
 }

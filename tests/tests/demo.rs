@@ -3,9 +3,9 @@
 //! client reader and confluent-kafka (on librdkafka's mock cluster) accept.
 
 use cdx_ext::config::Format;
-use cdx_tests::parsers::{JaasEntry, confluent_kafka_read, java_read};
+use cdx_tests::expected::ExpectedConfig;
+use cdx_tests::parsers::{confluent_kafka_read, java_read};
 use serde_json::Value;
-use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::Command;
 
@@ -78,74 +78,38 @@ fn the_demo_leaves_files_that_real_clients_accept() {
     // What the simulator answered, as the demo saved it.
     let redemption: Value =
         serde_json::from_slice(&std::fs::read(out.join("redemption.json")).unwrap()).unwrap();
-    let key = text(&redemption, "api_key");
-    let secret = text(&redemption, "secret");
-    let sr_key = text(&redemption, "schema_registry_api_key");
-    let sr_secret = text(&redemption, "schema_registry_secret");
-    let sr_url = text(&redemption, "schema_registry_url");
-    let url = text(&redemption, "kafka_bootstrap_url");
-    // The default simulator answers like the spec example; a client config wants host:port.
-    let bootstrap = url
-        .strip_prefix("SASL://")
-        .expect("a SASL:// bootstrap URL");
-    let group_id = "stream-share.ss-00001.demo";
-    for s in [secret, sr_secret] {
-        assert!(!stdout.contains(s), "a secret on screen:\n{stdout}");
-    }
-    assert!(stdout.contains(&format!("API key {key}, secret <redacted>")));
-
-    // Java: client.properties through Properties.load and Kafka's JAAS tokenizer.
-    let java = java_read(&[out.join("client.properties")]).remove(0);
-    let props = |k: &str| java.props.get(k).map(String::as_str);
-    assert_eq!(props("bootstrap.servers"), Some(bootstrap));
-    assert_eq!(props("security.protocol"), Some("SASL_SSL"));
-    assert_eq!(props("sasl.mechanism"), Some("PLAIN"));
-    assert_eq!(props("group.id"), Some(group_id));
-    assert_eq!(props("schema.registry.url"), Some(sr_url));
-    assert_eq!(props("basic.auth.credentials.source"), Some("USER_INFO"));
-    let user_info = format!("{sr_key}:{sr_secret}");
-    assert_eq!(props("basic.auth.user.info"), Some(user_info.as_str()));
+    let expected = ExpectedConfig::from_response(&redemption, Some(".demo"));
+    // The default simulator answers like the spec example (`SASL://`).
+    assert!(text(&redemption, "kafka_bootstrap_url").starts_with("SASL://"));
     assert_eq!(
-        java.jaas,
-        Some(vec![JaasEntry {
-            module: "org.apache.kafka.common.security.plain.PlainLoginModule".into(),
-            flag: "REQUIRED".into(),
-            options: BTreeMap::from([
-                ("password".into(), secret.into()),
-                ("username".into(), key.into()),
-            ]),
-        }])
+        expected.group_id.as_deref(),
+        Some("stream-share.ss-00001.demo")
     );
+    let (_, _, sr_secret) = expected
+        .schema_registry
+        .clone()
+        .expect("Schema Registry access");
+    for s in [&expected.secret, &sr_secret] {
+        assert!(
+            !stdout.contains(s.as_str()),
+            "a secret on screen:\n{stdout}"
+        );
+    }
+    assert!(stdout.contains(&format!("API key {}, secret <redacted>", expected.key)));
 
-    // librdkafka: client.config and client.ini (as its comments' code loads it) in real
-    // confluent-kafka consumers on the mock cluster.
-    let reads = confluent_kafka_read(&[
+    // Java: client.properties through Properties.load and Kafka's JAAS tokenizer; librdkafka:
+    // client.config and client.ini (as its comments' code loads it) in real confluent-kafka
+    // consumers on the mock cluster.
+    let java = out.join("client.properties");
+    let read = java_read(std::slice::from_ref(&java)).remove(0);
+    expected.assert_java_read(Format::Java, &read, &java.display().to_string());
+    let files = [
         (Format::Librdkafka, out.join("client.config")),
         (Format::Python, out.join("client.ini")),
-    ]);
-    let kafka: BTreeMap<String, String> = [
-        ("bootstrap.servers", bootstrap),
-        ("security.protocol", "SASL_SSL"),
-        ("sasl.mechanisms", "PLAIN"),
-        ("sasl.username", key),
-        ("sasl.password", secret),
-        ("session.timeout.ms", "45000"),
-        ("group.id", group_id),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k.to_string(), v.to_string()))
-    .collect();
-    for read in &reads {
-        assert_eq!(read.brokers, 1, "metadata from the mock cluster");
-        assert_eq!(read.kafka, kafka);
+    ];
+    for ((format, path), read) in files.iter().zip(confluent_kafka_read(&files)) {
+        expected.assert_confluent_kafka_read(*format, &read, &path.display().to_string());
     }
-    assert_eq!(reads[0].schema_registry, None);
-    let sr = reads[1]
-        .schema_registry
-        .as_ref()
-        .expect("a SchemaRegistryClient");
-    assert_eq!(sr.urls, [sr_url]);
-    assert_eq!(sr.auth, Some((sr_key.to_string(), sr_secret.to_string())));
 
     // `cargo xtask demo` can be run again: the demo replaces its own files.
     run_demo(&out);

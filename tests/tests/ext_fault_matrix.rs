@@ -4,10 +4,10 @@
 //! may have reached the server, and again only after a 429.
 
 use cdx_ext::{Client, Error, Operation, ShareToken};
+use cdx_sim::{Fault, FaultAction, SimConfig, Simulator};
 use cdx_tests::clients::{
     Targets, call, consumer_builder, fast_retries, outcome, provider_builder,
 };
-use cdx_tests::sim::{Fault, FaultAction, SimConfig, Simulator};
 use serde_json::json;
 use std::time::Duration;
 

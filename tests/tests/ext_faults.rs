@@ -3,8 +3,8 @@
 
 use cdx_ext::Operation;
 use cdx_ext::{Client, ConsumerShareFilter, Error, RetryNotice, RetryPolicy, ShareToken};
+use cdx_sim::{Fault, FaultAction, SimConfig, Simulator};
 use cdx_tests::clients::{consumer, consumer_builder, fast_retries};
-use cdx_tests::sim::{Fault, FaultAction, SimConfig, Simulator};
 use futures::{StreamExt as _, TryStreamExt as _};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};

@@ -6,14 +6,25 @@ use cdx_ext::{
     ConsumerShareFilter, ConsumerSharedResourceFilter, Error, PrivateLinkAccount,
     ProviderShareFilter, ProviderSharedResourceFilter, ShareToken, SharedResourceUpdate,
 };
+use cdx_sim::{SimConfig, Simulator};
 use cdx_tests::clients::{consumer, provider};
-use cdx_tests::sim::{SimConfig, Simulator};
 use futures::TryStreamExt as _;
 use serde_json::{Value, json};
 
 const TOPIC: &str = "crn://confluent.cloud/organization=org-1/environment=env-1/schema-registry=lsrc-1/kafka=lkc-1/topic=orders";
 const SUBJECT: &str = "crn://confluent.cloud/organization=org-1/environment=env-1/schema-registry=lsrc-1/subject=orders-value";
 const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR";
+
+/// Every item of a listing.
+async fn listed<T>(items: impl futures::Stream<Item = cdx_ext::Result<T>>) -> Vec<T> {
+    items.try_collect().await.unwrap()
+}
+
+/// A share's `status.phase`, whichever side's share it is.
+fn phase(share: &impl serde::Serialize) -> String {
+    let v = serde_json::to_value(share).unwrap();
+    v["status"]["phase"].as_str().expect("a phase").to_string()
+}
 
 fn body(sim: &Simulator, operation_id: Operation) -> Value {
     let request = sim
@@ -52,11 +63,7 @@ async fn provider_journey_invite_list_resend_update_images_revoke() {
         Err(Error::Conflict(_))
     ));
 
-    let shares: Vec<_> = p
-        .provider_shares(&ProviderShareFilter::default())
-        .try_collect()
-        .await
-        .unwrap();
+    let shares = listed(p.provider_shares(&ProviderShareFilter::default())).await;
     assert_eq!(
         shares
             .iter()
@@ -65,24 +72,14 @@ async fn provider_journey_invite_list_resend_update_images_revoke() {
         [share_id.as_str()]
     );
     assert_eq!(
-        p.get_provider_share(&share_id)
-            .await
-            .unwrap()
-            .status
-            .unwrap()
-            .phase
-            .unwrap()
-            .as_str(),
+        phase(&p.get_provider_share(&share_id).await.unwrap()),
         "INVITED"
     );
     p.resend_invite(&share_id).await.unwrap();
     assert_eq!(sim.count(Operation::ResendProviderShare), 1);
 
-    let resources: Vec<_> = p
-        .provider_shared_resources(&ProviderSharedResourceFilter::default())
-        .try_collect()
-        .await
-        .unwrap();
+    let resources =
+        listed(p.provider_shared_resources(&ProviderSharedResourceFilter::default())).await;
     let sr = resources[0].id.clone().unwrap();
     let updated = p
         .update_provider_shared_resource(
@@ -139,31 +136,14 @@ async fn provider_journey_invite_list_resend_update_images_revoke() {
     ));
 
     p.delete_provider_share(&share_id).await.unwrap();
-    let open: Vec<_> = p
-        .provider_shares(&ProviderShareFilter::default())
-        .try_collect()
-        .await
-        .unwrap();
+    let open = listed(p.provider_shares(&ProviderShareFilter::default())).await;
     assert!(open.is_empty(), "revoked shares are hidden by default");
-    let all: Vec<_> = p
-        .provider_shares(&ProviderShareFilter {
-            include_deleted: true,
-            ..Default::default()
-        })
-        .try_collect()
-        .await
-        .unwrap();
-    assert_eq!(
-        all[0]
-            .status
-            .as_ref()
-            .unwrap()
-            .phase
-            .as_ref()
-            .unwrap()
-            .as_str(),
-        "DEACTIVATED"
-    );
+    let all = listed(p.provider_shares(&ProviderShareFilter {
+        include_deleted: true,
+        ..Default::default()
+    }))
+    .await;
+    assert_eq!(phase(&all[0]), "DEACTIVATED");
     assert!(matches!(
         p.resend_invite("ss-missing").await,
         Err(Error::NotFound(_))
@@ -177,23 +157,9 @@ async fn consumer_journey_list_inspect_redeem_once_network_images_delete() {
     let c = consumer(&sim);
     let token = ShareToken::new(&invite.token).unwrap();
 
-    let offered: Vec<_> = c
-        .consumer_shares(&ConsumerShareFilter::default())
-        .try_collect()
-        .await
-        .unwrap();
+    let offered = listed(c.consumer_shares(&ConsumerShareFilter::default())).await;
     assert_eq!(offered.len(), 1);
-    assert_eq!(
-        offered[0]
-            .status
-            .as_ref()
-            .unwrap()
-            .phase
-            .as_ref()
-            .unwrap()
-            .as_str(),
-        "INVITED"
-    );
+    assert_eq!(phase(&offered[0]), "INVITED");
 
     let resources = c.inspect_token(&token).await.unwrap();
     assert!(!resources.is_empty());
@@ -232,19 +198,12 @@ async fn consumer_journey_list_inspect_redeem_once_network_images_delete() {
     );
 
     let share = c.get_consumer_share(redemption.share_id()).await.unwrap();
-    assert_eq!(
-        share.status.unwrap().phase.as_ref().unwrap().as_str(),
-        "ACTIVE"
-    );
+    assert_eq!(phase(&share), "ACTIVE");
     let filter = ConsumerSharedResourceFilter {
         stream_share: Some(redemption.share_id().into()),
         include_deleted: false,
     };
-    let mine: Vec<_> = c
-        .consumer_shared_resources(&filter)
-        .try_collect()
-        .await
-        .unwrap();
+    let mine = listed(c.consumer_shared_resources(&filter)).await;
     let sr = mine[0].id.clone().unwrap();
     assert_eq!(
         c.get_consumer_shared_resource(&sr)
@@ -267,11 +226,7 @@ async fn consumer_journey_list_inspect_redeem_once_network_images_delete() {
     c.delete_consumer_share(redemption.share_id())
         .await
         .unwrap();
-    let active: Vec<_> = c
-        .consumer_shares(&ConsumerShareFilter::default())
-        .try_collect()
-        .await
-        .unwrap();
+    let active = listed(c.consumer_shares(&ConsumerShareFilter::default())).await;
     assert!(
         active
             .iter()

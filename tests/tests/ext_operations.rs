@@ -3,50 +3,12 @@
 //! on the simulator's side), and every request carries only the headers it should.
 
 use cdx_ext::{Error, Operation, RetryPolicy};
+use cdx_sim::{Fault, FaultAction, SimConfig, Simulator};
 use cdx_tests::clients::{
     Targets, call, consumer, consumer_builder, outcome, provider, provider_builder,
 };
-use cdx_tests::sim::{Fault, FaultAction, SimConfig, Simulator};
 use std::collections::HashSet;
 use std::time::Duration;
-
-#[test]
-fn operation_is_the_generated_clients_table() {
-    let root = cdx_tests::tools::workspace_root();
-    let generated = std::fs::read_to_string(root.join(xtask::codegen::GENERATED)).unwrap();
-    // The ids the generated client's hooks see, one per method.
-    let client_ids: HashSet<&str> = generated
-        .split("operation_id: \"")
-        .skip(1)
-        .map(|rest| rest.split('"').next().unwrap())
-        .collect();
-    let ours: HashSet<&str> = Operation::ALL.iter().map(|op| op.id()).collect();
-    assert_eq!(
-        ours, client_ids,
-        "one Operation per generated client method"
-    );
-    assert_eq!(Operation::ALL.len(), client_ids.len(), "no operation twice");
-    let spec: serde_json::Value = serde_json::from_str(
-        &std::fs::read_to_string(root.join(xtask::codegen::NORMALISED)).unwrap(),
-    )
-    .unwrap();
-    for &op in Operation::ALL {
-        let declared = &spec["paths"][op.path()][op.method().to_lowercase()];
-        assert_eq!(declared["operationId"], op.operation_id(), "{op:?}");
-        assert!(
-            generated.contains(&format!("pub async fn {}<", op.id())),
-            "{op:?}: the client has a method {}",
-            op.id()
-        );
-        assert_eq!(Operation::from_id(op.id()), Some(op));
-        assert_eq!(Operation::from_id(op.operation_id()), Some(op));
-        assert_eq!(
-            op.is_idempotent(),
-            matches!(op.method(), "GET" | "DELETE"),
-            "{op:?}"
-        );
-    }
-}
 
 #[tokio::test]
 async fn every_operation_types_each_error_and_retries_only_where_safe() {

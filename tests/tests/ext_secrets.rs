@@ -4,9 +4,11 @@
 
 use base64::Engine as _;
 use cdx_ext::Operation;
-use cdx_ext::{Client, ConsumerShareFilter, Error, PrivateLinkAccount, RetryPolicy, ShareToken};
+use cdx_ext::{
+    Client, ConsumerShareFilter, Error, PrivateLinkAccount, Redemption, RetryPolicy, ShareToken,
+};
+use cdx_sim::{Fault, FaultAction, Invite, SimConfig, Simulator};
 use cdx_tests::clients::{consumer, consumer_builder};
-use cdx_tests::sim::{Fault, FaultAction, SimConfig, Simulator};
 use serde_json::json;
 use std::io::Write;
 use std::sync::{Arc, Mutex};
@@ -26,40 +28,137 @@ impl Write for Captured {
     }
 }
 
-#[tokio::test]
-async fn no_secret_in_debug_display_errors_or_traces() {
-    let captured = Captured::default();
-    let writer = captured.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_writer(move || writer.clone())
-        .with_ansi(false)
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+/// Everything a test printed and traced, to be searched for secrets.
+struct Output {
+    captured: Captured,
+    _guard: tracing::subscriber::DefaultGuard,
+    printed: Vec<String>,
+}
 
+impl Output {
+    /// Captures the trace (every level) of this thread from now on.
+    fn capture() -> Self {
+        let captured = Captured::default();
+        let writer = captured.clone();
+        let subscriber = tracing_subscriber::fmt()
+            .with_max_level(tracing::Level::TRACE)
+            .with_writer(move || writer.clone())
+            .with_ansi(false)
+            .finish();
+        Output {
+            captured,
+            _guard: tracing::subscriber::set_default(subscriber),
+            printed: Vec::new(),
+        }
+    }
+
+    /// An error as Display, Debug and pretty Debug.
+    fn error(&mut self, err: &Error) -> String {
+        let text = format!("{err} {err:?} {err:#?}");
+        self.printed.push(text.clone());
+        text
+    }
+
+    fn logs(&self) -> String {
+        String::from_utf8(self.captured.0.lock().unwrap().clone()).unwrap()
+    }
+
+    /// Fails if any of `secrets` is in the trace or in what was printed.
+    fn assert_hides(&self, secrets: &[String]) {
+        let logs = self.logs();
+        for secret in secrets {
+            assert!(secret.len() >= 8, "a meaningful secret");
+            assert!(
+                !logs.contains(secret.as_str()),
+                "a secret reached the trace output"
+            );
+            for text in &self.printed {
+                assert!(
+                    !text.contains(secret.as_str()),
+                    "a secret reached Debug/Display/error output: {text}"
+                );
+            }
+        }
+    }
+
+    /// Fails unless the trace shows `operation`'s requests with their ids.
+    fn assert_traced(&self, operation: Operation) {
+        let logs = self.logs();
+        assert!(
+            logs.contains(operation.id()) && logs.contains("request_id"),
+            "the trace shows the requests:\n{logs}"
+        );
+    }
+}
+
+/// The consumer's API secret and the Basic credentials made of it.
+fn api_credentials(sim: &Simulator) -> [String; 2] {
+    let (key, secret) = sim.config().consumer_key.clone();
+    let basic = base64::engine::general_purpose::STANDARD.encode(format!("{key}:{secret}"));
+    [secret, basic]
+}
+
+/// The Kafka and Schema Registry secrets of a redemption.
+fn redemption_secrets(r: &Redemption) -> [String; 2] {
+    [
+        r.kafka_api_secret().expose_secret().to_string(),
+        r.schema_registry()
+            .expect("Schema Registry access")
+            .api_secret
+            .expose_secret()
+            .to_string(),
+    ]
+}
+
+/// A simulator with an invitation of its consumer, the consumer's client and the token.
+async fn invited() -> (Simulator, Invite, Client, ShareToken) {
     let sim = Simulator::start(SimConfig::default()).await;
-    let (key, api_secret) = sim_consumer_key(&sim);
     let invite = sim.seed_invite("jane.doe@example.com", &["orders"], &["orders-value"]);
     let c = consumer(&sim);
     let token = ShareToken::new(&invite.token).unwrap();
-    let mut printed = Vec::<String>::new();
+    (sim, invite, c, token)
+}
 
-    printed.push(format!(
+/// Seeds an invitation on `sim` and redeems it.
+async fn seed_and_redeem(sim: &Simulator) -> (Invite, cdx_ext::Result<Redemption>) {
+    let invite = sim.seed_invite("jane.doe@example.com", &["orders"], &["orders-value"]);
+    let token = ShareToken::new(&invite.token).unwrap();
+    let redeemed = consumer(sim).redeem(&token, None).await;
+    (invite, redeemed)
+}
+
+#[tokio::test]
+async fn clients_tokens_and_redemptions_show_no_secret() {
+    let mut out = Output::capture();
+    let (sim, invite, c, token) = invited().await;
+    out.printed.push(format!(
         "{c:?} {:?} {token:?} {token}",
         consumer_builder(&sim)
     ));
-    printed.push(format!("{:?}", c.inspect_token(&token).await.unwrap()));
-    // A truncated answer comes after the server did its work: shown on inspect, which spends
-    // nothing.
-    sim.inject(Fault::once(
-        Operation::ResourcesSharedToken,
-        FaultAction::Truncate,
-    ));
-    let err = c.inspect_token(&token).await.unwrap_err();
-    printed.push(format!("{err} {err:?} {err:#?}"));
-    // Faults answered instead of processing (none of them spends the token), then the real
-    // redeem. Two of them echo the token back, as a careless server or proxy might: the error
-    // must hold "<redacted>" in its place.
+    out.printed
+        .push(format!("{:?}", c.inspect_token(&token).await.unwrap()));
+    let account = "aws:000000000000".parse::<PrivateLinkAccount>().unwrap();
+    let redemption = c
+        .redeem(&token, Some(&account))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    out.printed.push(format!("{redemption:?} {redemption:#?}"));
+    let again = c.redeem(&token, None).await.unwrap_err();
+    out.error(&again);
+
+    out.assert_traced(Operation::RedeemSharedToken);
+    let mut secrets = vec![invite.token.clone()];
+    secrets.extend(api_credentials(&sim));
+    secrets.extend(redemption_secrets(&redemption));
+    out.assert_hides(&secrets);
+}
+
+#[tokio::test]
+async fn a_token_the_server_echoes_back_is_redacted_in_errors() {
+    let mut out = Output::capture();
+    let (sim, invite, c, token) = invited().await;
+    // Answered instead of processing: none of them spends the token. They echo it back, as a
+    // careless server or proxy might: the error must hold "<redacted>" in its place.
     let echoed = [
         FaultAction::Json(400, json!({"errors": [{"detail": invite.token.clone()}]})),
         FaultAction::Json(502, json!(format!("upstream rejected {}", invite.token))),
@@ -75,11 +174,27 @@ async fn no_secret_in_debug_display_errors_or_traces() {
             } else {
                 c.inspect_token(&token).await.map(drop).unwrap_err()
             };
-            let text = format!("{err} {err:?} {err:#?}");
+            let text = out.error(&err);
             assert!(text.contains("<redacted>"), "{operation}: scrubbed: {text}");
-            printed.push(text);
         }
     }
+    let mut secrets = vec![invite.token.clone()];
+    secrets.extend(api_credentials(&sim));
+    out.assert_hides(&secrets);
+}
+
+#[tokio::test]
+async fn failed_calls_show_no_secret() {
+    let mut out = Output::capture();
+    let (sim, invite, c, token) = invited().await;
+    // A truncated answer comes after the server did its work: shown on inspect, which spends
+    // nothing.
+    sim.inject(Fault::once(
+        Operation::ResourcesSharedToken,
+        FaultAction::Truncate,
+    ));
+    let err = c.inspect_token(&token).await.unwrap_err();
+    out.error(&err);
     for action in [
         FaultAction::Status(400),
         FaultAction::Status(404),
@@ -89,24 +204,10 @@ async fn no_secret_in_debug_display_errors_or_traces() {
             reset: None,
         },
     ] {
-        sim.inject(Fault {
-            operation_id: Some(Operation::RedeemSharedToken),
-            times: 1,
-            action,
-        });
+        sim.inject(Fault::once(Operation::RedeemSharedToken, action));
         let err = c.redeem(&token, None).await.unwrap_err();
-        printed.push(format!("{err} {err:?} {err:#?}"));
+        out.error(&err);
     }
-    let redemption = c
-        .redeem(
-            &token,
-            Some(&"aws:000000000000".parse::<PrivateLinkAccount>().unwrap()),
-        )
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
-    printed.push(format!("{redemption:?} {redemption:#?}"));
-    let again = c.redeem(&token, None).await.unwrap_err();
-    printed.push(format!("{again} {again:?}"));
     // A GET that times out is retried by default; a single attempt shows the timeout error.
     let slow = consumer_builder(&sim)
         .timeout(Duration::from_millis(200))
@@ -122,37 +223,46 @@ async fn no_secret_in_debug_display_errors_or_traces() {
         .list_consumer_shares(&ConsumerShareFilter::default(), None)
         .await
         .unwrap_err();
-    printed.push(format!("{err} {err:?}"));
+    out.error(&err);
 
+    out.assert_traced(Operation::RedeemSharedToken);
+    let mut secrets = vec![invite.token.clone()];
+    secrets.extend(api_credentials(&sim));
+    out.assert_hides(&secrets);
+}
+
+#[tokio::test]
+async fn a_redemption_cut_off_quotes_nothing_that_arrived() {
+    let mut out = Output::capture();
     // A 200 redeem whose body is cut in half: the token is spent, the credentials are lost, and
     // the error must not quote what did arrive. A twin simulator, seeded the same way, redeems
     // the same share in full and so tells what the credentials were.
-    let cut = sim.seed_invite("jane.doe@example.com", &["orders"], &["orders-value"]);
+    let sim = Simulator::start(SimConfig::default()).await;
     sim.inject(Fault::once(
         Operation::RedeemSharedToken,
         FaultAction::Truncate,
     ));
-    let err = c
-        .redeem(&ShareToken::new(&cut.token).unwrap(), None)
-        .await
-        .unwrap_err();
+    let (cut, redeemed) = seed_and_redeem(&sim).await;
+    let err = redeemed.unwrap_err();
     assert!(matches!(err, Error::InvalidResponse(_)), "{err:?}");
-    printed.push(format!("{err} {err:?} {err:#?}"));
+    out.error(&err);
     let twin = Simulator::start(SimConfig::default()).await;
-    twin.seed_invite("jane.doe@example.com", &["orders"], &["orders-value"]);
-    let twin_cut = twin.seed_invite("jane.doe@example.com", &["orders"], &["orders-value"]);
-    let lost = consumer(&twin)
-        .redeem(&ShareToken::new(&twin_cut.token).unwrap(), None)
-        .await
-        .unwrap();
+    let lost = seed_and_redeem(&twin).await.1.unwrap();
     assert_eq!(
         lost.share_id(),
         cut.provider_share_id,
         "the twin redeemed the same share, so its credentials are the ones cut off"
     );
+    let mut secrets = vec![cut.token.clone()];
+    secrets.extend(redemption_secrets(&lost));
+    out.assert_hides(&secrets);
+}
 
-    // A redemption without a bootstrap server: the secrets arrived, the error keeps them only
-    // behind redacting types.
+#[tokio::test]
+async fn an_incomplete_redemption_keeps_its_secrets_behind_redacting_types() {
+    let mut out = Output::capture();
+    let sim = Simulator::start(SimConfig::default()).await;
+    // A redemption without a bootstrap server: the secrets arrived, the error keeps them.
     let fresh = sim.seed_invite("jane.doe@example.com", &["orders"], &[]);
     let incomplete = json!({
         "api_version": "cdx/v1", "kind": "RedeemTokenResponse", "id": "ss-incomplete",
@@ -166,7 +276,7 @@ async fn no_secret_in_debug_display_errors_or_traces() {
         Operation::RedeemSharedToken,
         FaultAction::Json(200, incomplete),
     ));
-    let err = c
+    let err = consumer(&sim)
         .redeem(&ShareToken::new(&fresh.token).unwrap(), None)
         .await
         .unwrap_err();
@@ -181,70 +291,38 @@ async fn no_secret_in_debug_display_errors_or_traces() {
         Some("incomplete-kafka-secret".to_string()),
         "nothing the server sent is lost"
     );
-    let text = format!("{err} {err:?} {err:#?} {kept} {kept:?}");
+    let text = format!("{} {kept} {kept:?}", out.error(&err));
     assert!(text.contains("kafka_bootstrap_url"), "{text}");
-    printed.push(text);
+    out.printed.push(text);
+    out.assert_hides(&[
+        fresh.token.clone(),
+        "incomplete-kafka-secret".into(),
+        "incomplete-sr-secret".into(),
+    ]);
+}
 
-    // A client authenticated with a bearer access token: its Debug, its calls (a provider
-    // operation it may use, a consumer one it may not) and their errors.
+#[tokio::test]
+async fn a_bearer_token_client_shows_no_token() {
+    let mut out = Output::capture();
+    let sim = Simulator::start(SimConfig::default()).await;
+    // Its Debug, its calls (a provider operation it may use, a consumer one it may not) and
+    // their errors.
     let access_token = sim.config().bearer_tokens[0].clone();
     let bearer_builder = Client::builder()
         .access_token(&access_token)
         .base_url(sim.base_url());
     let bearer = bearer_builder.clone().build().unwrap();
-    printed.push(format!("{bearer_builder:?} {bearer:?}"));
-    assert!(bearer.opt_in().await.unwrap());
+    out.printed.push(format!("{bearer_builder:?} {bearer:?}"));
+    bearer
+        .opt_in()
+        .await
+        .expect("a provider operation the token may use");
     let err = bearer
         .list_consumer_shares(&ConsumerShareFilter::default(), None)
         .await
         .unwrap_err();
     assert!(matches!(err, Error::Unauthenticated(_)), "{err}");
-    printed.push(format!("{err} {err:?}"));
-
-    let basic = base64::engine::general_purpose::STANDARD.encode(format!("{key}:{api_secret}"));
-    let secrets = [
-        api_secret.clone(),
-        basic,
-        invite.token.clone(),
-        cut.token.clone(),
-        fresh.token.clone(),
-        access_token.clone(),
-        redemption.kafka_api_secret().expose_secret().to_string(),
-        redemption
-            .schema_registry()
-            .unwrap()
-            .api_secret
-            .expose_secret()
-            .to_string(),
-        lost.kafka_api_secret().expose_secret().to_string(),
-        lost.schema_registry()
-            .unwrap()
-            .api_secret
-            .expose_secret()
-            .to_string(),
-        "incomplete-kafka-secret".to_string(),
-        "incomplete-sr-secret".to_string(),
-    ];
-    let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
-    assert!(
-        logs.contains("redeem_cdx_v1_shared_token") && logs.contains("request_id"),
-        "the trace shows the requests:\n{logs}"
-    );
-    for secret in &secrets {
-        assert!(secret.len() >= 8, "a meaningful secret");
-        assert!(
-            !logs.contains(secret.as_str()),
-            "a secret reached the trace output"
-        );
-        for text in &printed {
-            assert!(
-                !text.contains(secret.as_str()),
-                "a secret reached Debug/Display/error output: {text}"
-            );
-        }
-    }
-}
-
-fn sim_consumer_key(sim: &Simulator) -> (String, String) {
-    sim.config().consumer_key.clone()
+    out.error(&err);
+    out.assert_traced(Operation::ListConsumerShares);
+    out.assert_hides(&[access_token]);
 }

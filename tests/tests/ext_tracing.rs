@@ -6,8 +6,8 @@
 
 use cdx_ext::Operation;
 use cdx_ext::{ConsumerShareFilter, ShareToken};
+use cdx_sim::{Fault, FaultAction, SimConfig, Simulator};
 use cdx_tests::clients::consumer_builder;
-use cdx_tests::sim::{Fault, FaultAction, SimConfig, Simulator};
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
 use tracing::field::{Field, Visit};

@@ -3,8 +3,8 @@
 //! `ext_operations.rs`.)
 
 use cdx_ext::{ConsumerShareFilter, Error, RetryPolicy, ShareToken};
+use cdx_sim::{SimConfig, Simulator};
 use cdx_tests::clients::consumer_builder;
-use cdx_tests::sim::{SimConfig, Simulator};
 use std::io::{BufRead as _, BufReader, Read as _, Write as _};
 use std::net::TcpListener;
 

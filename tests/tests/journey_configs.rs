@@ -11,14 +11,11 @@
 use cdx_ext::config::{Format, RenderOptions, render};
 use cdx_ext::file::{Overwrite, write_secret_file};
 use cdx_ext::{PrivateLinkAccount, Redemption, ShareToken};
+use cdx_sim::{SimConfig, Simulator};
 use cdx_tests::clients::{consumer, provider};
-use cdx_tests::parsers::{JaasEntry, SchemaRegistryRead, confluent_kafka_read, java_read};
-use cdx_tests::sim::{SimConfig, Simulator};
-use serde_json::Value;
-use std::collections::BTreeMap;
+use cdx_tests::expected::ExpectedConfig;
+use cdx_tests::parsers::{confluent_kafka_read, java_read};
 use std::path::{Path, PathBuf};
-
-const PLAIN: &str = "org.apache.kafka.common.security.plain.PlainLoginModule";
 
 /// A private-link redemption: the shared cluster's cloud, the account redeemed from, and the
 /// `:network` cloud kind that account must then see.
@@ -109,49 +106,17 @@ async fn redeem_every_way(sasl_prefix: bool) -> Vec<Redeemed> {
     out
 }
 
-/// What the simulator answered, field by field.
-struct Answer {
-    bootstrap: String,
-    key: String,
-    secret: String,
-    sr_url: String,
-    sr_key: String,
-    sr_secret: String,
-    group_id: String,
-}
-
-fn answer(r: &Redeemed) -> Answer {
+/// What the files must read back as: the redemption as the simulator answered it.
+fn expected(r: &Redeemed) -> ExpectedConfig {
     let v = serde_json::to_value(r.redemption.response()).unwrap();
-    let s = |k: &str| {
-        v[k].as_str()
-            .unwrap_or_else(|| panic!("{}: no {k} in {v}", r.label))
-            .to_string()
-    };
-    let url = s("kafka_bootstrap_url");
-    assert_eq!(url.starts_with("SASL://"), r.sasl_prefix, "{url}");
-    let bootstrap = url.strip_prefix("SASL://").unwrap_or(&url).to_string();
-    assert!(!bootstrap.contains('/'), "{bootstrap}: host:port");
-    let prefix = v["resources"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find_map(|r| r["group_prefix"].as_str())
-        .expect("a group prefix")
-        .to_string();
-    let group_id = match &r.options.group_suffix {
-        Some(suffix) => format!("{prefix}{suffix}"),
-        // The python example's own group.id; the other formats then set none.
-        None => format!("{prefix}.my-app"),
-    };
-    Answer {
-        bootstrap,
-        key: s("api_key"),
-        secret: s("secret"),
-        sr_url: s("schema_registry_url"),
-        sr_key: s("schema_registry_api_key"),
-        sr_secret: s("schema_registry_secret"),
-        group_id,
-    }
+    let url = v["kafka_bootstrap_url"].as_str().unwrap_or_default();
+    assert_eq!(
+        url.starts_with("SASL://"),
+        r.sasl_prefix,
+        "{}: {url}",
+        r.label
+    );
+    ExpectedConfig::from_response(&v, r.options.group_suffix.as_deref())
 }
 
 /// Renders `r` in every format and writes the files (owner-only) under `dir/<label>/`.
@@ -180,59 +145,6 @@ fn write_all(r: &Redeemed, dir: &Path) -> Vec<(Format, PathBuf)> {
         .collect()
 }
 
-/// The Java client settings of a `java` file (a `spring-boot` file: under Spring's keys).
-fn expected_java(a: &Answer, group: bool, format: Format) -> BTreeMap<String, String> {
-    let mut m = vec![
-        ("bootstrap.servers", a.bootstrap.clone()),
-        ("security.protocol", "SASL_SSL".into()),
-        ("sasl.mechanism", "PLAIN".into()),
-        ("client.dns.lookup", "use_all_dns_ips".into()),
-        ("session.timeout.ms", "45000".into()),
-        ("acks", "all".into()),
-        ("schema.registry.url", a.sr_url.clone()),
-        ("basic.auth.credentials.source", "USER_INFO".into()),
-        (
-            "basic.auth.user.info",
-            format!("{}:{}", a.sr_key, a.sr_secret),
-        ),
-    ];
-    if group {
-        m.push(("group.id", a.group_id.clone()));
-    }
-    m.into_iter()
-        .map(|(k, v)| {
-            let k = match (format, k) {
-                (Format::SpringBoot, "bootstrap.servers") => {
-                    "spring.kafka.bootstrap-servers".into()
-                }
-                (Format::SpringBoot, "group.id") => "spring.kafka.consumer.group-id".into(),
-                (Format::SpringBoot, k) => format!("spring.kafka.properties.{k}"),
-                (_, k) => k.to_string(),
-            };
-            (k, v)
-        })
-        .collect()
-}
-
-/// The librdkafka settings of a `librdkafka` file (or a `python` file's `[kafka]`).
-fn expected_librdkafka(a: &Answer, group: bool) -> BTreeMap<String, String> {
-    let mut m: BTreeMap<String, String> = [
-        ("bootstrap.servers", a.bootstrap.as_str()),
-        ("security.protocol", "SASL_SSL"),
-        ("sasl.mechanisms", "PLAIN"),
-        ("sasl.username", a.key.as_str()),
-        ("sasl.password", a.secret.as_str()),
-        ("session.timeout.ms", "45000"),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k.to_string(), v.to_string()))
-    .collect();
-    if group {
-        m.insert("group.id".into(), a.group_id.clone());
-    }
-    m
-}
-
 #[tokio::test]
 async fn every_redemption_renders_to_files_the_real_clients_read_back() {
     let mut redeemed = redeem_every_way(true).await;
@@ -246,7 +158,10 @@ async fn every_redemption_renders_to_files_the_real_clients_read_back() {
             match format {
                 Format::Java | Format::SpringBoot => java_files.push((i, format, path)),
                 Format::Librdkafka | Format::Python => kafka_files.push((i, format, path)),
-                Format::Json => check_json(r, &path),
+                Format::Json => expected(r).assert_json(
+                    &std::fs::read_to_string(&path).unwrap(),
+                    &path.display().to_string(),
+                ),
             }
         }
     }
@@ -254,80 +169,16 @@ async fn every_redemption_renders_to_files_the_real_clients_read_back() {
     assert_eq!((java_files.len(), kafka_files.len()), (16, 16));
 
     let paths: Vec<PathBuf> = java_files.iter().map(|f| f.2.clone()).collect();
-    for ((i, format, path), mut read) in java_files.iter().zip(java_read(&paths)) {
-        let r = &redeemed[*i];
-        let a = answer(r);
-        let jaas_key = match format {
-            Format::SpringBoot => "spring.kafka.properties.sasl.jaas.config",
-            _ => "sasl.jaas.config",
-        };
-        assert!(read.props.remove(jaas_key).is_some(), "{}", path.display());
-        let group = r.options.group_suffix.is_some();
-        assert_eq!(
-            read.props,
-            expected_java(&a, group, *format),
-            "{}",
-            path.display()
-        );
-        assert_eq!(
-            read.jaas,
-            Some(vec![JaasEntry {
-                module: PLAIN.into(),
-                flag: "REQUIRED".into(),
-                options: BTreeMap::from([
-                    ("password".into(), a.secret.clone()),
-                    ("username".into(), a.key.clone()),
-                ]),
-            }]),
-            "{}",
-            path.display()
-        );
+    for ((i, format, path), read) in java_files.iter().zip(java_read(&paths)) {
+        expected(&redeemed[*i]).assert_java_read(*format, &read, &path.display().to_string());
     }
 
     let jobs: Vec<(Format, PathBuf)> = kafka_files.iter().map(|f| (f.1, f.2.clone())).collect();
     for ((i, format, path), read) in kafka_files.iter().zip(confluent_kafka_read(&jobs)) {
-        let r = &redeemed[*i];
-        let a = answer(r);
-        assert_eq!(
-            read.brokers,
-            1,
-            "{}: metadata from the mock",
-            path.display()
+        expected(&redeemed[*i]).assert_confluent_kafka_read(
+            *format,
+            &read,
+            &path.display().to_string(),
         );
-        // A python file's example sets its own group.id when the file has none.
-        let group = r.options.group_suffix.is_some() || *format == Format::Python;
-        assert_eq!(
-            read.kafka,
-            expected_librdkafka(&a, group),
-            "{}",
-            path.display()
-        );
-        let sr = (*format == Format::Python).then(|| SchemaRegistryRead {
-            conf: BTreeMap::from([
-                ("url".into(), a.sr_url.clone()),
-                (
-                    "basic.auth.user.info".into(),
-                    format!("{}:{}", a.sr_key, a.sr_secret),
-                ),
-            ]),
-            urls: vec![a.sr_url.clone()],
-            auth: Some((a.sr_key.clone(), a.sr_secret.clone())),
-        });
-        assert_eq!(read.schema_registry, sr, "{}", path.display());
     }
-}
-
-/// The `json` format, read with a JSON parser.
-fn check_json(r: &Redeemed, path: &Path) {
-    let a = answer(r);
-    let doc: Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
-    let kafka: BTreeMap<String, String> = serde_json::from_value(doc["kafka"].clone()).unwrap();
-    let group = r.options.group_suffix.is_some();
-    assert_eq!(kafka, expected_librdkafka(&a, group), "{}", path.display());
-    assert_eq!(doc["schema_registry"]["url"], a.sr_url.as_str());
-    assert_eq!(
-        doc["schema_registry"]["basic.auth.user.info"],
-        format!("{}:{}", a.sr_key, a.sr_secret)
-    );
-    assert_eq!(doc["share_id"], r.redemption.share_id());
 }

@@ -2,10 +2,9 @@
 //! private networking, pagination, rate limits and the `cdx-sim` binary.
 
 use cdx_ext::Operation;
-use std::io::BufRead as _;
 use std::time::Duration;
 
-use cdx_tests::sim::{RateLimit, SimConfig, Simulator};
+use cdx_sim::{Invite, RateLimit, SimConfig, Simulator};
 use reqwest::{Method, Response, StatusCode};
 use serde_json::{Value, json};
 
@@ -98,6 +97,22 @@ impl Api {
         assert_eq!(r.status(), 200);
     }
 
+    /// A redeem with `body`, as the consumer.
+    async fn redeem(&self, body: Value) -> Response {
+        self.post(As::Consumer, "/cdx/v1/shared-tokens:redeem", body)
+            .await
+    }
+
+    /// An inspection of `token`, as the consumer.
+    async fn inspect(&self, token: &str) -> Response {
+        self.post(
+            As::Consumer,
+            "/cdx/v1/shared-tokens:resources",
+            json!({"token": token}),
+        )
+        .await
+    }
+
     async fn invite(&self, email: &str, resources: &[String]) -> Response {
         self.post(
             As::Provider,
@@ -159,27 +174,17 @@ async fn authentication_failures_are_401_with_a_challenge() {
     error_of(r, 401).await;
 
     // Bearer tokens: provider operations only.
-    let r = api
-        .get(
-            As::Bearer("provider-access-token"),
-            "/cdx/v1/provider-shares",
-        )
-        .await;
-    assert_eq!(r.status(), 200);
-    let r = api
-        .get(As::Bearer("provider-access-token"), "/cdx/v1/opt-in")
-        .await;
-    assert_eq!(r.status(), 200);
-    let r = api
-        .get(
-            As::Bearer("provider-access-token"),
-            "/cdx/v1/consumer-shares",
-        )
-        .await;
-    error_of(r, 401).await;
+    let bearer = As::Bearer("provider-access-token");
+    for (path, status) in [
+        ("/cdx/v1/provider-shares", 200),
+        ("/cdx/v1/opt-in", 200),
+        ("/cdx/v1/consumer-shares", 401),
+    ] {
+        assert_eq!(api.get(bearer, path).await.status(), status, "{path}");
+    }
     let r = api
         .post(
-            As::Bearer("provider-access-token"),
+            bearer,
             "/cdx/v1/shared-tokens:redeem",
             json!({"token": "x"}),
         )
@@ -236,22 +241,39 @@ async fn routing_errors_and_request_ids() {
     }
 }
 
-#[tokio::test]
-async fn provider_journey_opt_in_invite_list_resend_revoke() {
-    let api = Api::start(SimConfig::default()).await;
-    let email = "consumer@partner.example";
-    let resources = vec![topic_crn("orders"), SUBJECT_CRN.to_string()];
+/// The address the provider journeys invite, and what they share.
+const EMAIL: &str = "consumer@partner.example";
 
+fn shared() -> Vec<String> {
+    vec![topic_crn("orders"), SUBJECT_CRN.to_string()]
+}
+
+/// A provider opted in who invited [`EMAIL`] to [`shared`]: the share's JSON and its
+/// `Location`.
+async fn invited(api: &Api) -> (Value, String) {
+    api.opt_in().await;
+    let r = api.invite(EMAIL, &shared()).await;
+    let location = header(&r, "location").unwrap().to_string();
+    (json_of(r, 201).await, location)
+}
+
+#[tokio::test]
+async fn a_provider_must_opt_in_before_inviting() {
+    let api = Api::start(SimConfig::default()).await;
     assert_eq!(
         api.ok(As::Provider, "/cdx/v1/opt-in").await,
         json!({"api_version": "cdx/v1", "kind": "OptIn", "stream_share_enabled": false})
     );
-    // Not opted in yet.
-    let e = error_of(api.invite(email, &resources).await, 403).await;
+    let e = error_of(api.invite(EMAIL, &shared()).await, 403).await;
     assert_eq!(e["code"], "user_unauthorized");
     api.opt_in().await;
+    assert_eq!(api.invite(EMAIL, &shared()).await.status(), 201);
+}
 
-    // Bad bodies.
+#[tokio::test]
+async fn bad_invitations_are_refused_with_a_pointer_to_the_field() {
+    let api = Api::start(SimConfig::default()).await;
+    api.opt_in().await;
     let r = api
         .request(As::Provider, Method::POST, "/cdx/v1/provider-shares")
         .header("content-type", "application/json")
@@ -259,44 +281,39 @@ async fn provider_journey_opt_in_invite_list_resend_revoke() {
         .send()
         .await
         .unwrap();
-    let e = error_of(r, 400).await;
-    assert_eq!(e["source"]["pointer"], "");
+    assert_eq!(error_of(r, 400).await["source"]["pointer"], "");
+    let restriction = json!({"kind": "Email", "email": EMAIL});
+    for (body, pointer) in [
+        (
+            json!({"delivery_method": "EMAIL", "resources": shared()}),
+            "/consumer_restriction",
+        ),
+        (
+            json!({"consumer_restriction": restriction, "delivery_method": 7, "resources": shared()}),
+            "/delivery_method",
+        ),
+    ] {
+        let r = api
+            .post(As::Provider, "/cdx/v1/provider-shares", body)
+            .await;
+        assert_eq!(error_of(r, 400).await["source"]["pointer"], pointer);
+    }
     let r = api
-        .post(
-            As::Provider,
-            "/cdx/v1/provider-shares",
-            json!({"delivery_method": "EMAIL", "resources": resources}),
-        )
-        .await;
-    assert_eq!(
-        error_of(r, 400).await["source"]["pointer"],
-        "/consumer_restriction"
-    );
-    let r = api
-        .post(
-            As::Provider,
-            "/cdx/v1/provider-shares",
-            json!({"consumer_restriction": {"kind": "Email", "email": email}, "delivery_method": 7, "resources": resources}),
-        )
-        .await;
-    assert_eq!(
-        error_of(r, 400).await["source"]["pointer"],
-        "/delivery_method"
-    );
-    let r = api
-        .invite(email, &["crn://confluent.cloud/kafka=lkc-1".to_string()])
+        .invite(EMAIL, &["crn://confluent.cloud/kafka=lkc-1".to_string()])
         .await;
     assert_eq!(error_of(r, 422).await["source"]["pointer"], "/resources/0");
-    let r = api.invite("not-an-email", &resources).await;
+    let r = api.invite("not-an-email", &shared()).await;
     assert_eq!(
         error_of(r, 400).await["source"]["pointer"],
         "/consumer_restriction/email"
     );
+    assert!(api.sim.mailbox(EMAIL).is_empty(), "nothing was sent");
+}
 
-    // Invite.
-    let r = api.invite(email, &resources).await;
-    let location = header(&r, "location").unwrap().to_string();
-    let share = json_of(r, 201).await;
+#[tokio::test]
+async fn an_invitation_creates_a_share_a_shared_resource_and_a_mail() {
+    let api = Api::start(SimConfig::default()).await;
+    let (share, location) = invited(&api).await;
     let id = share["id"].as_str().unwrap().to_string();
     assert_eq!(id, "ss-00001");
     assert_eq!(
@@ -307,14 +324,13 @@ async fn provider_journey_opt_in_invite_list_resend_revoke() {
     assert_eq!(share["delivery_method"], "EMAIL");
     assert_eq!(
         share["consumer_restriction"],
-        json!({"kind": "Email", "email": email})
+        json!({"kind": "Email", "email": EMAIL})
     );
     assert_eq!(share["cloud_cluster"]["id"], "lkc-7");
     assert_eq!(share["cloud_cluster"]["environment"], "env-7");
-    assert_eq!(api.sim.mailbox(email).len(), 1);
-    assert_eq!(api.sim.mailbox(email)[0].len(), 120);
+    assert_eq!(api.sim.mailbox(EMAIL).len(), 1);
+    assert_eq!(api.sim.mailbox(EMAIL)[0].len(), 120);
 
-    // The shared resource it created.
     let list = api
         .ok(As::Provider, "/cdx/v1/provider-shared-resources")
         .await;
@@ -323,7 +339,7 @@ async fn provider_journey_opt_in_invite_list_resend_revoke() {
     let sr = &list["data"][0];
     assert_eq!(sr["id"], "sr-00001");
     assert_eq!(sr["display_name"], "orders");
-    assert_eq!(sr["resources"], json!(resources));
+    assert_eq!(sr["resources"], json!(shared()));
     let filtered = api
         .ok(
             As::Provider,
@@ -332,12 +348,6 @@ async fn provider_journey_opt_in_invite_list_resend_revoke() {
         .await;
     assert_eq!(filtered["metadata"]["total_size"], 1);
 
-    // A second invitation to the same address while one is pending.
-    let r = api.invite(email, &[topic_crn("payments")]).await;
-    assert_eq!(header(&r, "location"), Some(location.as_str()));
-    assert_eq!(error_of(r, 409).await["code"], "resource_already_exists");
-
-    // List, get.
     let list = api.ok(As::Provider, "/cdx/v1/provider-shares").await;
     assert_eq!(list["kind"], "ProviderShareList");
     assert_eq!(list["data"][0]["id"], id.as_str());
@@ -346,28 +356,50 @@ async fn provider_journey_opt_in_invite_list_resend_revoke() {
         .ok(As::Provider, &format!("/cdx/v1/provider-shares/{id}"))
         .await;
     assert_eq!(got, share);
+}
 
-    // Resend: 204, and the same token is mailed again.
+#[tokio::test]
+async fn a_second_invitation_while_one_is_pending_is_a_conflict() {
+    let api = Api::start(SimConfig::default()).await;
+    let (_, location) = invited(&api).await;
+    let r = api.invite(EMAIL, &[topic_crn("payments")]).await;
+    assert_eq!(header(&r, "location"), Some(location.as_str()));
+    assert_eq!(error_of(r, 409).await["code"], "resource_already_exists");
+    assert_eq!(api.sim.mailbox(EMAIL).len(), 1, "no second mail");
+}
+
+#[tokio::test]
+async fn resending_mails_the_same_token_again() {
+    let api = Api::start(SimConfig::default()).await;
+    let (share, _) = invited(&api).await;
     let r = api
         .request(
             As::Provider,
             Method::POST,
-            &format!("/cdx/v1/provider-shares/{id}:resend"),
+            &format!(
+                "/cdx/v1/provider-shares/{}:resend",
+                share["id"].as_str().unwrap()
+            ),
         )
         .send()
         .await
         .unwrap();
     assert_eq!(r.status(), 204);
     assert!(header(&r, "x-ratelimit-limit").is_some());
-    let mail = api.sim.mailbox(email);
+    let mail = api.sim.mailbox(EMAIL);
     assert_eq!(mail.len(), 2);
     assert_eq!(mail[0], mail[1]);
+}
 
-    // PATCH the shared resource.
+#[tokio::test]
+async fn a_shared_resource_is_updated_and_a_bad_contact_refused() {
+    let api = Api::start(SimConfig::default()).await;
+    invited(&api).await;
+    let path = "/cdx/v1/provider-shared-resources/sr-00001";
     let r = api
         .patch(
             As::Provider,
-            "/cdx/v1/provider-shared-resources/sr-00001",
+            path,
             json!({"display_name": "Orders", "organization_contact": "data@acme.example"}),
         )
         .await;
@@ -377,7 +409,7 @@ async fn provider_journey_opt_in_invite_list_resend_revoke() {
     let r = api
         .patch(
             As::Provider,
-            "/cdx/v1/provider-shared-resources/sr-00001",
+            path,
             json!({"organization_contact": "nobody"}),
         )
         .await;
@@ -385,18 +417,16 @@ async fn provider_journey_opt_in_invite_list_resend_revoke() {
         error_of(r, 422).await["source"]["pointer"],
         "/organization_contact"
     );
+    assert_eq!(api.ok(As::Provider, path).await["display_name"], "Orders");
+}
 
-    // Revoke.
-    let r = api
-        .delete(As::Provider, &format!("/cdx/v1/provider-shares/{id}"))
-        .await;
-    assert_eq!(r.status(), 204);
-    error_of(
-        api.get(As::Provider, &format!("/cdx/v1/provider-shares/{id}"))
-            .await,
-        404,
-    )
-    .await;
+#[tokio::test]
+async fn revoking_deactivates_the_share_and_kills_its_token() {
+    let api = Api::start(SimConfig::default()).await;
+    let (share, _) = invited(&api).await;
+    let path = format!("/cdx/v1/provider-shares/{}", share["id"].as_str().unwrap());
+    assert_eq!(api.delete(As::Provider, &path).await.status(), 204);
+    error_of(api.get(As::Provider, &path).await, 404).await;
     let list = api.ok(As::Provider, "/cdx/v1/provider-shares").await;
     assert_eq!(list["metadata"]["total_size"], 0);
     let list = api
@@ -404,23 +434,17 @@ async fn provider_journey_opt_in_invite_list_resend_revoke() {
         .await;
     assert_eq!(list["data"][0]["status"]["phase"], "DEACTIVATED");
     assert!(list["data"][0]["metadata"]["deleted_at"].is_string());
-    // Its token is dead.
-    let token = &api.sim.mailbox(email)[0];
-    let r = api
-        .post(
-            As::Consumer,
-            "/cdx/v1/shared-tokens:resources",
-            json!({"token": token}),
-        )
-        .await;
+    let token = &api.sim.mailbox(EMAIL)[0];
+    let r = api.inspect(token).await;
     error_of(r, 404).await;
     // A revoked invitation can be sent again.
-    let r = api.invite(email, &resources).await;
+    let r = api.invite(EMAIL, &shared()).await;
     assert_eq!(json_of(r, 201).await["id"], "ss-00002");
 }
 
-#[tokio::test]
-async fn consumer_journey_list_inspect_redeem_twice() {
+/// A simulator at a fixed time with one invitation of its consumer to `orders` (and
+/// `orders-value`): `ss-00001`, `sr-00001`.
+async fn consumer_invited() -> (Api, Invite) {
     let config = SimConfig {
         fixed_now: Some("2024-05-01T12:00:00Z".parse().unwrap()),
         ..SimConfig::default()
@@ -431,7 +455,12 @@ async fn consumer_journey_list_inspect_redeem_twice() {
         .seed_invite(&config.consumer_email, &["orders"], &["orders-value"]);
     assert_eq!(invite.provider_share_id, "ss-00001");
     assert_eq!(invite.shared_resource_id, "sr-00001");
+    (api, invite)
+}
 
+#[tokio::test]
+async fn a_consumer_lists_only_its_own_invitations() {
+    let (api, _) = consumer_invited().await;
     let list = api.ok(As::Consumer, "/cdx/v1/consumer-shares").await;
     assert_eq!(list["kind"], "ConsumerShareList");
     assert_eq!(list["metadata"]["total_size"], 1);
@@ -439,77 +468,62 @@ async fn consumer_journey_list_inspect_redeem_twice() {
     assert_eq!(share["id"], "ss-00001");
     assert_eq!(share["status"]["phase"], "INVITED");
     assert_eq!(share["invite_expires_at"], "2024-05-08T12:00:00Z");
-    // Invitations to other addresses are not the consumer's business.
     api.sim
         .seed_invite("someone@else.example", &["orders"], &[]);
     let list = api.ok(As::Consumer, "/cdx/v1/consumer-shares").await;
     assert_eq!(list["metadata"]["total_size"], 1);
+}
 
-    // Inspect: no state change.
-    let r = api
-        .post(
-            As::Consumer,
-            "/cdx/v1/shared-tokens:resources",
-            json!({"token": invite.token}),
-        )
+#[tokio::test]
+async fn inspecting_a_token_shows_its_resources_and_spends_nothing() {
+    let (api, invite) = consumer_invited().await;
+    for _ in 0..2 {
+        let inspected = json_of(api.inspect(&invite.token).await, 200).await;
+        let csr = &inspected["consumer_shared_resources"][0];
+        assert_eq!(csr["id"], "sr-00001");
+        assert_eq!(csr["display_name"], "orders");
+        assert_eq!(csr["cloud"], "AWS");
+        assert_eq!(csr["network_connection_types"], json!([]));
+        assert_eq!(csr["schemas"][0]["subject"], "orders-value");
+    }
+    let share = api
+        .ok(As::Consumer, "/cdx/v1/consumer-shares/ss-00001")
         .await;
-    let inspected = json_of(r, 200).await;
-    let csr = &inspected["consumer_shared_resources"][0];
-    assert_eq!(csr["id"], "sr-00001");
-    assert_eq!(csr["display_name"], "orders");
-    assert_eq!(csr["cloud"], "AWS");
-    assert_eq!(csr["network_connection_types"], json!([]));
-    assert_eq!(csr["schemas"][0]["subject"], "orders-value");
+    assert_eq!(share["status"]["phase"], "INVITED");
+}
 
-    // Bad bodies and unknown tokens.
-    let r = api
-        .post(As::Consumer, "/cdx/v1/shared-tokens:redeem", json!({}))
-        .await;
-    assert_eq!(error_of(r, 400).await["source"]["pointer"], "/token");
-    let r = api
-        .post(
-            As::Consumer,
-            "/cdx/v1/shared-tokens:redeem",
-            json!({"token": 5}),
-        )
-        .await;
-    assert_eq!(error_of(r, 400).await["source"]["pointer"], "/token");
-    let r = api
-        .post(
-            As::Consumer,
-            "/cdx/v1/shared-tokens:redeem",
-            json!({"token": "nope"}),
-        )
-        .await;
-    error_of(r, 404).await;
-    let r = api
-        .post(
-            As::Consumer,
-            "/cdx/v1/shared-tokens:redeem",
-            json!({"token": invite.token, "aws_account": "000000000000", "gcp_project": "p"}),
-        )
-        .await;
-    error_of(r, 400).await;
-    let r = api
-        .post(
-            As::Consumer,
-            "/cdx/v1/shared-tokens:redeem",
-            json!({"token": invite.token, "azure_subscription": ""}),
-        )
-        .await;
-    assert_eq!(
-        error_of(r, 400).await["source"]["pointer"],
-        "/azure_subscription"
-    );
+#[tokio::test]
+async fn bad_redeem_bodies_and_unknown_tokens_are_refused() {
+    let (api, invite) = consumer_invited().await;
+    let token = invite.token.as_str();
+    for (body, status, pointer) in [
+        (json!({}), 400, Some("/token")),
+        (json!({"token": 5}), 400, Some("/token")),
+        (json!({"token": "nope"}), 404, None),
+        (
+            json!({"token": token, "aws_account": "000000000000", "gcp_project": "p"}),
+            400,
+            None,
+        ),
+        (
+            json!({"token": token, "azure_subscription": ""}),
+            400,
+            Some("/azure_subscription"),
+        ),
+    ] {
+        let e = error_of(api.redeem(body.clone()).await, status).await;
+        if let Some(pointer) = pointer {
+            assert_eq!(e["source"]["pointer"], pointer, "{body}");
+        }
+    }
+    // None of them spent the token.
+    assert_eq!(api.redeem(json!({"token": token})).await.status(), 200);
+}
 
-    // Redeem.
-    let r = api
-        .post(
-            As::Consumer,
-            "/cdx/v1/shared-tokens:redeem",
-            json!({"token": invite.token}),
-        )
-        .await;
+#[tokio::test]
+async fn a_token_redeems_once_into_credentials() {
+    let (api, invite) = consumer_invited().await;
+    let r = api.redeem(json!({"token": invite.token})).await;
     let redeemed = json_of(r, 200).await;
     assert_eq!(redeemed["kind"], "RedeemTokenResponse");
     assert_eq!(redeemed["id"], "ss-00001");
@@ -534,30 +548,21 @@ async fn consumer_journey_list_inspect_redeem_twice() {
         ])
     );
 
-    // Second redeem: 409 pointing at the share.
-    let r = api
-        .post(
-            As::Consumer,
-            "/cdx/v1/shared-tokens:redeem",
-            json!({"token": invite.token}),
-        )
-        .await;
+    // Again: 409 pointing at the share, for a redeem and an inspection alike.
+    let r = api.redeem(json!({"token": invite.token})).await;
     assert_eq!(
         header(&r, "location"),
         Some(format!("{}/cdx/v1/consumer-shares/ss-00001", api.sim.base_url()).as_str())
     );
     error_of(r, 409).await;
-    let r = api
-        .post(
-            As::Consumer,
-            "/cdx/v1/shared-tokens:resources",
-            json!({"token": invite.token}),
-        )
-        .await;
-    error_of(r, 409).await;
-    assert_eq!(api.sim.count(Operation::RedeemSharedToken), 7);
+    error_of(api.inspect(&invite.token).await, 409).await;
+    assert_eq!(api.sim.count(Operation::RedeemSharedToken), 2);
+}
 
-    // Both sides see it ACTIVE.
+#[tokio::test]
+async fn a_redeemed_share_is_active_on_both_sides() {
+    let (api, invite) = consumer_invited().await;
+    json_of(api.redeem(json!({"token": invite.token})).await, 200).await;
     let share = api
         .ok(As::Consumer, "/cdx/v1/consumer-shares/ss-00001")
         .await;
@@ -586,18 +591,16 @@ async fn consumer_journey_list_inspect_redeem_twice() {
     assert_eq!(network["kind"], "Network");
     assert!(network.get("cloud").is_none(), "{network}");
     assert_eq!(network["zones"].as_array().unwrap().len(), 3);
+}
 
-    // Expired tokens are 404.
-    let late = api.sim.seed_invite(&config.consumer_email, &["late"], &[]);
+#[tokio::test]
+async fn an_expired_token_is_not_found_and_its_share_expired() {
+    let (api, _) = consumer_invited().await;
+    let late = api
+        .sim
+        .seed_invite(&api.sim.config().consumer_email, &["late"], &[]);
     api.sim.expire_token(&late.token);
-    let r = api
-        .post(
-            As::Consumer,
-            "/cdx/v1/shared-tokens:redeem",
-            json!({"token": late.token}),
-        )
-        .await;
-    error_of(r, 404).await;
+    error_of(api.redeem(json!({"token": late.token})).await, 404).await;
     let expired = api
         .ok(
             As::Consumer,
@@ -605,36 +608,22 @@ async fn consumer_journey_list_inspect_redeem_twice() {
         )
         .await;
     assert_eq!(expired["status"]["phase"], "EXPIRED");
+}
 
-    // Leaving the share.
-    let r = api
-        .delete(As::Consumer, "/cdx/v1/consumer-shares/ss-00001")
-        .await;
-    assert_eq!(r.status(), 204);
-    error_of(
-        api.get(As::Consumer, "/cdx/v1/consumer-shares/ss-00001")
-            .await,
-        404,
-    )
-    .await;
+#[tokio::test]
+async fn leaving_a_share_deactivates_it_on_both_sides() {
+    let (api, invite) = consumer_invited().await;
+    json_of(api.redeem(json!({"token": invite.token})).await, 200).await;
+    let path = "/cdx/v1/consumer-shares/ss-00001";
+    assert_eq!(api.delete(As::Consumer, path).await.status(), 204);
+    error_of(api.get(As::Consumer, path).await, 404).await;
     let list = api.ok(As::Consumer, "/cdx/v1/consumer-shares").await;
-    assert!(
-        list["data"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .all(|s| s["id"] != "ss-00001")
-    );
+    assert_eq!(list["metadata"]["total_size"], 0);
     let list = api
         .ok(As::Consumer, "/cdx/v1/consumer-shares?include_deleted=true")
         .await;
-    let gone = list["data"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|s| s["id"] == "ss-00001")
-        .unwrap();
-    assert_eq!(gone["status"]["phase"], "DEACTIVATED");
+    assert_eq!(list["data"][0]["id"], "ss-00001");
+    assert_eq!(list["data"][0]["status"]["phase"], "DEACTIVATED");
     let provider = api
         .ok(As::Provider, "/cdx/v1/provider-shares?include_deleted=true")
         .await;
@@ -1008,7 +997,7 @@ async fn error_answers_carry_the_rate_limit_headers_of_the_requests_they_counted
 /// of every operation against the upstream declaration instead.
 #[tokio::test]
 async fn every_operation_answers_429_as_the_vendored_spec_declares_it() {
-    let root = cdx_tests::tools::workspace_root();
+    let root = cdx_test_tools::workspace_root();
     let mut spec = xtask::spec::load(&root.join(xtask::codegen::SPEC)).unwrap();
     // Operations refer to the shared `RateLimitError` response: read it in place.
     xtask::normalise::inline_shared_components(&mut spec);
@@ -1060,66 +1049,4 @@ async fn every_operation_answers_429_as_the_vendored_spec_declares_it() {
         }
     }
     assert_eq!(operations, 22);
-}
-
-#[test]
-fn the_binary_prints_its_url_first() {
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_cdx-sim"))
-        .args(["--seed-demo", "--rate-limit", "100"])
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut lines = std::io::BufReader::new(child.stdout.take().unwrap()).lines();
-    let url = lines.next().unwrap().unwrap();
-    let rest: Vec<String> = lines.by_ref().take(7).map(Result::unwrap).collect();
-    let _ = child.kill();
-    let _ = child.wait();
-    let port = url.strip_prefix("http://127.0.0.1:").expect(&url);
-    assert!(port.parse::<u16>().unwrap() > 0);
-    assert!(
-        rest.iter()
-            .any(|l| l == "provider api key: PROVIDERKEY:provider-secret"),
-        "{rest:?}"
-    );
-    assert!(
-        rest.iter().any(|l| l.starts_with("invite token: ")),
-        "{rest:?}"
-    );
-}
-
-#[test]
-fn the_binary_refuses_bad_arguments_with_its_usage() {
-    for args in [
-        &["--rate-limit", "0"][..],
-        &["--rate-window", "0"],
-        &["--port", "70000"],
-        &["--colour"],
-    ] {
-        let out = std::process::Command::new(env!("CARGO_BIN_EXE_cdx-sim"))
-            .args(args)
-            .output()
-            .unwrap();
-        assert_eq!(out.status.code(), Some(2), "{args:?}");
-        assert!(out.stdout.is_empty(), "{args:?}: nothing served");
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        assert!(stderr.contains(args[0]), "{args:?}: {stderr}");
-    }
-}
-
-#[tokio::test]
-async fn the_binary_serves() {
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_cdx-sim"))
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut lines = std::io::BufReader::new(child.stdout.take().unwrap()).lines();
-    let url = lines.next().unwrap().unwrap();
-    let r = reqwest::Client::new()
-        .get(format!("{url}/cdx/v1/opt-in"))
-        .basic_auth("PROVIDERKEY", Some("provider-secret"))
-        .send()
-        .await;
-    let _ = child.kill();
-    let _ = child.wait();
-    assert_eq!(r.unwrap().status(), 200);
 }

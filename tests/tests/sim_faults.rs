@@ -5,8 +5,8 @@ use cdx_ext::Operation;
 use std::time::{Duration, Instant};
 
 use cdx_ext::{ConsumerShareFilter, Error, ShareToken};
+use cdx_sim::{Fault, FaultAction, Invite, SimConfig, Simulator};
 use cdx_tests::clients::consumer;
-use cdx_tests::sim::{Fault, FaultAction, Invite, SimConfig, Simulator};
 use reqwest::Response;
 use serde_json::{Value, json};
 
@@ -60,6 +60,21 @@ impl Api {
             .unwrap()
     }
 
+    /// The provider's view of the invitation's share.
+    async fn provider_share(&self) -> Value {
+        let r = self.get(true, "/cdx/v1/provider-shares/ss-00001").await;
+        r.json().await.unwrap()
+    }
+
+    /// The consumer's view of the invitation's shared resource, or of its `:network`.
+    async fn consumer_resource(&self, suffix: &str) -> Value {
+        let path = format!(
+            "/cdx/v1/consumer-shared-resources/{}{suffix}",
+            self.invite.shared_resource_id
+        );
+        self.get(false, &path).await.json().await.unwrap()
+    }
+
     async fn redeem(&self, extra: Value) -> reqwest::Result<Response> {
         let mut body = json!({ "token": self.invite.token });
         if let (Value::Object(b), Value::Object(e)) = (&mut body, extra) {
@@ -77,8 +92,7 @@ impl Api {
     }
 
     async fn phase(&self) -> String {
-        let r = self.get(true, "/cdx/v1/provider-shares/ss-00001").await;
-        let v: Value = r.json().await.unwrap();
+        let v = self.provider_share().await;
         v["status"]["phase"].as_str().unwrap().to_string()
     }
 }
@@ -328,21 +342,12 @@ async fn unknown_enum_values_replace_the_open_enums() {
         Operation::GetConsumerSharedResource,
         FaultAction::UnknownEnumValues,
     );
-    let path = format!(
-        "/cdx/v1/consumer-shared-resources/{}",
-        api.invite.shared_resource_id
-    );
-    let v: Value = api.get(false, &path).await.json().await.unwrap();
+    let v = api.consumer_resource("").await;
     assert_eq!(v["cloud"], "ORACLE");
     assert_eq!(v["network_connection_types"], json!(["TRANSIT_GATEWAY"]));
 
     api.fault(Operation::GetProviderShare, FaultAction::UnknownEnumValues);
-    let v: Value = api
-        .get(true, "/cdx/v1/provider-shares/ss-00001")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let v = api.provider_share().await;
     assert_eq!(v["delivery_method"], "CARRIER_PIGEON");
     assert_eq!(v["status"]["phase"], "SUSPENDED");
 }
@@ -363,20 +368,11 @@ async fn unknown_union_kinds_appear_in_each_union() {
         Operation::NetworkConsumerSharedResource,
         FaultAction::UnknownUnionKinds,
     );
-    let path = format!(
-        "/cdx/v1/consumer-shared-resources/{}:network",
-        api.invite.shared_resource_id
-    );
-    let v: Value = api.get(false, &path).await.json().await.unwrap();
+    let v = api.consumer_resource(":network").await;
     assert_eq!(v["cloud"]["kind"], "OracleNetwork");
 
     api.fault(Operation::GetProviderShare, FaultAction::UnknownUnionKinds);
-    let v: Value = api
-        .get(true, "/cdx/v1/provider-shares/ss-00001")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let v = api.provider_share().await;
     assert_eq!(
         v["consumer_restriction"],
         json!({"kind": "Domain", "domain": "example.com"})

@@ -3,7 +3,7 @@
 //! 1. Code generation, in this process: `xtask::codegen::generate` on the vendored spec
 //!    (normalise + progenitor + format, nothing written), several runs, the median.
 //! 2. The runtime benchmarks (call overhead, pagination, rendering): the `cdx-bench` binary of
-//!    the tests crate, release build, against its own canned server on 127.0.0.1.
+//!    tests/bench (crate `cdx-bench`), release build, against its own canned server on 127.0.0.1.
 //! 3. Peak RSS of the `cdx` binary (release, `--features cli`) redeeming a token against the
 //!    `cdx-sim` binary (release, `--seed-demo`). Each run happens in a fresh copy of this
 //!    program (`bench --rss-probe CDX SIM`) that has no other child when it reads
@@ -23,6 +23,7 @@
 #![forbid(unsafe_code)]
 
 use anyhow::{Context, Result, bail};
+use cdx_stats::{median, round1};
 use serde_json::{Map, Value, json};
 use std::io::BufRead as _;
 use std::path::{Path, PathBuf};
@@ -84,24 +85,21 @@ pub fn run(
         "--release",
         "--quiet",
         "-p",
-        "cdx-tests",
+        "cdx-bench",
+        "-p",
+        "cdx-sim",
         "--bin",
         "cdx-bench",
         "--bin",
         "cdx-sim",
     ]))?;
     eprintln!("bench: building cdx (release, --features cli)");
-    run_cmd(Command::new(cargo()).current_dir(root).args([
-        "build",
-        "--release",
-        "--quiet",
-        "-p",
-        "cdx-ext",
-        "--features",
-        "cli",
-        "--bin",
-        "cdx",
-    ]))?;
+    run_cmd(
+        Command::new(cargo())
+            .current_dir(root)
+            .args(["build", "--release", "--quiet"])
+            .args(cdx_test_tools::CDX_BINARY),
+    )?;
     let runtime_json = out_dir.join("runtime.json");
     let _ = std::fs::remove_file(&runtime_json);
     eprintln!("bench: runtime benchmarks (cdx-bench)");
@@ -113,7 +111,7 @@ pub fn run(
         "--release",
         "--quiet",
         "-p",
-        "cdx-tests",
+        "cdx-bench",
         "--bin",
         "cdx-bench",
         "--",
@@ -400,24 +398,6 @@ fn probe_in(cdx: &Path, sim: &Path, tmp: &Path) -> Result<Value> {
         }
     }
     Ok(json!({ "peak_rss_kib": peak_kib, "wall_ms": round1(wall_ms) }))
-}
-
-pub(crate) fn median(values: &[f64]) -> f64 {
-    let mut v = values.to_vec();
-    if v.is_empty() {
-        return 0.0;
-    }
-    v.sort_by(f64::total_cmp);
-    let n = v.len();
-    if n % 2 == 1 {
-        v[n / 2]
-    } else {
-        (v[n / 2 - 1] + v[n / 2]) / 2.0
-    }
-}
-
-pub(crate) fn round1(x: f64) -> f64 {
-    (x * 10.0).round() / 10.0
 }
 
 fn load_average() -> String {

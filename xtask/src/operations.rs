@@ -1,7 +1,8 @@
 //! The operation table: one `Operation` variant per operation of the spec, with its client
-//! method name, `operationId`, HTTP method, path, summary and idempotency. Generated into
-//! cdx-ext (which adds its hand-written wording), so a new upstream operation appears there with
-//! no hand edit, and code that names an operation cannot misspell it.
+//! method name, `operationId`, HTTP method, path, summary, idempotency and whether its body
+//! carries a share token. Generated into cdx-client beside the client it describes (cdx-ext
+//! re-exports it and adds its hand-written wording), so a new upstream operation appears with no
+//! hand edit, and code that names an operation cannot misspell it.
 
 use crate::spec::METHODS;
 use anyhow::{Context, Result, bail};
@@ -10,7 +11,7 @@ use quote::{format_ident, quote};
 use serde_json::Value;
 
 /// Where the table is written, relative to the workspace root.
-pub const OPERATIONS: &str = "cdx-ext/src/operation/generated.rs";
+pub const OPERATIONS: &str = "cdx-client/src/operation.rs";
 
 /// One row of the table.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -28,6 +29,8 @@ pub struct Row {
     pub path: String,
     /// The spec's summary (or the `operationId` when there is none).
     pub summary: String,
+    /// Whether the JSON request body has a top-level `token` property (a share token).
+    pub sends_token: bool,
 }
 
 /// The rows, in the order of the (sorted) paths and, within a path, of the methods.
@@ -63,10 +66,27 @@ pub fn rows(normalised: &Value) -> Result<Vec<Row>> {
                     .unwrap_or(operation_id)
                     .trim()
                     .to_string(),
+                sends_token: body_has_token(normalised, op),
             });
         }
     }
     Ok(out)
+}
+
+/// Whether the operation's JSON request body (its schema, through one `$ref`) has a
+/// top-level `token` property.
+fn body_has_token(doc: &Value, op: &Value) -> bool {
+    let Some(schema) = op.pointer("/requestBody/content/application~1json/schema") else {
+        return false;
+    };
+    let schema = match schema.get("$ref").and_then(Value::as_str) {
+        Some(target) => target
+            .strip_prefix('#')
+            .and_then(|pointer| doc.pointer(pointer))
+            .unwrap_or(&Value::Null),
+        None => schema,
+    };
+    schema.pointer("/properties/token").is_some()
 }
 
 /// A verb phrase for messages from a summary: "Redeem a Shared Token" → "redeem a shared token"
@@ -112,6 +132,7 @@ pub fn render(rows: &[Row]) -> Result<String> {
             "GET" | "HEAD" | "OPTIONS" | "PUT" | "DELETE"
         )
     });
+    let sends_token = rows.iter().map(|r| r.sends_token);
     let v = &variants;
     let tokens = quote! {
         /// One operation of the cdx/v1 API, generated from the spec.
@@ -157,12 +178,24 @@ pub fn render(rows: &[Row]) -> Result<String> {
                 match self { #(Self::#v => #idempotent,)* }
             }
 
+            /// Whether the request body carries a share token (the spec's body has a `token`).
+            pub fn uses_share_token(self) -> bool {
+                match self { #(Self::#v => #sends_token,)* }
+            }
+
             /// The operation whose client method name or `operationId` is `id`.
             pub fn from_id(id: &str) -> Option<Operation> {
                 Self::ALL
                     .iter()
                     .copied()
                     .find(|op| op.id() == id || op.operation_id() == id)
+            }
+        }
+
+        impl ::std::fmt::Display for Operation {
+            /// The client method name ([`Operation::id`]).
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.id())
             }
         }
     };
@@ -183,13 +216,19 @@ mod tests {
         let spec = json!({"paths": {
             "/cdx/v1/things/{id}": {
                 "get": {"operationId": "getCdxV1Thing", "summary": "Read a Thing"},
-                "post": {"operationId": "upload_imageCdxV1Thing"}
+                "post": {"operationId": "upload_imageCdxV1Thing", "requestBody": {"content": {
+                    "application/json": {"schema": {"$ref": "#/components/schemas/Tok"}}
+                }}}
             }
-        }});
+        }, "components": {"schemas": {"Tok": {"properties": {"token": {"type": "string"}}}}}});
         let rows = rows(&spec).unwrap();
         assert_eq!(rows[0].variant, "GetThing");
         assert_eq!(rows[0].id, "get_cdx_v1_thing");
         assert_eq!(rows[1].variant, "UploadImageThing");
+        assert!(
+            !rows[0].sends_token && rows[1].sends_token,
+            "the body's `token`, through $ref"
+        );
         assert_eq!(
             rows[1].summary, "upload_imageCdxV1Thing",
             "no summary: the id"

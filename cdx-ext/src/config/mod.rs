@@ -566,16 +566,29 @@ mod tests {
 
     #[test]
     fn errors_name_the_field_not_the_value() {
-        let err = RenderError::Unrepresentable {
-            format: Format::Librdkafka,
-            field: Field::KafkaApiSecret,
-            problem: Problem::LineBreak,
-        };
+        // A Kafka secret librdkafka's line-based file cannot hold: the renderer's own error.
+        let mut v = serde_json::to_value(redemption()).unwrap();
+        v["secret"] = json!("pa55\nWORD-not-shown");
+        let r: Redemption = serde_json::from_value(v).unwrap();
+        let err = render(&r, Format::Librdkafka, &RenderOptions::default()).unwrap_err();
         assert_eq!(
-            err.to_string(),
+            err,
+            RenderError::Unrepresentable {
+                format: Format::Librdkafka,
+                field: Field::KafkaApiSecret,
+                problem: Problem::LineBreak,
+            }
+        );
+        let message = err.to_string();
+        assert_eq!(
+            message,
             "cannot write the Kafka API secret into a librdkafka config file: it contains a line \
              break, which this format cannot carry (value not shown)"
         );
+        for part in ["pa55", "WORD-not-shown"] {
+            assert!(!message.contains(part), "{message}");
+            assert!(!format!("{err:?}").contains(part), "{err:?}");
+        }
     }
 
     #[test]

@@ -3,7 +3,7 @@
 mod from_generated;
 
 pub use crate::invalid_input::InvalidInput;
-use crate::operation::Operation;
+use crate::operation::{Operation, OperationExt};
 use crate::wording::{CONNECT_TIMEOUT, unknown_outcome_hint};
 use reqwest::StatusCode;
 use std::fmt;

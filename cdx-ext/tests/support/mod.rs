@@ -1,7 +1,7 @@
 //! What the `cdx` binary's test files share: running it against the simulator.
 #![allow(dead_code)] // each test file uses its own part
 
-use cdx_tests::sim::{SimConfig, Simulator};
+use cdx_sim::{SimConfig, Simulator};
 use std::io::Write as _;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};

@@ -2,18 +2,18 @@
 //! A provider invites a consumer; the consumer lists the share, inspects and redeems the token,
 //! and writes client configuration files (secrets masked on screen, 0600 on disk).
 //!
-//! With `--kafka` the share is real: a local Apache Kafka broker (see `cdx_tests::broker`) holds
+//! With `--kafka` the share is real: a local Apache Kafka broker (see `cdx_broker`) holds
 //! the provider's topic, the redemption's credentials and ACLs are the broker's, and at the end
 //! a Java `KafkaConsumer` and a confluent-kafka Python `Consumer`, configured from the written
 //! files, read the shared records.
 
+use cdx_broker::clients::{Job, Reader, consume};
+use cdx_broker::{Broker, confluent_wire};
 use cdx_ext::config::{Format, RenderOptions, render};
 use cdx_ext::file::{Overwrite, write_secret_file};
 use cdx_ext::{ConsumerShareFilter, ShareToken};
-use cdx_tests::broker::clients::{Job, Reader, consume};
-use cdx_tests::broker::{Broker, confluent_wire};
+use cdx_sim::{KafkaAccess, SimConfig, Simulator};
 use cdx_tests::clients::{consumer, provider};
-use cdx_tests::sim::{KafkaAccess, SimConfig, Simulator};
 use clap::Parser;
 use futures::TryStreamExt as _;
 use std::path::PathBuf;

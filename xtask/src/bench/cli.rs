@@ -8,8 +8,8 @@
 //! shares as one JSON array (cdx indented, the script compact, its fastest); the item count of
 //! each is checked.
 
-use super::{median, round1};
 use anyhow::{Context, Result, bail};
+use cdx_stats::{median, round1};
 use serde_json::{Map, Value, json};
 use std::io::BufRead as _;
 use std::path::Path;

@@ -8,6 +8,7 @@
 //! dump itself, a first call's cache misses) cancels, and start-up is in no phase at all.
 
 use anyhow::{Context, Result, bail};
+use cdx_stats::round4;
 use serde_json::{Map, Value, json};
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -158,8 +159,4 @@ pub fn measure(bench: &Path, work_dir: &Path) -> Result<Value> {
             "method": "valgrind --tool=callgrind --dump-before=*phase_boundary* cdx-bench --profile ...: (phase of N2 - phase of N1) / (N2 - N1); counts include the in-process server thread",
         },
     }))
-}
-
-fn round4(x: f64) -> f64 {
-    (x * 10000.0).round() / 10000.0
 }
