@@ -3,7 +3,7 @@
 
 use cdx_ext::types::CdxV1NetworkCloud;
 use cdx_ext::{Client, ClientBuilder, Error, PrivateLinkAccount, ShareToken};
-use cdx_tests::sim::{SimConfig, Simulator};
+use cdx_sim::{SimConfig, Simulator};
 
 fn consumer(sim: &Simulator) -> Client {
     let (key, secret) = &sim.config().consumer_key;

@@ -1,7 +1,6 @@
 //! How the CLI fails: one clear message on stderr and an exit status (2: invalid usage or input,
 //! nothing sent; 1: anything else).
 
-use cdx_ext::OperationExt;
 use std::fmt;
 use std::process::ExitCode;
 

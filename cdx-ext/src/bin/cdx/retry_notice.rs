@@ -2,6 +2,7 @@
 //! as a value, the CLI words it.
 
 use crate::output::escape;
+use cdx_ext::OperationExt as _;
 
 /// What the CLI prints before a retry wait: why the attempt failed, then how long it waits.
 pub fn retry_notice(notice: &cdx_ext::RetryNotice) -> String {
