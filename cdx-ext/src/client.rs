@@ -4,7 +4,6 @@
 use crate::Secret;
 use crate::env::{ENV_API_KEY, ENV_API_SECRET, ENV_API_URL};
 use crate::error::{Error, Result};
-use crate::headers::request_id;
 use crate::invalid_input::InvalidInput;
 use crate::operation::Operation;
 use crate::retry::{RetryCause, RetryNotice, RetryPolicy};
@@ -267,7 +266,7 @@ impl ClientBuilder {
             .build()
             .map_err(|e| InvalidInput::new("HTTP client", &e.to_string()))?;
         Ok(Client {
-            inner: cdx_client::Client::new_with_client(&base_url, http),
+            inner: cdx_client::Client::new_with_client(&base_url, http, Default::default()),
             retry: self.retry,
             timeouts: (self.timeout, self.connect_timeout),
             page_size: self.page_size,
@@ -390,16 +389,21 @@ impl Client {
     /// `status`, `request_id` and `elapsed_ms` (since the call began, waits included); the
     /// events carry the same per attempt, with that attempt's own `elapsed_ms`. None of them
     /// holds a secret: credentials travel in headers and bodies, never in paths.
-    pub(crate) async fn call<'c, T, F, Fut>(
-        &'c self,
+    ///
+    /// `send` gets a generated client of this call's own, whose hooks record each response's
+    /// status and headers ([`cdx_client::ResponseMeta`], the one source of them for errors and
+    /// tracing) and cap its body at [`ClientBuilder::max_response_bytes`] (except a redeem's,
+    /// which [`crate::answer`] reads up to the limit itself and keeps).
+    pub(crate) async fn call<T, F>(
+        &self,
         operation: Operation,
         mut send: F,
     ) -> Result<ResponseValue<T>>
     where
-        F: FnMut(&'c cdx_client::Client) -> Fut,
-        Fut: Future<
-            Output = std::result::Result<ResponseValue<T>, progenitor_client::Error<Failure>>,
-        >,
+        F: AsyncFnMut(
+            &cdx_client::Client,
+        )
+            -> std::result::Result<ResponseValue<T>, progenitor_client::Error<Failure>>,
     {
         use tracing::Instrument as _;
         use tracing::field::Empty;
@@ -417,21 +421,19 @@ impl Client {
             let call_started = Instant::now();
             let mut waited = Duration::ZERO;
             let mut attempt = 1;
+            // The fields are computed only for a subscriber that wants them: this loop is on
+            // every call's path.
+            let traced = tracing::enabled!(tracing::Level::DEBUG);
+            let limit = (operation != Operation::RedeemSharedToken).then_some(self.max_response_bytes);
+            let mut client = self.inner.for_call(limit, traced);
             loop {
                 let started = Instant::now();
-                let (result, meta) = cdx_client::with_response_limit(
-                    self.max_response_bytes,
-                    cdx_client::capture_response_meta(send(&self.inner)),
-                )
-                .await;
-                // The fields are computed only for a subscriber that wants them: this loop is on
-                // every call's path.
-                let traced = tracing::enabled!(tracing::Level::DEBUG);
+                let result = send(&client).await;
+                let meta = client.take_response_meta();
                 let status = meta.as_ref().map(|m| m.status.as_u16());
-                let request_id = || meta.as_ref().and_then(|m| request_id(&m.headers));
                 if traced {
-                    let request_id = request_id();
-                    let path = meta.as_ref().map(|m| m.url.path().to_string());
+                    let request_id = meta.as_ref().and_then(|m| m.request_id_str());
+                    let path = meta.as_ref().and_then(|m| m.url.as_ref()).map(|u| u.path());
                     // Recorded per attempt, so the span shows the last one; an attempt without a
                     // response leaves the previous status and request id in place.
                     call_span.record("attempt", attempt);
@@ -439,8 +441,8 @@ impl Client {
                     if let Some(status) = status {
                         call_span.record("status", status);
                     }
-                    if let Some(id) = &request_id {
-                        call_span.record("request_id", id.as_str());
+                    if let Some(id) = request_id {
+                        call_span.record("request_id", id);
                     }
                     let elapsed_ms = millis(started.elapsed());
                     tracing::debug!(attempt, status, request_id, path, elapsed_ms, "response");

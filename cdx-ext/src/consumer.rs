@@ -43,13 +43,14 @@ impl Client {
         let token: Option<types::ListCdxV1ConsumerSharesPageToken> = self::page_token(page_token)?;
         let (token, size) = (&token, self.page_size());
         let list = self
-            .call(op, move |c| {
+            .call(op, async |c| {
                 c.list_cdx_v1_consumer_shares(
                     flag(filter.include_deleted),
                     Some(size),
                     token.as_ref(),
                     filter.shared_resource.as_deref(),
                 )
+                .await
             })
             .await?
             .into_inner();
@@ -71,8 +72,8 @@ impl Client {
     pub async fn get_consumer_share(&self, id: &str) -> Result<ConsumerShare> {
         let id = require_id("consumer share id", id)?;
         Ok(self
-            .call(Operation::GetConsumerShare, move |c| {
-                c.get_cdx_v1_consumer_share(id)
+            .call(Operation::GetConsumerShare, async |c| {
+                c.get_cdx_v1_consumer_share(id).await
             })
             .await?
             .into_inner())
@@ -81,8 +82,8 @@ impl Client {
     /// Deletes a consumer share: its credentials stop working.
     pub async fn delete_consumer_share(&self, id: &str) -> Result<()> {
         let id = require_id("consumer share id", id)?;
-        self.call(Operation::DeleteConsumerShare, move |c| {
-            c.delete_cdx_v1_consumer_share(id)
+        self.call(Operation::DeleteConsumerShare, async |c| {
+            c.delete_cdx_v1_consumer_share(id).await
         })
         .await?;
         Ok(())
@@ -99,13 +100,14 @@ impl Client {
             self::page_token(page_token)?;
         let (token, size) = (&token, self.page_size());
         let list = self
-            .call(op, move |c| {
+            .call(op, async |c| {
                 c.list_cdx_v1_consumer_shared_resources(
                     flag(filter.include_deleted),
                     Some(size),
                     token.as_ref(),
                     filter.stream_share.as_deref(),
                 )
+                .await
             })
             .await?
             .into_inner();
@@ -132,8 +134,8 @@ impl Client {
     pub async fn get_consumer_shared_resource(&self, id: &str) -> Result<ConsumerSharedResource> {
         let id = require_id("shared resource id", id)?;
         Ok(self
-            .call(Operation::GetConsumerSharedResource, move |c| {
-                c.get_cdx_v1_consumer_shared_resource(id)
+            .call(Operation::GetConsumerSharedResource, async |c| {
+                c.get_cdx_v1_consumer_shared_resource(id).await
             })
             .await?
             .into_inner())
@@ -144,8 +146,8 @@ impl Client {
     pub async fn consumer_shared_resource_network(&self, id: &str) -> Result<Network> {
         let id = require_id("shared resource id", id)?;
         Ok(self
-            .call(Operation::NetworkConsumerSharedResource, move |c| {
-                c.network_cdx_v1_consumer_shared_resource(id)
+            .call(Operation::NetworkConsumerSharedResource, async |c| {
+                c.network_cdx_v1_consumer_shared_resource(id).await
             })
             .await?
             .into_inner())
@@ -157,8 +159,8 @@ impl Client {
         let id = require_id("shared resource id", id)?;
         let file_name = require_id("image file name", file_name)?;
         let response = self
-            .call(op, move |c| {
-                c.image_cdx_v1_consumer_shared_resource(id, file_name)
+            .call(op, async |c| {
+                c.image_cdx_v1_consumer_shared_resource(id, file_name).await
             })
             .await?;
         read_image(op, response).await
@@ -171,8 +173,8 @@ impl Client {
         };
         let body = &body;
         let response = self
-            .call(Operation::ResourcesSharedToken, move |c| {
-                c.resources_cdx_v1_shared_token(body)
+            .call(Operation::ResourcesSharedToken, async |c| {
+                c.resources_cdx_v1_shared_token(body).await
             })
             .await
             .map_err(|e| e.scrub(token.expose_secret()))?;
@@ -224,8 +226,8 @@ impl Client {
         }
         let (body, limit) = (&body, self.max_response_bytes());
         let response = self
-            .call(Operation::RedeemSharedToken, move |c| {
-                answer::send(c, body, limit)
+            .call(Operation::RedeemSharedToken, async |c| {
+                answer::send(c, body, limit).await
             })
             .await
             .map_err(|e| e.scrub(token.expose_secret()))?;

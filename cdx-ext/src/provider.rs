@@ -98,7 +98,7 @@ impl Client {
         let token: Option<types::ListCdxV1ProviderSharesPageToken> = self::page_token(page_token)?;
         let (token, size) = (&token, self.page_size());
         let list = self
-            .call(op, move |c| {
+            .call(op, async |c| {
                 c.list_cdx_v1_provider_shares(
                     filter.crn.as_deref(),
                     flag(filter.include_deleted),
@@ -106,6 +106,7 @@ impl Client {
                     token.as_ref(),
                     filter.shared_resource.as_deref(),
                 )
+                .await
             })
             .await?
             .into_inner();
@@ -127,8 +128,8 @@ impl Client {
     pub async fn get_provider_share(&self, id: &str) -> Result<ProviderShare> {
         let id = require_id("provider share id", id)?;
         Ok(self
-            .call(Operation::GetProviderShare, move |c| {
-                c.get_cdx_v1_provider_share(id)
+            .call(Operation::GetProviderShare, async |c| {
+                c.get_cdx_v1_provider_share(id).await
             })
             .await?
             .into_inner())
@@ -155,8 +156,8 @@ impl Client {
         };
         let body = &body;
         Ok(self
-            .call(Operation::CreateProviderShare, move |c| {
-                c.create_cdx_v1_provider_share(body)
+            .call(Operation::CreateProviderShare, async |c| {
+                c.create_cdx_v1_provider_share(body).await
             })
             .await?
             .into_inner())
@@ -165,8 +166,8 @@ impl Client {
     /// Revokes a provider share: its token, or its consumer's credentials, stop working.
     pub async fn delete_provider_share(&self, id: &str) -> Result<()> {
         let id = require_id("provider share id", id)?;
-        self.call(Operation::DeleteProviderShare, move |c| {
-            c.delete_cdx_v1_provider_share(id)
+        self.call(Operation::DeleteProviderShare, async |c| {
+            c.delete_cdx_v1_provider_share(id).await
         })
         .await?;
         Ok(())
@@ -175,8 +176,8 @@ impl Client {
     /// Sends the invitation email again (while it is not yet redeemed).
     pub async fn resend_invite(&self, id: &str) -> Result<()> {
         let id = require_id("provider share id", id)?;
-        self.call(Operation::ResendProviderShare, move |c| {
-            c.resend_cdx_v1_provider_share(id)
+        self.call(Operation::ResendProviderShare, async |c| {
+            c.resend_cdx_v1_provider_share(id).await
         })
         .await?;
         Ok(())
@@ -193,7 +194,7 @@ impl Client {
             self::page_token(page_token)?;
         let (token, size) = (&token, self.page_size());
         let list = self
-            .call(op, move |c| {
+            .call(op, async |c| {
                 c.list_cdx_v1_provider_shared_resources(
                     filter.crn.as_deref(),
                     flag(filter.include_deleted),
@@ -201,6 +202,7 @@ impl Client {
                     token.as_ref(),
                     filter.stream_share.as_deref(),
                 )
+                .await
             })
             .await?
             .into_inner();
@@ -227,8 +229,8 @@ impl Client {
     pub async fn get_provider_shared_resource(&self, id: &str) -> Result<ProviderSharedResource> {
         let id = require_id("shared resource id", id)?;
         Ok(self
-            .call(Operation::GetProviderSharedResource, move |c| {
-                c.get_cdx_v1_provider_shared_resource(id)
+            .call(Operation::GetProviderSharedResource, async |c| {
+                c.get_cdx_v1_provider_shared_resource(id).await
             })
             .await?
             .into_inner())
@@ -264,8 +266,8 @@ impl Client {
         };
         let body = &body;
         Ok(self
-            .call(Operation::UpdateProviderSharedResource, move |c| {
-                c.update_cdx_v1_provider_shared_resource(id, body)
+            .call(Operation::UpdateProviderSharedResource, async |c| {
+                c.update_cdx_v1_provider_shared_resource(id, body).await
             })
             .await?
             .into_inner())
@@ -289,8 +291,9 @@ impl Client {
             .into());
         }
         let image = &image;
-        self.call(Operation::UploadImageProviderSharedResource, move |c| {
+        self.call(Operation::UploadImageProviderSharedResource, async |c| {
             c.upload_image_cdx_v1_provider_shared_resource(id, file_name, image.clone())
+                .await
         })
         .await?;
         Ok(())
@@ -302,8 +305,9 @@ impl Client {
         let id = require_id("shared resource id", id)?;
         let file_name = require_id("image file name", file_name)?;
         let response = self
-            .call(op, move |c| {
+            .call(op, async |c| {
                 c.view_image_cdx_v1_provider_shared_resource(id, file_name)
+                    .await
             })
             .await?;
         read_image(op, response).await
@@ -313,8 +317,9 @@ impl Client {
     pub async fn delete_shared_resource_image(&self, id: &str, file_name: &str) -> Result<()> {
         let id = require_id("shared resource id", id)?;
         let file_name = require_id("image file name", file_name)?;
-        self.call(Operation::DeleteImageProviderSharedResource, move |c| {
+        self.call(Operation::DeleteImageProviderSharedResource, async |c| {
             c.delete_image_cdx_v1_provider_shared_resource(id, file_name)
+                .await
         })
         .await?;
         Ok(())
@@ -323,7 +328,7 @@ impl Client {
     /// Whether your organization takes part in Stream Sharing.
     pub async fn opt_in(&self) -> Result<bool> {
         let opt_in = self
-            .call(Operation::GetOptIn, |c| c.get_cdx_v1_opt_in())
+            .call(Operation::GetOptIn, async |c| c.get_cdx_v1_opt_in().await)
             .await?
             .into_inner();
         Ok(opt_in.stream_share_enabled.unwrap_or(false))
@@ -340,8 +345,8 @@ impl Client {
         };
         let body = &body;
         let opt_in = self
-            .call(Operation::UpdateOptIn, move |c| {
-                c.update_cdx_v1_opt_in(body)
+            .call(Operation::UpdateOptIn, async |c| {
+                c.update_cdx_v1_opt_in(body).await
             })
             .await?
             .into_inner();

@@ -72,7 +72,9 @@ fn settings(open: &open_types::OpenTypes) -> GenerationSettings {
         .with_derive("schemars::JsonSchema")
         .with_derive("PartialEq")
         .with_map_type("::std::collections::BTreeMap")
-        .with_hooks(progenitor::HooksMode::Expected);
+        .with_hooks(progenitor::HooksMode::Expected)
+        // The hooks record each response in the client's `Exchange` (`cdx-client/src/hooks.rs`).
+        .with_inner_type(quote::quote!(crate::hooks::Exchange));
     for (schema_name, path, string_like) in open.replacements() {
         let impls = if string_like {
             vec![TypeImpl::Display, TypeImpl::FromStr]
