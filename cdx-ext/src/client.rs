@@ -394,16 +394,16 @@ impl Client {
     /// status and headers ([`cdx_client::ResponseMeta`], the one source of them for errors and
     /// tracing) and cap its body at [`ClientBuilder::max_response_bytes`] (except a redeem's,
     /// which [`crate::answer`] reads up to the limit itself and keeps).
-    pub(crate) async fn call<T, F>(
+    pub(crate) async fn call<T, F, Fut>(
         &self,
         operation: Operation,
         mut send: F,
     ) -> Result<ResponseValue<T>>
     where
-        F: AsyncFnMut(
-            &cdx_client::Client,
-        )
-            -> std::result::Result<ResponseValue<T>, progenitor_client::Error<Failure>>,
+        F: FnMut(Arc<cdx_client::Client>) -> Fut,
+        Fut: Future<
+            Output = std::result::Result<ResponseValue<T>, progenitor_client::Error<Failure>>,
+        >,
     {
         use tracing::Instrument as _;
         use tracing::field::Empty;
@@ -424,12 +424,16 @@ impl Client {
             // The fields are computed only for a subscriber that wants them: this loop is on
             // every call's path.
             let traced = tracing::enabled!(tracing::Level::DEBUG);
-            let limit = (operation != Operation::RedeemSharedToken).then_some(self.max_response_bytes);
-            let mut client = self.inner.for_call(limit, traced);
+            let limit =
+                (operation != Operation::RedeemSharedToken).then_some(self.max_response_bytes);
+            // Owned by each attempt's future while it runs (so that cdx-ext's futures are `Send`
+            // for any caller), and by this loop alone after it, to take what the hooks recorded.
+            let mut client = Arc::new(self.inner.for_call(limit, traced));
             loop {
                 let started = Instant::now();
-                let result = send(&client).await;
-                let meta = client.take_response_meta();
+                let result = send(client.clone()).await;
+                let meta =
+                    Arc::get_mut(&mut client).and_then(cdx_client::Client::take_response_meta);
                 let status = meta.as_ref().map(|m| m.status.as_u16());
                 if traced {
                     let request_id = meta.as_ref().and_then(|m| m.request_id_str());

@@ -43,7 +43,7 @@ impl Client {
         let token: Option<types::ListCdxV1ConsumerSharesPageToken> = self::page_token(page_token)?;
         let (token, size) = (&token, self.page_size());
         let list = self
-            .call(op, async |c| {
+            .call(op, move |c| async move {
                 c.list_cdx_v1_consumer_shares(
                     flag(filter.include_deleted),
                     Some(size),
@@ -72,7 +72,7 @@ impl Client {
     pub async fn get_consumer_share(&self, id: &str) -> Result<ConsumerShare> {
         let id = require_id("consumer share id", id)?;
         Ok(self
-            .call(Operation::GetConsumerShare, async |c| {
+            .call(Operation::GetConsumerShare, move |c| async move {
                 c.get_cdx_v1_consumer_share(id).await
             })
             .await?
@@ -82,7 +82,7 @@ impl Client {
     /// Deletes a consumer share: its credentials stop working.
     pub async fn delete_consumer_share(&self, id: &str) -> Result<()> {
         let id = require_id("consumer share id", id)?;
-        self.call(Operation::DeleteConsumerShare, async |c| {
+        self.call(Operation::DeleteConsumerShare, move |c| async move {
             c.delete_cdx_v1_consumer_share(id).await
         })
         .await?;
@@ -100,7 +100,7 @@ impl Client {
             self::page_token(page_token)?;
         let (token, size) = (&token, self.page_size());
         let list = self
-            .call(op, async |c| {
+            .call(op, move |c| async move {
                 c.list_cdx_v1_consumer_shared_resources(
                     flag(filter.include_deleted),
                     Some(size),
@@ -134,7 +134,7 @@ impl Client {
     pub async fn get_consumer_shared_resource(&self, id: &str) -> Result<ConsumerSharedResource> {
         let id = require_id("shared resource id", id)?;
         Ok(self
-            .call(Operation::GetConsumerSharedResource, async |c| {
+            .call(Operation::GetConsumerSharedResource, move |c| async move {
                 c.get_cdx_v1_consumer_shared_resource(id).await
             })
             .await?
@@ -146,9 +146,10 @@ impl Client {
     pub async fn consumer_shared_resource_network(&self, id: &str) -> Result<Network> {
         let id = require_id("shared resource id", id)?;
         Ok(self
-            .call(Operation::NetworkConsumerSharedResource, async |c| {
-                c.network_cdx_v1_consumer_shared_resource(id).await
-            })
+            .call(
+                Operation::NetworkConsumerSharedResource,
+                move |c| async move { c.network_cdx_v1_consumer_shared_resource(id).await },
+            )
             .await?
             .into_inner())
     }
@@ -159,7 +160,7 @@ impl Client {
         let id = require_id("shared resource id", id)?;
         let file_name = require_id("image file name", file_name)?;
         let response = self
-            .call(op, async |c| {
+            .call(op, move |c| async move {
                 c.image_cdx_v1_consumer_shared_resource(id, file_name).await
             })
             .await?;
@@ -173,7 +174,7 @@ impl Client {
         };
         let body = &body;
         let response = self
-            .call(Operation::ResourcesSharedToken, async |c| {
+            .call(Operation::ResourcesSharedToken, move |c| async move {
                 c.resources_cdx_v1_shared_token(body).await
             })
             .await
@@ -226,8 +227,8 @@ impl Client {
         }
         let (body, limit) = (&body, self.max_response_bytes());
         let response = self
-            .call(Operation::RedeemSharedToken, async |c| {
-                answer::send(c, body, limit).await
+            .call(Operation::RedeemSharedToken, move |c| async move {
+                answer::send(&c, body, limit).await
             })
             .await
             .map_err(|e| e.scrub(token.expose_secret()))?;

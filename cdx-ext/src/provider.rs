@@ -98,7 +98,7 @@ impl Client {
         let token: Option<types::ListCdxV1ProviderSharesPageToken> = self::page_token(page_token)?;
         let (token, size) = (&token, self.page_size());
         let list = self
-            .call(op, async |c| {
+            .call(op, move |c| async move {
                 c.list_cdx_v1_provider_shares(
                     filter.crn.as_deref(),
                     flag(filter.include_deleted),
@@ -128,7 +128,7 @@ impl Client {
     pub async fn get_provider_share(&self, id: &str) -> Result<ProviderShare> {
         let id = require_id("provider share id", id)?;
         Ok(self
-            .call(Operation::GetProviderShare, async |c| {
+            .call(Operation::GetProviderShare, move |c| async move {
                 c.get_cdx_v1_provider_share(id).await
             })
             .await?
@@ -156,7 +156,7 @@ impl Client {
         };
         let body = &body;
         Ok(self
-            .call(Operation::CreateProviderShare, async |c| {
+            .call(Operation::CreateProviderShare, move |c| async move {
                 c.create_cdx_v1_provider_share(body).await
             })
             .await?
@@ -166,7 +166,7 @@ impl Client {
     /// Revokes a provider share: its token, or its consumer's credentials, stop working.
     pub async fn delete_provider_share(&self, id: &str) -> Result<()> {
         let id = require_id("provider share id", id)?;
-        self.call(Operation::DeleteProviderShare, async |c| {
+        self.call(Operation::DeleteProviderShare, move |c| async move {
             c.delete_cdx_v1_provider_share(id).await
         })
         .await?;
@@ -176,7 +176,7 @@ impl Client {
     /// Sends the invitation email again (while it is not yet redeemed).
     pub async fn resend_invite(&self, id: &str) -> Result<()> {
         let id = require_id("provider share id", id)?;
-        self.call(Operation::ResendProviderShare, async |c| {
+        self.call(Operation::ResendProviderShare, move |c| async move {
             c.resend_cdx_v1_provider_share(id).await
         })
         .await?;
@@ -194,7 +194,7 @@ impl Client {
             self::page_token(page_token)?;
         let (token, size) = (&token, self.page_size());
         let list = self
-            .call(op, async |c| {
+            .call(op, move |c| async move {
                 c.list_cdx_v1_provider_shared_resources(
                     filter.crn.as_deref(),
                     flag(filter.include_deleted),
@@ -229,7 +229,7 @@ impl Client {
     pub async fn get_provider_shared_resource(&self, id: &str) -> Result<ProviderSharedResource> {
         let id = require_id("shared resource id", id)?;
         Ok(self
-            .call(Operation::GetProviderSharedResource, async |c| {
+            .call(Operation::GetProviderSharedResource, move |c| async move {
                 c.get_cdx_v1_provider_shared_resource(id).await
             })
             .await?
@@ -266,9 +266,10 @@ impl Client {
         };
         let body = &body;
         Ok(self
-            .call(Operation::UpdateProviderSharedResource, async |c| {
-                c.update_cdx_v1_provider_shared_resource(id, body).await
-            })
+            .call(
+                Operation::UpdateProviderSharedResource,
+                move |c| async move { c.update_cdx_v1_provider_shared_resource(id, body).await },
+            )
             .await?
             .into_inner())
     }
@@ -291,10 +292,13 @@ impl Client {
             .into());
         }
         let image = &image;
-        self.call(Operation::UploadImageProviderSharedResource, async |c| {
-            c.upload_image_cdx_v1_provider_shared_resource(id, file_name, image.clone())
-                .await
-        })
+        self.call(
+            Operation::UploadImageProviderSharedResource,
+            move |c| async move {
+                c.upload_image_cdx_v1_provider_shared_resource(id, file_name, image.clone())
+                    .await
+            },
+        )
         .await?;
         Ok(())
     }
@@ -305,7 +309,7 @@ impl Client {
         let id = require_id("shared resource id", id)?;
         let file_name = require_id("image file name", file_name)?;
         let response = self
-            .call(op, async |c| {
+            .call(op, move |c| async move {
                 c.view_image_cdx_v1_provider_shared_resource(id, file_name)
                     .await
             })
@@ -317,10 +321,13 @@ impl Client {
     pub async fn delete_shared_resource_image(&self, id: &str, file_name: &str) -> Result<()> {
         let id = require_id("shared resource id", id)?;
         let file_name = require_id("image file name", file_name)?;
-        self.call(Operation::DeleteImageProviderSharedResource, async |c| {
-            c.delete_image_cdx_v1_provider_shared_resource(id, file_name)
-                .await
-        })
+        self.call(
+            Operation::DeleteImageProviderSharedResource,
+            move |c| async move {
+                c.delete_image_cdx_v1_provider_shared_resource(id, file_name)
+                    .await
+            },
+        )
         .await?;
         Ok(())
     }
@@ -328,7 +335,9 @@ impl Client {
     /// Whether your organization takes part in Stream Sharing.
     pub async fn opt_in(&self) -> Result<bool> {
         let opt_in = self
-            .call(Operation::GetOptIn, async |c| c.get_cdx_v1_opt_in().await)
+            .call(Operation::GetOptIn, move |c| async move {
+                c.get_cdx_v1_opt_in().await
+            })
             .await?
             .into_inner();
         Ok(opt_in.stream_share_enabled.unwrap_or(false))
@@ -345,7 +354,7 @@ impl Client {
         };
         let body = &body;
         let opt_in = self
-            .call(Operation::UpdateOptIn, async |c| {
+            .call(Operation::UpdateOptIn, move |c| async move {
                 c.update_cdx_v1_opt_in(body).await
             })
             .await?
