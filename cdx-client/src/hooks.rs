@@ -121,9 +121,6 @@ impl ClientHooks<Exchange> for Client {
         request: &mut reqwest::Request,
         info: &OperationInfo,
     ) -> Result<(), Error<E>> {
-        // progenitor sends `api-version: <info.version>` on every request; the cdx/v1 API
-        // defines no such header, and requests carry only what the spec defines.
-        request.headers_mut().remove("api-version");
         // The spec's image upload declares `image/*`; the normalised spec takes raw bytes as
         // `application/octet-stream`. Send the real image type, read from the bytes.
         if info.operation_id == "upload_image_cdx_v1_provider_shared_resource"
