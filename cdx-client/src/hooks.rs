@@ -46,17 +46,7 @@ impl ResponseMeta {
     /// Whether `err` (a body read error) is the cut of a body that announced no length at the
     /// limit.
     pub fn cut_off(&self, err: &reqwest::Error) -> bool {
-        if self.limit.is_none() || self.length.is_some() {
-            return false;
-        }
-        let mut source: Option<&(dyn std::error::Error + 'static)> = Some(err);
-        while let Some(e) = source {
-            if e.is::<http_body_util::LengthLimitError>() {
-                return true;
-            }
-            source = e.source();
-        }
-        false
+        self.limit.is_some() && self.length.is_none() && is_cut_off(err)
     }
 
     fn text(value: Option<&HeaderValue>) -> Option<&str> {
@@ -72,6 +62,19 @@ impl ResponseMeta {
     pub fn content_type_str(&self) -> Option<&str> {
         Self::text(self.content_type.as_ref())
     }
+}
+
+/// Whether `err` (a body read error) is the cut at the limit of a body that announced no length
+/// (see [`Client::for_call`]), e.g. while a streamed body is read after the call.
+pub fn is_cut_off(err: &reqwest::Error) -> bool {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(err);
+    while let Some(e) = source {
+        if e.is::<http_body_util::LengthLimitError>() {
+            return true;
+        }
+        source = e.source();
+    }
+    false
 }
 
 /// The start of the [`Error::Custom`] message of a response refused for its announced length.

@@ -164,7 +164,7 @@ impl Client {
                 c.image_cdx_v1_consumer_shared_resource(id, file_name).await
             })
             .await?;
-        read_image(op, response).await
+        read_image(op, response, self.max_response_bytes()).await
     }
 
     /// What a token shares (topics, subjects, provider), without spending it.

@@ -314,7 +314,7 @@ impl Client {
                     .await
             })
             .await?;
-        read_image(op, response).await
+        read_image(op, response, self.max_response_bytes()).await
     }
 
     /// Deletes a shared resource's image.

@@ -147,3 +147,24 @@ async fn a_chunked_body_under_the_cap_decodes() {
         assert_eq!(joined(server).await, vec![SHARE.len()]);
     }
 }
+
+#[tokio::test]
+async fn a_streamed_image_over_the_cap_is_refused_typed() {
+    let (base, server) = server(1, 200, Framing::Chunked, ENDLESS, MOST);
+    let err = client(&base)
+        .consumer_shared_resource_image("sr-1", "logo")
+        .await
+        .expect_err("over the cap");
+    let Error::InvalidResponse(r) = &err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(r.status.map(|s| s.as_u16()), Some(200), "{err}");
+    assert_eq!(err.request_id(), Some("req-cap"));
+    assert!(
+        r.reason.contains("longer than the 1 MiB response size limit"),
+        "{}",
+        r.reason
+    );
+    let sent = joined(server).await;
+    assert!(sent[0] < MOST / 4, "{} bytes written", sent[0]);
+}

@@ -98,6 +98,17 @@ impl Error {
         }
     }
 
+    /// A body that announced no length, cut at the size `limit`.
+    pub(crate) fn cut_off(about: InvalidResponse, limit: usize) -> Self {
+        Self::InvalidResponse(Box::new(InvalidResponse {
+            reason: format!(
+                "it is longer than the {} response size limit, so it was not read whole",
+                crate::wording::size(limit)
+            ),
+            ..about
+        }))
+    }
+
     /// A body that could not be read: cut at the size limit, or broken off.
     fn body_error(
         operation: Operation,
@@ -106,13 +117,7 @@ impl Error {
         e: &reqwest::Error,
     ) -> Self {
         if let Some(limit) = meta.filter(|m| m.cut_off(e)).and_then(|m| m.limit) {
-            return Self::InvalidResponse(Box::new(InvalidResponse {
-                reason: format!(
-                    "it is longer than the {} response size limit, so it was not read whole",
-                    crate::wording::size(limit)
-                ),
-                ..InvalidResponse::of_meta(operation, meta)
-            }));
+            return Self::cut_off(InvalidResponse::of_meta(operation, meta), limit);
         }
         Self::Transport {
             operation,
