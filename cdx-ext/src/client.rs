@@ -482,6 +482,19 @@ impl Client {
     }
 }
 
+impl Client {
+    /// [`Client::call`], and the decoded answer.
+    pub(crate) async fn fetch<T, F, Fut>(&self, operation: Operation, send: F) -> Result<T>
+    where
+        F: FnMut(Arc<cdx_client::Client>) -> Fut,
+        Fut: Future<
+            Output = std::result::Result<ResponseValue<T>, progenitor_client::Error<Failure>>,
+        >,
+    {
+        Ok(self.call(operation, send).await?.into_inner())
+    }
+}
+
 fn millis(d: Duration) -> u64 {
     u64::try_from(d.as_millis()).unwrap_or(u64::MAX)
 }

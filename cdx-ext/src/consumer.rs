@@ -42,19 +42,16 @@ impl Client {
         let op = Operation::ListConsumerShares;
         let token: Option<types::ListCdxV1ConsumerSharesPageToken> = self::page_token(page_token)?;
         let (token, size) = (&token, self.page_size());
-        let list = self
-            .call(op, move |c| async move {
-                c.list_cdx_v1_consumer_shares(
-                    flag(filter.include_deleted),
-                    Some(size),
-                    token.as_ref(),
-                    filter.shared_resource.as_deref(),
-                )
-                .await
-            })
-            .await?
-            .into_inner();
-        Page::new(op, list.data.unwrap_or_default(), list.metadata.as_ref())
+        self.page(op, move |c| async move {
+            c.list_cdx_v1_consumer_shares(
+                flag(filter.include_deleted),
+                Some(size),
+                token.as_ref(),
+                filter.shared_resource.as_deref(),
+            )
+            .await
+        })
+        .await
     }
 
     /// Every consumer share, across all pages, fetched a page at a time. A page that fails ends the
@@ -71,12 +68,10 @@ impl Client {
     /// A consumer share by id (`ss-…`).
     pub async fn get_consumer_share(&self, id: &str) -> Result<ConsumerShare> {
         let id = require_id("consumer share id", id)?;
-        Ok(self
-            .call(Operation::GetConsumerShare, move |c| async move {
-                c.get_cdx_v1_consumer_share(id).await
-            })
-            .await?
-            .into_inner())
+        self.fetch(Operation::GetConsumerShare, move |c| async move {
+            c.get_cdx_v1_consumer_share(id).await
+        })
+        .await
     }
 
     /// Deletes a consumer share: its credentials stop working.
@@ -99,19 +94,16 @@ impl Client {
         let token: Option<types::ListCdxV1ConsumerSharedResourcesPageToken> =
             self::page_token(page_token)?;
         let (token, size) = (&token, self.page_size());
-        let list = self
-            .call(op, move |c| async move {
-                c.list_cdx_v1_consumer_shared_resources(
-                    flag(filter.include_deleted),
-                    Some(size),
-                    token.as_ref(),
-                    filter.stream_share.as_deref(),
-                )
-                .await
-            })
-            .await?
-            .into_inner();
-        Page::new(op, list.data.unwrap_or_default(), list.metadata.as_ref())
+        self.page(op, move |c| async move {
+            c.list_cdx_v1_consumer_shared_resources(
+                flag(filter.include_deleted),
+                Some(size),
+                token.as_ref(),
+                filter.stream_share.as_deref(),
+            )
+            .await
+        })
+        .await
     }
 
     /// Every consumer shared resource, across all pages, fetched a page at a time. A page that
@@ -133,25 +125,21 @@ impl Client {
     /// A consumer shared resource by id (`sr-…`).
     pub async fn get_consumer_shared_resource(&self, id: &str) -> Result<ConsumerSharedResource> {
         let id = require_id("shared resource id", id)?;
-        Ok(self
-            .call(Operation::GetConsumerSharedResource, move |c| async move {
-                c.get_cdx_v1_consumer_shared_resource(id).await
-            })
-            .await?
-            .into_inner())
+        self.fetch(Operation::GetConsumerSharedResource, move |c| async move {
+            c.get_cdx_v1_consumer_shared_resource(id).await
+        })
+        .await
     }
 
     /// The network of a shared resource's cluster: what a private-link connection needs (DNS
     /// domain, zones, and the endpoint service, aliases or attachments of its cloud).
     pub async fn consumer_shared_resource_network(&self, id: &str) -> Result<Network> {
         let id = require_id("shared resource id", id)?;
-        Ok(self
-            .call(
-                Operation::NetworkConsumerSharedResource,
-                move |c| async move { c.network_cdx_v1_consumer_shared_resource(id).await },
-            )
-            .await?
-            .into_inner())
+        self.fetch(
+            Operation::NetworkConsumerSharedResource,
+            move |c| async move { c.network_cdx_v1_consumer_shared_resource(id).await },
+        )
+        .await
     }
 
     /// A shared resource's image (e.g. `file_name` `logo`).
@@ -173,13 +161,13 @@ impl Client {
             token: token.as_secret().clone(),
         };
         let body = &body;
-        let response = self
-            .call(Operation::ResourcesSharedToken, move |c| async move {
+        let resources = self
+            .fetch(Operation::ResourcesSharedToken, move |c| async move {
                 c.resources_cdx_v1_shared_token(body).await
             })
             .await
             .map_err(|e| e.scrub(token.expose_secret()))?;
-        Ok(response.into_inner().consumer_shared_resources)
+        Ok(resources.consumer_shared_resources)
     }
 
     /// Redeems a token, once: over the public internet (`account: None`) or over private

@@ -161,7 +161,8 @@ async fn a_streamed_image_over_the_cap_is_refused_typed() {
     assert_eq!(r.status.map(|s| s.as_u16()), Some(200), "{err}");
     assert_eq!(err.request_id(), Some("req-cap"));
     assert!(
-        r.reason.contains("longer than the 1 MiB response size limit"),
+        r.reason
+            .contains("longer than the 1 MiB response size limit"),
         "{}",
         r.reason
     );
