@@ -102,8 +102,33 @@ fn client(base: &str) -> Client {
 /// A piece of an endless body (not JSON: the cap is reached before anything decodes it).
 static ENDLESS: &[u8] = &[b'x'; 8192];
 
+/// `result` failed as a body cut at the cap, with `status`; the server was asked once and
+/// stopped long before its bound (what it wrote is the cap plus what the sockets' buffers hold).
+async fn assert_cut<T: std::fmt::Debug>(
+    result: cdx_ext::Result<T>,
+    status: u16,
+    server: JoinHandle<Vec<usize>>,
+) {
+    let err = result.expect_err("over the cap");
+    let Error::InvalidResponse(r) = &err else {
+        panic!("{status}: {err:?}")
+    };
+    assert_eq!(r.status.map(|s| s.as_u16()), Some(status), "{err}");
+    assert_eq!(err.request_id(), Some("req-cap"));
+    assert!(
+        r.reason
+            .contains("longer than the 1 MiB response size limit"),
+        "{status}: {}",
+        r.reason
+    );
+    assert!(!err.is_retryable(), "{status}: {err}");
+    let sent = joined(server).await;
+    assert_eq!(sent.len(), 1, "one request, not retried");
+    assert!(sent[0] < MOST / 4, "{status}: {} bytes written", sent[0]);
+}
+
 #[tokio::test]
-async fn a_chunked_body_over_the_cap_is_refused_typed_and_not_read_on() {
+async fn a_body_without_a_length_over_the_cap_is_refused_typed_and_not_read_on() {
     for (status, framing) in [
         (200, Framing::Chunked),
         (200, Framing::UntilClose),
@@ -113,32 +138,13 @@ async fn a_chunked_body_over_the_cap_is_refused_typed_and_not_read_on() {
         (404, Framing::UntilClose),
     ] {
         let (base, server) = server(1, status, framing, ENDLESS, MOST);
-        let err = client(&base)
-            .get_consumer_share("ss-1")
-            .await
-            .expect_err("over the cap");
-        let Error::InvalidResponse(r) = &err else {
-            panic!("{status}: {err:?}")
-        };
-        assert_eq!(r.status.map(|s| s.as_u16()), Some(status), "{err}");
-        assert_eq!(err.request_id(), Some("req-cap"));
-        assert!(
-            r.reason
-                .contains("longer than the 1 MiB response size limit"),
-            "{status}: {}",
-            r.reason
-        );
-        assert!(!err.is_retryable(), "{status}: {err}");
-        // One request (not retried), and the client hung up long before the server's bound:
-        // what was written is the cap plus what the sockets' buffers hold.
-        let sent = joined(server).await;
-        assert_eq!(sent.len(), 1);
-        assert!(sent[0] < MOST / 4, "{status}: {} bytes written", sent[0]);
+        let result = client(&base).get_consumer_share("ss-1").await;
+        assert_cut(result, status, server).await;
     }
 }
 
 #[tokio::test]
-async fn a_chunked_body_under_the_cap_decodes() {
+async fn a_body_without_a_length_under_the_cap_decodes() {
     static SHARE: &[u8] = br#"{"id":"ss-1","provider_user_name":"Jane"}"#;
     for framing in [Framing::Chunked, Framing::UntilClose] {
         let (base, server) = server(1, 200, framing, SHARE, SHARE.len());
@@ -151,21 +157,8 @@ async fn a_chunked_body_under_the_cap_decodes() {
 #[tokio::test]
 async fn a_streamed_image_over_the_cap_is_refused_typed() {
     let (base, server) = server(1, 200, Framing::Chunked, ENDLESS, MOST);
-    let err = client(&base)
+    let result = client(&base)
         .consumer_shared_resource_image("sr-1", "logo")
-        .await
-        .expect_err("over the cap");
-    let Error::InvalidResponse(r) = &err else {
-        panic!("{err:?}")
-    };
-    assert_eq!(r.status.map(|s| s.as_u16()), Some(200), "{err}");
-    assert_eq!(err.request_id(), Some("req-cap"));
-    assert!(
-        r.reason
-            .contains("longer than the 1 MiB response size limit"),
-        "{}",
-        r.reason
-    );
-    let sent = joined(server).await;
-    assert!(sent[0] < MOST / 4, "{} bytes written", sent[0]);
+        .await;
+    assert_cut(result, 200, server).await;
 }
