@@ -5,7 +5,7 @@ use std::time::Duration;
 
 /// How long one step may take unless [`CheckOptions::step_timeout`] says otherwise.
 pub const DEFAULT_STEP_TIMEOUT: Duration = Duration::from_secs(10);
-/// Choices for a [`check()`].
+/// Choices for a [`check()`](super::check()).
 #[derive(Clone, Debug)]
 pub struct CheckOptions {
     /// The most one step may take ([`DEFAULT_STEP_TIMEOUT`]).
