@@ -3,12 +3,13 @@
 //!
 //! They live in this crate because the trait and the type are both foreign to `cdx-ext`.
 //!
-//! Status and headers travel one way: the generated methods hand back a [`ResponseValue`] (or an
-//! `ErrorResponse` / `UnexpectedResponse` holding the response), but their body errors
-//! (`ResponseBodyError`, `InvalidResponsePayload`) and a refused length (`Custom`) carry no
-//! status. A client made by [`Client::for_call`] owns an [`Exchange`]: its `exec` hook records
-//! the response's [`ResponseMeta`] there, and the caller takes it with
-//! [`Client::take_response_meta`] after the call, whatever its outcome.
+//! Why a record: the generated methods hand back a [`ResponseValue`] (or an `ErrorResponse` /
+//! `UnexpectedResponse` holding the response), but their body errors (`ResponseBodyError`,
+//! `InvalidResponsePayload`) and a refused length (`Custom`) carry no status. A client made by
+//! [`Client::for_call`] owns an [`Exchange`] (progenitor's inner value of the client): its `exec`
+//! hook records the response's [`ResponseMeta`] there, whatever the call's outcome, and the
+//! caller takes it with [`Client::take_response_meta`]. Nothing travels through task-locals or
+//! other side channels, and a client not made for a call records nothing.
 //!
 //! [`ResponseValue`]: progenitor_client::ResponseValue
 
