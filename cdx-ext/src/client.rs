@@ -480,9 +480,7 @@ impl Client {
         .instrument(span)
         .await
     }
-}
 
-impl Client {
     /// [`Client::call`], and the decoded answer.
     pub(crate) async fn fetch<T, F, Fut>(&self, operation: Operation, send: F) -> Result<T>
     where
