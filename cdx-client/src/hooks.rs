@@ -81,13 +81,37 @@ pub fn is_cut_off(err: &reqwest::Error) -> bool {
 /// The start of the [`Error::Custom`] message of a response refused for its announced length.
 pub const RESPONSE_TOO_LARGE: &str = "the response announces more bytes than the limit";
 
+/// How a call's response bodies are capped (see [`Client::for_call`]).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Cap {
+    /// Bodies are read whole.
+    #[default]
+    None,
+    /// Every body: at most this many bytes.
+    All(usize),
+    /// Every body but a success's, which the caller reads itself (a redeem's answer, read up to
+    /// the limit and kept because the token is spent): at most this many bytes.
+    ErrorsOnly(usize),
+}
+
+impl Cap {
+    /// The cap on the body of a response with `status`.
+    pub fn limit_for(self, status: reqwest::StatusCode) -> Option<usize> {
+        match self {
+            Self::None => None,
+            Self::All(limit) => Some(limit),
+            Self::ErrorsOnly(limit) => (!status.is_success()).then_some(limit),
+        }
+    }
+}
+
 /// The inner value of a generated [`Client`]: how its calls read responses, and where its hooks
 /// record the last one. The client that [`Client::new_with_client`] makes with
 /// `Exchange::default()` reads bodies whole and records nothing; [`Client::for_call`] makes one
 /// that caps and records, for one caller at a time.
 #[derive(Clone, Debug, Default)]
 pub struct Exchange {
-    limit: Option<usize>,
+    cap: Cap,
     keep_url: bool,
     record: bool,
     seen: OnceLock<ResponseMeta>,
@@ -95,16 +119,16 @@ pub struct Exchange {
 
 impl Client {
     /// A copy of this client for one caller's calls, one at a time: response bodies are capped
-    /// at `limit` bytes when given (a longer announced length fails with [`Error::Custom`] unread,
-    /// starting with [`RESPONSE_TOO_LARGE`]; a body without `Content-Length` fails to read past
-    /// the limit), and each response's [`ResponseMeta`] is kept (with the URL if `keep_url`) for
+    /// as `cap` says (a longer announced length fails with [`Error::Custom`] unread, starting
+    /// with [`RESPONSE_TOO_LARGE`]; a body without `Content-Length` fails to read past the
+    /// limit), and each response's [`ResponseMeta`] is kept (with the URL if `keep_url`) for
     /// [`Client::take_response_meta`].
-    pub fn for_call(&self, limit: Option<usize>, keep_url: bool) -> Self {
+    pub fn for_call(&self, cap: Cap, keep_url: bool) -> Self {
         Self {
             baseurl: self.baseurl.clone(),
             client: self.client.clone(),
             inner: Exchange {
-                limit,
+                cap,
                 keep_url,
                 record: true,
                 seen: OnceLock::new(),
@@ -149,9 +173,10 @@ impl ClientHooks<Exchange> for Client {
         let url = (exchange.record && exchange.keep_url).then(|| request.url().clone());
         let response = self.client().execute(request).await?;
         let length = response.content_length();
+        let limit = exchange.cap.limit_for(response.status());
         // hyper stops a body at its announced length; one without (chunked, or ended by the
         // connection closing) is cut at the limit instead.
-        let capped_at = exchange.limit.filter(|_| length.is_none());
+        let capped_at = limit.filter(|_| length.is_none());
         if exchange.record {
             let headers = response.headers();
             // Set once per call: `take_response_meta` empties it before the next.
@@ -161,7 +186,7 @@ impl ClientHooks<Exchange> for Client {
                 content_type: headers.get(CONTENT_TYPE).cloned(),
                 url,
                 length,
-                limit: exchange.limit,
+                limit,
             });
         }
         Ok(match capped_at {
@@ -179,7 +204,8 @@ impl ClientHooks<Exchange> for Client {
         result: &reqwest::Result<reqwest::Response>,
         _info: &OperationInfo,
     ) -> Result<(), Error<E>> {
-        if let (Ok(response), Some(limit)) = (result, self.inner.limit)
+        if let Ok(response) = result
+            && let Some(limit) = self.inner.cap.limit_for(response.status())
             && let Some(length) = response.content_length()
             && length > limit as u64
         {

@@ -22,4 +22,4 @@ mod generated;
 mod hooks;
 
 pub use generated::*;
-pub use hooks::{Exchange, RESPONSE_TOO_LARGE, ResponseMeta, image_content_type, is_cut_off};
+pub use hooks::{Cap, Exchange, RESPONSE_TOO_LARGE, ResponseMeta, image_content_type, is_cut_off};

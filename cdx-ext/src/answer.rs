@@ -122,8 +122,8 @@ pub(crate) async fn send(
         operation_id: Operation::RedeemSharedToken.id(),
     };
     client.pre::<Failure>(&mut request, &info).await?;
-    // The client's `Exchange` has no cap for a redeem (`Client::call`): an over-long answer is
-    // read up to `limit` below and kept, since the token is spent.
+    // The client's hooks cap only a redeem's error bodies (`Cap::ErrorsOnly`): an over-long
+    // answer is read up to `limit` below and kept, since the token is spent.
     let result = client.exec(request, &info).await;
     client.post::<Failure>(&result, &info).await?;
     let mut response = result?;

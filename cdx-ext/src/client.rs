@@ -392,8 +392,8 @@ impl Client {
     ///
     /// `send` gets a generated client of this call's own, whose hooks record each response's
     /// status and headers ([`cdx_client::ResponseMeta`], the one source of them for errors and
-    /// tracing) and cap its body at [`ClientBuilder::max_response_bytes`] (except a redeem's,
-    /// which [`crate::answer`] reads up to the limit itself and keeps).
+    /// tracing) and cap its body at [`ClientBuilder::max_response_bytes`] (except a redeem's
+    /// success, which [`crate::answer`] reads up to the limit itself and keeps).
     pub(crate) async fn call<T, F, Fut>(
         &self,
         operation: Operation,
@@ -424,11 +424,13 @@ impl Client {
             // The fields are computed only for a subscriber that wants them: this loop is on
             // every call's path.
             let traced = tracing::enabled!(tracing::Level::DEBUG);
-            let limit =
-                (operation != Operation::RedeemSharedToken).then_some(self.max_response_bytes);
+            let cap = match operation {
+                Operation::RedeemSharedToken => cdx_client::Cap::ErrorsOnly(self.max_response_bytes),
+                _ => cdx_client::Cap::All(self.max_response_bytes),
+            };
             // Owned by each attempt's future while it runs (so that cdx-ext's futures are `Send`
             // for any caller), and by this loop alone after it, to take what the hooks recorded.
-            let mut client = Arc::new(self.inner.for_call(limit, traced));
+            let mut client = Arc::new(self.inner.for_call(cap, traced));
             loop {
                 let started = Instant::now();
                 let result = send(client.clone()).await;

@@ -3,7 +3,7 @@
 //! 127.0.0.1, answers one connection per request and sends at most a bounded number of bytes.
 
 use cdx_ext::{Client, Error};
-use std::io::{BufRead as _, BufReader, Write as _};
+use std::io::{BufRead as _, BufReader, Read as _, Write as _};
 use std::net::TcpListener;
 use std::thread::JoinHandle;
 
@@ -41,13 +41,21 @@ fn server(
                 .set_write_timeout(Some(std::time::Duration::from_secs(10)))
                 .unwrap();
             let mut reader = BufReader::new(stream);
-            // GET requests: the head ends at the first empty line.
+            // The whole request, so that closing the socket does not reset it.
+            let mut length = 0;
             loop {
                 let mut line = String::new();
                 if reader.read_line(&mut line).unwrap() == 0 || line.trim_end().is_empty() {
                     break;
                 }
+                if let Some((name, value)) = line.split_once(':')
+                    && name.eq_ignore_ascii_case("content-length")
+                {
+                    length = value.trim().parse().unwrap();
+                }
             }
+            let mut request_body = vec![0; length];
+            reader.read_exact(&mut request_body).unwrap();
             let mut stream = reader.into_inner();
             let framing_header = match framing {
                 Framing::Chunked => "Transfer-Encoding: chunked\r\n",
@@ -161,4 +169,29 @@ async fn a_streamed_image_over_the_cap_is_refused_typed() {
         .consumer_shared_resource_image("sr-1", "logo")
         .await;
     assert_cut(result, 200, server).await;
+}
+
+#[tokio::test]
+async fn a_redeem_error_body_over_the_cap_is_refused_typed() {
+    // A redeem's success is read up to the cap and kept (tests/redeem_hardening.rs); its error
+    // bodies are capped like every other response's.
+    let (base, server) = server(1, 500, Framing::Chunked, ENDLESS, MOST);
+    let token = cdx_ext::ShareToken::new("a-single-use-token").unwrap();
+    let err = client(&base)
+        .redeem(&token, None)
+        .await
+        .expect_err("over the cap");
+    let Error::InvalidResponse(r) = &err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(r.status.map(|s| s.as_u16()), Some(500), "{err}");
+    assert!(
+        r.reason
+            .contains("longer than the 1 MiB response size limit"),
+        "{}",
+        r.reason
+    );
+    let sent = joined(server).await;
+    assert_eq!(sent.len(), 1, "a redeem is not resent");
+    assert!(sent[0] < MOST / 4, "{} bytes written", sent[0]);
 }
