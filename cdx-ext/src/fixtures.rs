@@ -18,3 +18,15 @@ pub(crate) fn redeem_answer() -> Value {
         ]
     })
 }
+
+/// Headers of a 401 whose `WWW-Authenticate` challenge describes the problem.
+pub(crate) fn auth_challenge_headers() -> reqwest::header::HeaderMap {
+    let mut h = reqwest::header::HeaderMap::new();
+    h.insert(
+        "www-authenticate",
+        r#"Basic error="invalid_key", error_description="The API Key is invalid""#
+            .parse()
+            .unwrap(),
+    );
+    h
+}

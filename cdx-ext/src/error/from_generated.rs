@@ -404,13 +404,7 @@ mod tests {
 
     #[test]
     fn details_say_each_thing_once() {
-        let mut h = HeaderMap::new();
-        h.insert(
-            "www-authenticate",
-            r#"Basic error="invalid_key", error_description="The API Key is invalid""#
-                .parse()
-                .unwrap(),
-        );
+        let mut h = crate::fixtures::auth_challenge_headers();
         h.insert("x-request-id", "req-1".parse().unwrap());
         let failure: Failure = serde_json::from_value(serde_json::json!({"errors": [
             {"code": "user_unauthenticated", "title": "Unauthorized", "detail": "The API key is invalid."}
