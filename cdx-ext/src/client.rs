@@ -218,8 +218,9 @@ impl ClientBuilder {
 
     /// The largest response body read, in bytes (default [`DEFAULT_MAX_RESPONSE_BYTES`], 16
     /// MiB): real answers are kilobytes. A response that announces a longer body is refused
-    /// unread ([`Error::InvalidResponse`], not retried); a longer redeem answer is read up to the
-    /// limit and kept ([`crate::RedeemAnswer`]), then reported the same way.
+    /// unread, and one that announces no length (chunked) stops being read at the limit (both
+    /// [`Error::InvalidResponse`]); a longer redeem answer is read up to the limit and kept
+    /// ([`crate::RedeemAnswer`]), then reported the same way.
     pub fn max_response_bytes(mut self, bytes: usize) -> Self {
         self.max_response_bytes = bytes;
         self
