@@ -55,7 +55,6 @@ impl Error {
     ) -> Self {
         use progenitor_client::Error as G;
         let meta = meta.as_ref();
-        let status = meta.map(|m| m.status);
         match err {
             G::InvalidRequest(reason) => InvalidInput::new("request", &reason).into(),
             G::CommunicationError(e) => Self::transport(operation, &e),
@@ -73,13 +72,13 @@ impl Error {
                 let headers = response.headers().clone();
                 match response.bytes().await {
                     Ok(body) => Self::from_unexpected(operation, status, &headers, &body),
-                    Err(e) => Self::body_error(operation, Some(status), meta, &e),
+                    Err(e) => Self::body_error(operation, meta, &e),
                 }
             }
             G::InvalidResponsePayload(body, e) => {
                 Self::invalid_body(InvalidResponse::of_meta(operation, meta), &body, &e)
             }
-            G::ResponseBodyError(e) => Self::body_error(operation, status, meta, &e),
+            G::ResponseBodyError(e) => Self::body_error(operation, meta, &e),
             G::InvalidUpgrade(e) => Self::transport(operation, &e),
             G::Custom(message) => match meta.and_then(|m| Some((m.refused_length()?, m.limit?))) {
                 Some((length, limit)) => Self::InvalidResponse(Box::new(InvalidResponse {
@@ -110,12 +109,7 @@ impl Error {
     }
 
     /// A body that could not be read: cut at the size limit, or broken off.
-    fn body_error(
-        operation: Operation,
-        status: Option<StatusCode>,
-        meta: Option<&ResponseMeta>,
-        e: &reqwest::Error,
-    ) -> Self {
+    fn body_error(operation: Operation, meta: Option<&ResponseMeta>, e: &reqwest::Error) -> Self {
         if let Some(limit) = meta.filter(|m| m.cut_off(e)).and_then(|m| m.limit) {
             return Self::cut_off(InvalidResponse::of_meta(operation, meta), limit);
         }
@@ -123,7 +117,8 @@ impl Error {
             operation,
             message: format!(
                 "{}the response body broke off: {}",
-                status.map(|s| format!("HTTP {s}: ")).unwrap_or_default(),
+                meta.map(|m| format!("HTTP {}: ", m.status))
+                    .unwrap_or_default(),
                 transport_message(e)
             ),
             not_sent: false,
