@@ -8,7 +8,7 @@
 //! # Authentication
 //! progenitor does not generate authentication. Supply it through the `reqwest::Client`:
 //! build one with a default `Authorization` header (marked sensitive) and pass it to
-//! [`Client::new_with_client`]. `cdx-ext` does exactly this.
+//! [`Client::new_with_client`] (with `Exchange::default()`). `cdx-ext` does exactly this.
 //!
 //! # Forward compatibility
 //! Unknown response fields are ignored; unknown values of the API's open enums and unknown
@@ -24,8 +24,5 @@ mod hooks;
 mod operation;
 
 pub use generated::*;
-pub use hooks::{
-    RESPONSE_TOO_LARGE, ResponseMeta, capture_response_meta, image_content_type,
-    with_response_limit,
-};
+pub use hooks::{Cap, Exchange, RESPONSE_TOO_LARGE, ResponseMeta, image_content_type, is_cut_off};
 pub use operation::Operation;

@@ -74,26 +74,18 @@ impl RedeemAnswer {
     /// and with [`Error::IncompleteRedemption`] when it lacks what a Kafka client needs.
     pub fn decode(&self) -> Result<Redemption> {
         let operation = Operation::RedeemSharedToken;
+        let about = || InvalidResponse::of_headers(operation, self.status, &self.headers);
         if !self.complete {
             return Err(Error::InvalidResponse(Box::new(InvalidResponse {
-                operation,
-                status: Some(self.status),
-                request_id: self.request_id().map(str::to_string),
-                content_type: self
-                    .headers
-                    .get("content-type")
-                    .and_then(|v| v.to_str().ok())
-                    .map(str::to_string),
                 reason: format!(
                     "it is larger than the {} response size limit, so it was not read whole",
                     crate::wording::size(self.limit)
                 ),
-                excerpt: None,
+                ..about()
             })));
         }
-        let response = decode_response(&self.body).map_err(|e| {
-            Error::invalid_body(operation, self.status, &self.headers, &self.body, &e)
-        })?;
+        let response = decode_response(&self.body)
+            .map_err(|e| Error::invalid_body(about(), &self.body, &e))?;
         Redemption::try_from(response).map_err(|e| Error::IncompleteRedemption(Box::new(e)))
     }
 
@@ -130,10 +122,10 @@ pub(crate) async fn send(
         operation_id: Operation::RedeemSharedToken.id(),
     };
     client.pre::<Failure>(&mut request, &info).await?;
+    // The client's hooks cap only a redeem's error bodies (`Cap::ErrorsOnly`): an over-long
+    // answer is read up to `limit` below and kept, since the token is spent.
     let result = client.exec(request, &info).await;
-    // Without the client's cap on announced lengths: an over-long answer is read up to `limit`
-    // below and kept, since the token is spent.
-    cdx_client::with_response_limit(usize::MAX, client.post::<Failure>(&result, &info)).await?;
+    client.post::<Failure>(&result, &info).await?;
     let mut response = result?;
     match response.status().as_u16() {
         200 => {

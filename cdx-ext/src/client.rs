@@ -4,7 +4,6 @@
 use crate::Secret;
 use crate::env::{ENV_API_KEY, ENV_API_SECRET, ENV_API_URL};
 use crate::error::{Error, Result};
-use crate::headers::request_id;
 use crate::invalid_input::InvalidInput;
 use crate::operation::Operation;
 use crate::retry::{RetryCause, RetryNotice, RetryPolicy};
@@ -219,8 +218,9 @@ impl ClientBuilder {
 
     /// The largest response body read, in bytes (default [`DEFAULT_MAX_RESPONSE_BYTES`], 16
     /// MiB): real answers are kilobytes. A response that announces a longer body is refused
-    /// unread ([`Error::InvalidResponse`], not retried); a longer redeem answer is read up to the
-    /// limit and kept ([`crate::RedeemAnswer`]), then reported the same way.
+    /// unread, and one that announces no length (chunked) stops being read at the limit (both
+    /// [`Error::InvalidResponse`]); a longer redeem answer is read up to the limit and kept
+    /// ([`crate::RedeemAnswer`]), then reported the same way.
     pub fn max_response_bytes(mut self, bytes: usize) -> Self {
         self.max_response_bytes = bytes;
         self
@@ -267,7 +267,7 @@ impl ClientBuilder {
             .build()
             .map_err(|e| InvalidInput::new("HTTP client", &e.to_string()))?;
         Ok(Client {
-            inner: cdx_client::Client::new_with_client(&base_url, http),
+            inner: cdx_client::Client::new_with_client(&base_url, http, Default::default()),
             retry: self.retry,
             timeouts: (self.timeout, self.connect_timeout),
             page_size: self.page_size,
@@ -390,13 +390,18 @@ impl Client {
     /// `status`, `request_id` and `elapsed_ms` (since the call began, waits included); the
     /// events carry the same per attempt, with that attempt's own `elapsed_ms`. None of them
     /// holds a secret: credentials travel in headers and bodies, never in paths.
-    pub(crate) async fn call<'c, T, F, Fut>(
-        &'c self,
+    ///
+    /// `send` gets a generated client of this call's own, whose hooks record each response's
+    /// status and headers ([`cdx_client::ResponseMeta`], the one source of them for errors and
+    /// tracing) and cap its body at [`ClientBuilder::max_response_bytes`] (except a redeem's
+    /// success, which [`crate::answer`] reads up to the limit itself and keeps).
+    pub(crate) async fn call<T, F, Fut>(
+        &self,
         operation: Operation,
         mut send: F,
     ) -> Result<ResponseValue<T>>
     where
-        F: FnMut(&'c cdx_client::Client) -> Fut,
+        F: FnMut(Arc<cdx_client::Client>) -> Fut,
         Fut: Future<
             Output = std::result::Result<ResponseValue<T>, progenitor_client::Error<Failure>>,
         >,
@@ -417,21 +422,25 @@ impl Client {
             let call_started = Instant::now();
             let mut waited = Duration::ZERO;
             let mut attempt = 1;
+            // The fields are computed only for a subscriber that wants them: this loop is on
+            // every call's path.
+            let traced = tracing::enabled!(tracing::Level::DEBUG);
+            let cap = match operation {
+                Operation::RedeemSharedToken => cdx_client::Cap::ErrorsOnly(self.max_response_bytes),
+                _ => cdx_client::Cap::All(self.max_response_bytes),
+            };
+            // Owned by each attempt's future while it runs (so that cdx-ext's futures are `Send`
+            // for any caller), and by this loop alone after it, to take what the hooks recorded.
+            let mut client = Arc::new(self.inner.for_call(cap, traced));
             loop {
                 let started = Instant::now();
-                let (result, meta) = cdx_client::with_response_limit(
-                    self.max_response_bytes,
-                    cdx_client::capture_response_meta(send(&self.inner)),
-                )
-                .await;
-                // The fields are computed only for a subscriber that wants them: this loop is on
-                // every call's path.
-                let traced = tracing::enabled!(tracing::Level::DEBUG);
+                let result = send(client.clone()).await;
+                let meta =
+                    Arc::get_mut(&mut client).and_then(cdx_client::Client::take_response_meta);
                 let status = meta.as_ref().map(|m| m.status.as_u16());
-                let request_id = || meta.as_ref().and_then(|m| request_id(&m.headers));
                 if traced {
-                    let request_id = request_id();
-                    let path = meta.as_ref().map(|m| m.url.path().to_string());
+                    let request_id = meta.as_ref().and_then(|m| m.request_id_str());
+                    let path = meta.as_ref().and_then(|m| m.url.as_ref()).map(|u| u.path());
                     // Recorded per attempt, so the span shows the last one; an attempt without a
                     // response leaves the previous status and request id in place.
                     call_span.record("attempt", attempt);
@@ -439,8 +448,8 @@ impl Client {
                     if let Some(status) = status {
                         call_span.record("status", status);
                     }
-                    if let Some(id) = &request_id {
-                        call_span.record("request_id", id.as_str());
+                    if let Some(id) = request_id {
+                        call_span.record("request_id", id);
                     }
                     let elapsed_ms = millis(started.elapsed());
                     tracing::debug!(attempt, status, request_id, path, elapsed_ms, "response");
@@ -473,6 +482,17 @@ impl Client {
         }
         .instrument(span)
         .await
+    }
+
+    /// [`Client::call`], and the decoded answer.
+    pub(crate) async fn fetch<T, F, Fut>(&self, operation: Operation, send: F) -> Result<T>
+    where
+        F: FnMut(Arc<cdx_client::Client>) -> Fut,
+        Fut: Future<
+            Output = std::result::Result<ResponseValue<T>, progenitor_client::Error<Failure>>,
+        >,
+    {
+        Ok(self.call(operation, send).await?.into_inner())
     }
 }
 

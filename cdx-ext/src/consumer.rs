@@ -43,18 +43,16 @@ impl Client {
         let op = Operation::ListConsumerShares;
         let token: Option<types::ListCdxV1ConsumerSharesPageToken> = self::page_token(page_token)?;
         let (token, size) = (&token, self.page_size());
-        let list = self
-            .call(op, move |c| {
-                c.list_cdx_v1_consumer_shares(
-                    flag(filter.include_deleted),
-                    Some(size),
-                    token.as_ref(),
-                    filter.shared_resource.as_deref(),
-                )
-            })
-            .await?
-            .into_inner();
-        Page::new(op, list.data.unwrap_or_default(), list.metadata.as_ref())
+        self.page(op, move |c| async move {
+            c.list_cdx_v1_consumer_shares(
+                flag(filter.include_deleted),
+                Some(size),
+                token.as_ref(),
+                filter.shared_resource.as_deref(),
+            )
+            .await
+        })
+        .await
     }
 
     /// Every consumer share, across all pages, fetched a page at a time. A page that fails ends the
@@ -71,19 +69,17 @@ impl Client {
     /// A consumer share by id (`ss-…`).
     pub async fn get_consumer_share(&self, id: &str) -> Result<ConsumerShare> {
         let id = require_id("consumer share id", id)?;
-        Ok(self
-            .call(Operation::GetConsumerShare, move |c| {
-                c.get_cdx_v1_consumer_share(id)
-            })
-            .await?
-            .into_inner())
+        self.fetch(Operation::GetConsumerShare, move |c| async move {
+            c.get_cdx_v1_consumer_share(id).await
+        })
+        .await
     }
 
     /// Deletes a consumer share: its credentials stop working.
     pub async fn delete_consumer_share(&self, id: &str) -> Result<()> {
         let id = require_id("consumer share id", id)?;
-        self.call(Operation::DeleteConsumerShare, move |c| {
-            c.delete_cdx_v1_consumer_share(id)
+        self.call(Operation::DeleteConsumerShare, move |c| async move {
+            c.delete_cdx_v1_consumer_share(id).await
         })
         .await?;
         Ok(())
@@ -99,18 +95,16 @@ impl Client {
         let token: Option<types::ListCdxV1ConsumerSharedResourcesPageToken> =
             self::page_token(page_token)?;
         let (token, size) = (&token, self.page_size());
-        let list = self
-            .call(op, move |c| {
-                c.list_cdx_v1_consumer_shared_resources(
-                    flag(filter.include_deleted),
-                    Some(size),
-                    token.as_ref(),
-                    filter.stream_share.as_deref(),
-                )
-            })
-            .await?
-            .into_inner();
-        Page::new(op, list.data.unwrap_or_default(), list.metadata.as_ref())
+        self.page(op, move |c| async move {
+            c.list_cdx_v1_consumer_shared_resources(
+                flag(filter.include_deleted),
+                Some(size),
+                token.as_ref(),
+                filter.stream_share.as_deref(),
+            )
+            .await
+        })
+        .await
     }
 
     /// Every consumer shared resource, across all pages, fetched a page at a time. A page that
@@ -132,24 +126,21 @@ impl Client {
     /// A consumer shared resource by id (`sr-…`).
     pub async fn get_consumer_shared_resource(&self, id: &str) -> Result<ConsumerSharedResource> {
         let id = require_id("shared resource id", id)?;
-        Ok(self
-            .call(Operation::GetConsumerSharedResource, move |c| {
-                c.get_cdx_v1_consumer_shared_resource(id)
-            })
-            .await?
-            .into_inner())
+        self.fetch(Operation::GetConsumerSharedResource, move |c| async move {
+            c.get_cdx_v1_consumer_shared_resource(id).await
+        })
+        .await
     }
 
     /// The network of a shared resource's cluster: what a private-link connection needs (DNS
     /// domain, zones, and the endpoint service, aliases or attachments of its cloud).
     pub async fn consumer_shared_resource_network(&self, id: &str) -> Result<Network> {
         let id = require_id("shared resource id", id)?;
-        Ok(self
-            .call(Operation::NetworkConsumerSharedResource, move |c| {
-                c.network_cdx_v1_consumer_shared_resource(id)
-            })
-            .await?
-            .into_inner())
+        self.fetch(
+            Operation::NetworkConsumerSharedResource,
+            move |c| async move { c.network_cdx_v1_consumer_shared_resource(id).await },
+        )
+        .await
     }
 
     /// The network of a consumer share's cluster (`ss-…`), found through the share's first
@@ -177,11 +168,11 @@ impl Client {
         let id = require_id("shared resource id", id)?;
         let file_name = require_id("image file name", file_name)?;
         let response = self
-            .call(op, move |c| {
-                c.image_cdx_v1_consumer_shared_resource(id, file_name)
+            .call(op, move |c| async move {
+                c.image_cdx_v1_consumer_shared_resource(id, file_name).await
             })
             .await?;
-        read_image(op, response).await
+        read_image(op, response, self.max_response_bytes()).await
     }
 
     /// What a token shares (topics, subjects, provider), without spending it.
@@ -190,13 +181,13 @@ impl Client {
             token: token.as_secret().clone(),
         };
         let body = &body;
-        let response = self
-            .call(Operation::ResourcesSharedToken, move |c| {
-                c.resources_cdx_v1_shared_token(body)
+        let resources = self
+            .fetch(Operation::ResourcesSharedToken, move |c| async move {
+                c.resources_cdx_v1_shared_token(body).await
             })
             .await
             .map_err(|e| e.scrub(token.expose_secret()))?;
-        Ok(response.into_inner().consumer_shared_resources)
+        Ok(resources.consumer_shared_resources)
     }
 
     /// How the resources a token shares can be reached ([`Reach`]), without spending it: ask
@@ -251,8 +242,8 @@ impl Client {
         }
         let (body, limit) = (&body, self.max_response_bytes());
         let response = self
-            .call(Operation::RedeemSharedToken, move |c| {
-                answer::send(c, body, limit)
+            .call(Operation::RedeemSharedToken, move |c| async move {
+                answer::send(&c, body, limit).await
             })
             .await
             .map_err(|e| e.scrub(token.expose_secret()))?;

@@ -398,29 +398,22 @@ mod tests {
         // procfs accepts no new files from anyone: unlike a directory without write
         // permission, this fails for root too (CI runs as root).
         let path = Path::new("/proc/client.properties");
-        let err = check_writable(path, Overwrite::Refuse).unwrap_err();
-        assert!(
-            matches!(
-                err,
-                WriteError::Io {
-                    action: Action::CreateTemporary,
-                    ..
-                }
-            ),
-            "{err:?}"
-        );
-        let err = write_secret_file(path, b"x", Overwrite::Refuse).unwrap_err();
-        assert!(
-            matches!(
-                err,
-                WriteError::Io {
-                    action: Action::CreateTemporary,
-                    ..
-                }
-            ),
-            "{err:?}"
-        );
-        assert!(err.to_string().contains("temporary file"), "{err}");
+        for err in [
+            check_writable(path, Overwrite::Refuse).unwrap_err(),
+            write_secret_file(path, b"x", Overwrite::Refuse).unwrap_err(),
+        ] {
+            assert!(
+                matches!(
+                    err,
+                    WriteError::Io {
+                        action: Action::CreateTemporary,
+                        ..
+                    }
+                ),
+                "{err:?}"
+            );
+            assert!(err.to_string().contains("temporary file"), "{err}");
+        }
         assert!(!path.exists());
     }
 

@@ -125,13 +125,7 @@ mod tests {
 
     #[test]
     fn auth_challenge_takes_the_description() {
-        let mut h = HeaderMap::new();
-        h.insert(
-            "www-authenticate",
-            r#"Basic error="invalid_key", error_description="The API Key is invalid""#
-                .parse()
-                .unwrap(),
-        );
+        let mut h = crate::fixtures::auth_challenge_headers();
         assert_eq!(
             auth_challenge(&h).as_deref(),
             Some("The API Key is invalid")

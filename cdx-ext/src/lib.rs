@@ -61,6 +61,8 @@ mod consumer;
 mod env;
 mod error;
 pub mod file;
+#[cfg(test)]
+mod fixtures;
 mod headers;
 mod invalid_input;
 #[cfg(feature = "kafka")]

@@ -5,13 +5,61 @@
 //! failed page ends the stream with that error, never a silent truncation, and a token seen twice
 //! is reported as [`Error::PaginationLoop`] instead of looping forever.
 
+use crate::client::Client;
 use crate::error::{Error, InvalidResponse, Result};
 use crate::operation::Operation;
-use cdx_client::types::ListMeta;
+use cdx_client::types::{self, Failure, ListMeta};
 use futures::Stream;
+use progenitor_client::ResponseValue;
 use std::collections::HashSet;
 use std::pin::Pin;
+use std::sync::Arc;
 use std::task::{Context, Poll};
+
+/// A generated list response: one page's items and the list's metadata.
+pub(crate) trait Listing {
+    /// What the list holds.
+    type Item;
+    /// The items (none when `data` is absent) and the metadata.
+    fn into_parts(self) -> (Vec<Self::Item>, Option<ListMeta>);
+}
+
+macro_rules! listings {
+    ($($list:ident => $item:ident),* $(,)?) => {$(
+        impl Listing for types::$list {
+            type Item = types::$item;
+            fn into_parts(self) -> (Vec<Self::Item>, Option<ListMeta>) {
+                (self.data.unwrap_or_default(), self.metadata)
+            }
+        }
+    )*};
+}
+
+listings! {
+    CdxV1ConsumerShareList => CdxV1ConsumerShare,
+    CdxV1ConsumerSharedResourceList => CdxV1ConsumerSharedResource,
+    CdxV1ProviderShareList => CdxV1ProviderShare,
+    CdxV1ProviderSharedResourceList => CdxV1ProviderSharedResource,
+}
+
+impl Client {
+    /// Sends a list operation through [`Client::call`] and makes its answer a [`Page`].
+    pub(crate) async fn page<L, F, Fut>(
+        &self,
+        operation: Operation,
+        send: F,
+    ) -> Result<Page<L::Item>>
+    where
+        L: Listing,
+        F: FnMut(Arc<cdx_client::Client>) -> Fut,
+        Fut: Future<
+            Output = std::result::Result<ResponseValue<L>, progenitor_client::Error<Failure>>,
+        >,
+    {
+        let (items, meta) = self.call(operation, send).await?.into_inner().into_parts();
+        Page::new(operation, items, meta.as_ref())
+    }
+}
 
 /// One page of a listing.
 #[derive(Clone, Debug, PartialEq)]

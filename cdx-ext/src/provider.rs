@@ -97,19 +97,17 @@ impl Client {
         let op = Operation::ListProviderShares;
         let token: Option<types::ListCdxV1ProviderSharesPageToken> = self::page_token(page_token)?;
         let (token, size) = (&token, self.page_size());
-        let list = self
-            .call(op, move |c| {
-                c.list_cdx_v1_provider_shares(
-                    filter.crn.as_deref(),
-                    flag(filter.include_deleted),
-                    Some(size),
-                    token.as_ref(),
-                    filter.shared_resource.as_deref(),
-                )
-            })
-            .await?
-            .into_inner();
-        Page::new(op, list.data.unwrap_or_default(), list.metadata.as_ref())
+        self.page(op, move |c| async move {
+            c.list_cdx_v1_provider_shares(
+                filter.crn.as_deref(),
+                flag(filter.include_deleted),
+                Some(size),
+                token.as_ref(),
+                filter.shared_resource.as_deref(),
+            )
+            .await
+        })
+        .await
     }
 
     /// Every provider share, across all pages, fetched a page at a time. A page that fails ends the
@@ -126,12 +124,10 @@ impl Client {
     /// A provider share by id (`ss-…`).
     pub async fn get_provider_share(&self, id: &str) -> Result<ProviderShare> {
         let id = require_id("provider share id", id)?;
-        Ok(self
-            .call(Operation::GetProviderShare, move |c| {
-                c.get_cdx_v1_provider_share(id)
-            })
-            .await?
-            .into_inner())
+        self.fetch(Operation::GetProviderShare, move |c| async move {
+            c.get_cdx_v1_provider_share(id).await
+        })
+        .await
     }
 
     /// Invites `email` to the given topic and subject CRNs: the consumer receives a single-use
@@ -154,19 +150,17 @@ impl Client {
             resources: crns(resources)?,
         };
         let body = &body;
-        Ok(self
-            .call(Operation::CreateProviderShare, move |c| {
-                c.create_cdx_v1_provider_share(body)
-            })
-            .await?
-            .into_inner())
+        self.fetch(Operation::CreateProviderShare, move |c| async move {
+            c.create_cdx_v1_provider_share(body).await
+        })
+        .await
     }
 
     /// Revokes a provider share: its token, or its consumer's credentials, stop working.
     pub async fn delete_provider_share(&self, id: &str) -> Result<()> {
         let id = require_id("provider share id", id)?;
-        self.call(Operation::DeleteProviderShare, move |c| {
-            c.delete_cdx_v1_provider_share(id)
+        self.call(Operation::DeleteProviderShare, move |c| async move {
+            c.delete_cdx_v1_provider_share(id).await
         })
         .await?;
         Ok(())
@@ -175,8 +169,8 @@ impl Client {
     /// Sends the invitation email again (while it is not yet redeemed).
     pub async fn resend_invite(&self, id: &str) -> Result<()> {
         let id = require_id("provider share id", id)?;
-        self.call(Operation::ResendProviderShare, move |c| {
-            c.resend_cdx_v1_provider_share(id)
+        self.call(Operation::ResendProviderShare, move |c| async move {
+            c.resend_cdx_v1_provider_share(id).await
         })
         .await?;
         Ok(())
@@ -192,19 +186,17 @@ impl Client {
         let token: Option<types::ListCdxV1ProviderSharedResourcesPageToken> =
             self::page_token(page_token)?;
         let (token, size) = (&token, self.page_size());
-        let list = self
-            .call(op, move |c| {
-                c.list_cdx_v1_provider_shared_resources(
-                    filter.crn.as_deref(),
-                    flag(filter.include_deleted),
-                    Some(size),
-                    token.as_ref(),
-                    filter.stream_share.as_deref(),
-                )
-            })
-            .await?
-            .into_inner();
-        Page::new(op, list.data.unwrap_or_default(), list.metadata.as_ref())
+        self.page(op, move |c| async move {
+            c.list_cdx_v1_provider_shared_resources(
+                filter.crn.as_deref(),
+                flag(filter.include_deleted),
+                Some(size),
+                token.as_ref(),
+                filter.stream_share.as_deref(),
+            )
+            .await
+        })
+        .await
     }
 
     /// Every provider shared resource, across all pages, fetched a page at a time. A page that
@@ -226,12 +218,10 @@ impl Client {
     /// A provider shared resource by id (`sr-…`).
     pub async fn get_provider_shared_resource(&self, id: &str) -> Result<ProviderSharedResource> {
         let id = require_id("shared resource id", id)?;
-        Ok(self
-            .call(Operation::GetProviderSharedResource, move |c| {
-                c.get_cdx_v1_provider_shared_resource(id)
-            })
-            .await?
-            .into_inner())
+        self.fetch(Operation::GetProviderSharedResource, move |c| async move {
+            c.get_cdx_v1_provider_shared_resource(id).await
+        })
+        .await
     }
 
     /// Changes a provider shared resource (only the fields that are `Some`).
@@ -263,12 +253,11 @@ impl Client {
                 .unwrap_or_default(),
         };
         let body = &body;
-        Ok(self
-            .call(Operation::UpdateProviderSharedResource, move |c| {
-                c.update_cdx_v1_provider_shared_resource(id, body)
-            })
-            .await?
-            .into_inner())
+        self.fetch(
+            Operation::UpdateProviderSharedResource,
+            move |c| async move { c.update_cdx_v1_provider_shared_resource(id, body).await },
+        )
+        .await
     }
 
     /// Uploads an image (PNG, JPEG, GIF, WebP or SVG, told apart by its bytes) as the shared
@@ -289,9 +278,13 @@ impl Client {
             .into());
         }
         let image = &image;
-        self.call(Operation::UploadImageProviderSharedResource, move |c| {
-            c.upload_image_cdx_v1_provider_shared_resource(id, file_name, image.clone())
-        })
+        self.call(
+            Operation::UploadImageProviderSharedResource,
+            move |c| async move {
+                c.upload_image_cdx_v1_provider_shared_resource(id, file_name, image.clone())
+                    .await
+            },
+        )
         .await?;
         Ok(())
     }
@@ -302,20 +295,25 @@ impl Client {
         let id = require_id("shared resource id", id)?;
         let file_name = require_id("image file name", file_name)?;
         let response = self
-            .call(op, move |c| {
+            .call(op, move |c| async move {
                 c.view_image_cdx_v1_provider_shared_resource(id, file_name)
+                    .await
             })
             .await?;
-        read_image(op, response).await
+        read_image(op, response, self.max_response_bytes()).await
     }
 
     /// Deletes a shared resource's image.
     pub async fn delete_shared_resource_image(&self, id: &str, file_name: &str) -> Result<()> {
         let id = require_id("shared resource id", id)?;
         let file_name = require_id("image file name", file_name)?;
-        self.call(Operation::DeleteImageProviderSharedResource, move |c| {
-            c.delete_image_cdx_v1_provider_shared_resource(id, file_name)
-        })
+        self.call(
+            Operation::DeleteImageProviderSharedResource,
+            move |c| async move {
+                c.delete_image_cdx_v1_provider_shared_resource(id, file_name)
+                    .await
+            },
+        )
         .await?;
         Ok(())
     }
@@ -323,9 +321,10 @@ impl Client {
     /// Whether your organization takes part in Stream Sharing.
     pub async fn opt_in(&self) -> Result<bool> {
         let opt_in = self
-            .call(Operation::GetOptIn, |c| c.get_cdx_v1_opt_in())
-            .await?
-            .into_inner();
+            .fetch(Operation::GetOptIn, move |c| async move {
+                c.get_cdx_v1_opt_in().await
+            })
+            .await?;
         Ok(opt_in.stream_share_enabled.unwrap_or(false))
     }
 
@@ -340,11 +339,10 @@ impl Client {
         };
         let body = &body;
         let opt_in = self
-            .call(Operation::UpdateOptIn, move |c| {
-                c.update_cdx_v1_opt_in(body)
+            .fetch(Operation::UpdateOptIn, move |c| async move {
+                c.update_cdx_v1_opt_in(body).await
             })
-            .await?
-            .into_inner();
+            .await?;
         Ok(opt_in.stream_share_enabled.unwrap_or(enabled))
     }
 }

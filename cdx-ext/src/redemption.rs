@@ -350,20 +350,14 @@ mod tests {
     use super::*;
     use serde_json::json;
 
+    /// The shared answer with a trailing slash on the Schema Registry URL and a resource kind
+    /// this client does not use.
     fn response() -> serde_json::Value {
-        json!({
-            "api_version": "cdx/v1", "kind": "RedeemTokenResponse", "id": "ss-12345",
-            "api_key": "KAFKAKEY", "secret": "kafka-s3cret",
-            "kafka_bootstrap_url": "SASL://pkc-abc.us-west-2.aws.confluent.cloud:9092",
-            "schema_registry_api_key": "SRKEY", "schema_registry_secret": "sr-s3cret",
-            "schema_registry_url": "https://psrc-xyz.us-west-2.aws.confluent.cloud/",
-            "resources": [
-                {"kind": "Topic", "topic": "orders"},
-                {"kind": "Group", "group_prefix": "stream-share.ss-12345"},
-                {"kind": "Subject", "subject": "orders-value"},
-                {"kind": "Connector", "connector": "c-1"}
-            ]
-        })
+        let mut v = crate::fixtures::redeem_answer();
+        v["schema_registry_url"] = json!("https://psrc-xyz.us-west-2.aws.confluent.cloud/");
+        let resources = v["resources"].as_array_mut().unwrap();
+        resources.push(json!({"kind": "Connector", "connector": "c-1"}));
+        v
     }
 
     #[test]

@@ -1,7 +1,8 @@
 //! Helpers every operation wrapper uses, consumer and provider alike: checking path ids and page
 //! tokens before sending, query flags, and reading an image response.
 
-use crate::error::{Error, Result};
+use crate::error::{Error, InvalidResponse, Result};
+use crate::headers::header;
 use crate::invalid_input::InvalidInput;
 use crate::operation::Operation;
 use futures::TryStreamExt as _;
@@ -47,16 +48,14 @@ pub(crate) fn flag(set: bool) -> Option<bool> {
     set.then_some(true)
 }
 
-/// The image of a logo response, read whole.
+/// The image of a logo response, read whole (up to the client's size `limit`: its hooks cut a
+/// body that announced no length there).
 pub(crate) async fn read_image(
     operation: Operation,
     response: progenitor_client::ResponseValue<progenitor_client::ByteStream>,
+    limit: usize,
 ) -> Result<Image> {
-    let content_type = response
-        .headers()
-        .get("content-type")
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_string);
+    let (status, headers) = (response.status(), response.headers().clone());
     let bytes = response
         .into_inner()
         .into_inner()
@@ -65,9 +64,18 @@ pub(crate) async fn read_image(
             Ok(all)
         })
         .await
-        .map_err(|e| Error::transport(operation, &e))?;
+        .map_err(|e| {
+            if cdx_client::is_cut_off(&e) {
+                Error::cut_off(
+                    InvalidResponse::of_headers(operation, status, &headers),
+                    limit,
+                )
+            } else {
+                Error::transport(operation, &e)
+            }
+        })?;
     Ok(Image {
-        content_type,
+        content_type: header(&headers, "content-type"),
         bytes,
     })
 }

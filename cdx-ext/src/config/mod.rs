@@ -475,19 +475,7 @@ mod tests {
     use serde_json::json;
 
     pub(crate) fn redemption() -> Redemption {
-        serde_json::from_value(json!({
-            "api_version": "cdx/v1", "kind": "RedeemTokenResponse", "id": "ss-12345",
-            "api_key": "KAFKAKEY", "secret": "kafka-s3cret",
-            "kafka_bootstrap_url": "SASL://pkc-abc.us-west-2.aws.confluent.cloud:9092",
-            "schema_registry_api_key": "SRKEY", "schema_registry_secret": "sr-s3cret",
-            "schema_registry_url": "https://psrc-xyz.us-west-2.aws.confluent.cloud",
-            "resources": [
-                {"kind": "Topic", "topic": "orders"},
-                {"kind": "Group", "group_prefix": "stream-share.ss-12345"},
-                {"kind": "Subject", "subject": "orders-value"}
-            ]
-        }))
-        .unwrap()
+        serde_json::from_value(crate::fixtures::redeem_answer()).unwrap()
     }
 
     #[test]

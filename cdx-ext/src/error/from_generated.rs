@@ -45,15 +45,16 @@ impl Error {
         }
     }
 
-    /// Converts a generated client's error, reading an unexpected response's body.
+    /// Converts a generated client's error, reading an unexpected response's body. `meta` is
+    /// what the hooks recorded of the response (none when none arrived): the status of the
+    /// errors that do not carry it.
     pub(crate) async fn from_generated(
         operation: Operation,
         err: progenitor_client::Error<Failure>,
         meta: Option<ResponseMeta>,
     ) -> Self {
         use progenitor_client::Error as G;
-        let status = meta.as_ref().map(|m| m.status);
-        let headers = meta.as_ref().map(|m| &m.headers);
+        let meta = meta.as_ref();
         match err {
             G::InvalidRequest(reason) => InvalidInput::new("request", &reason).into(),
             G::CommunicationError(e) => Self::transport(operation, &e),
@@ -71,55 +72,56 @@ impl Error {
                 let headers = response.headers().clone();
                 match response.bytes().await {
                     Ok(body) => Self::from_unexpected(operation, status, &headers, &body),
-                    Err(e) => Self::Transport {
-                        operation,
-                        message: format!(
-                            "HTTP {status}: the response body broke off: {}",
-                            transport_message(&e)
-                        ),
-                        not_sent: false,
-                    },
+                    Err(e) => Self::body_error(operation, meta, &e),
                 }
             }
             G::InvalidResponsePayload(body, e) => {
-                let status = status.unwrap_or(StatusCode::OK);
-                let empty = HeaderMap::new();
-                Self::invalid_body(operation, status, headers.unwrap_or(&empty), &body, &e)
+                Self::invalid_body(InvalidResponse::of_meta(operation, meta), &body, &e)
             }
-            G::ResponseBodyError(e) => Self::Transport {
-                operation,
-                message: format!(
-                    "{}the response body broke off: {}",
-                    status.map(|s| format!("HTTP {s}: ")).unwrap_or_default(),
-                    transport_message(&e)
-                ),
-                not_sent: false,
-            },
+            G::ResponseBodyError(e) => Self::body_error(operation, meta, &e),
             G::InvalidUpgrade(e) => Self::transport(operation, &e),
-            G::Custom(message) if message.starts_with(cdx_client::RESPONSE_TOO_LARGE) => {
-                let length = message.rsplit_once(": ").map_or("", |(_, n)| n);
-                let (length, limit) = length.split_once(" > ").unwrap_or(("?", "?"));
-                let limit = limit
-                    .parse()
-                    .map_or(limit.to_string(), crate::wording::size);
-                let empty = HeaderMap::new();
-                let headers = headers.unwrap_or(&empty);
-                Self::InvalidResponse(Box::new(InvalidResponse {
-                    operation,
-                    status,
-                    request_id: request_id(headers),
-                    content_type: header(headers, "content-type"),
+            G::Custom(message) => match meta.and_then(|m| Some((m.refused_length()?, m.limit?))) {
+                Some((length, limit)) => Self::InvalidResponse(Box::new(InvalidResponse {
                     reason: format!(
-                        "it is {length} bytes long, larger than the {limit} response size limit, so it was not read"
+                        "it is {length} bytes long, larger than the {} response size limit, so it was not read",
+                        crate::wording::size(limit)
                     ),
-                    excerpt: None,
-                }))
-            }
-            G::Custom(message) => Self::Transport {
-                operation,
-                message,
-                not_sent: false,
+                    ..InvalidResponse::of_meta(operation, meta)
+                })),
+                None => Self::Transport {
+                    operation,
+                    message,
+                    not_sent: false,
+                },
             },
+        }
+    }
+
+    /// A body that announced no length, cut at the size `limit`.
+    pub(crate) fn cut_off(about: InvalidResponse, limit: usize) -> Self {
+        Self::InvalidResponse(Box::new(InvalidResponse {
+            reason: format!(
+                "it is longer than the {} response size limit, so it was not read whole",
+                crate::wording::size(limit)
+            ),
+            ..about
+        }))
+    }
+
+    /// A body that could not be read: cut at the size limit, or broken off.
+    fn body_error(operation: Operation, meta: Option<&ResponseMeta>, e: &reqwest::Error) -> Self {
+        if let Some(limit) = meta.filter(|m| m.cut_off(e)).and_then(|m| m.limit) {
+            return Self::cut_off(InvalidResponse::of_meta(operation, meta), limit);
+        }
+        Self::Transport {
+            operation,
+            message: format!(
+                "{}the response body broke off: {}",
+                meta.map(|m| format!("HTTP {}: ", m.status))
+                    .unwrap_or_default(),
+                transport_message(e)
+            ),
+            not_sent: false,
         }
     }
 
@@ -143,14 +145,11 @@ impl Error {
         headers: &HeaderMap,
         body: &[u8],
     ) -> Self {
+        let about = || InvalidResponse::of_headers(operation, status, headers);
         if status.is_success() {
             return Self::InvalidResponse(Box::new(InvalidResponse {
-                operation,
-                status: Some(status),
-                request_id: request_id(headers),
-                content_type: header(headers, "content-type"),
                 reason: "the API answered with a status this operation does not document".into(),
-                excerpt: None,
+                ..about()
             }));
         }
         if status.is_redirection() {
@@ -160,15 +159,11 @@ impl Error {
                 .map(|l| format!(" to {}", without_query(&l)))
                 .unwrap_or_default();
             return Self::InvalidResponse(Box::new(InvalidResponse {
-                operation,
-                status: Some(status),
-                request_id: request_id(headers),
-                content_type: header(headers, "content-type"),
                 reason: format!(
                     "it redirects{target}, and redirects are not followed so that credentials and share tokens never go to another address; check the API base URL ({})",
                     crate::env::ENV_API_URL
                 ),
-                excerpt: None,
+                ..about()
             }));
         }
         let failure = serde_json::from_slice::<Failure>(body).ok();
@@ -180,31 +175,19 @@ impl Error {
             Some(_) => "the body is not JSON".to_string(),
             None => "the body is JSON but not an API error".to_string(),
         };
-        let mut r = InvalidResponse {
-            operation,
-            status: Some(status),
-            request_id: request_id(headers),
-            content_type: header(headers, "content-type"),
-            reason,
-            excerpt: None,
-        };
-        r.excerpt = excerpt(body, r.content_type.as_deref());
         // A 429 is still a rate limit, whatever its body: keep it retryable with its wait.
         if status == StatusCode::TOO_MANY_REQUESTS {
             return Self::from_api(ApiError::new(operation, status, headers, None));
         }
+        let mut r = InvalidResponse { reason, ..about() };
+        r.excerpt = excerpt(body, r.content_type.as_deref());
         Self::InvalidResponse(Box::new(r))
     }
 
-    pub(crate) fn invalid_body(
-        operation: Operation,
-        status: StatusCode,
-        headers: &HeaderMap,
-        body: &[u8],
-        e: &serde_json::Error,
-    ) -> Self {
-        let content_type = header(headers, "content-type");
-        let looks_json = content_type.as_deref().is_none_or(|c| c.contains("json"));
+    /// A body that did not decode (`e`), of the response `about` describes.
+    pub(crate) fn invalid_body(about: InvalidResponse, body: &[u8], e: &serde_json::Error) -> Self {
+        let content_type = about.content_type.as_deref();
+        let looks_json = content_type.is_none_or(|c| c.contains("json"));
         let reason = if !looks_json || serde_json::from_slice::<serde_json::Value>(body).is_err() {
             if e.is_eof() {
                 "the body is truncated JSON".to_string()
@@ -225,19 +208,47 @@ impl Error {
                 )
             }
         };
-        let excerpt = if status.is_success() {
-            None
-        } else {
-            excerpt(body, content_type.as_deref())
+        // A success body (or one of unknown status) may hold credentials: no excerpt of it.
+        let excerpt = match about.status {
+            Some(status) if !status.is_success() => excerpt(body, content_type),
+            _ => None,
         };
         Self::InvalidResponse(Box::new(InvalidResponse {
+            reason,
+            excerpt,
+            ..about
+        }))
+    }
+}
+
+impl InvalidResponse {
+    /// About a response with these status and headers; the reason is filled in by the caller.
+    pub(crate) fn of_headers(
+        operation: Operation,
+        status: StatusCode,
+        headers: &HeaderMap,
+    ) -> Self {
+        Self {
             operation,
             status: Some(status),
             request_id: request_id(headers),
-            content_type,
-            reason,
-            excerpt,
-        }))
+            content_type: header(headers, "content-type"),
+            reason: String::new(),
+            excerpt: None,
+        }
+    }
+
+    /// About the response the hooks recorded, if one arrived.
+    pub(crate) fn of_meta(operation: Operation, meta: Option<&ResponseMeta>) -> Self {
+        let text = |f: fn(&ResponseMeta) -> Option<&str>| meta.and_then(f).map(str::to_string);
+        Self {
+            operation,
+            status: meta.map(|m| m.status),
+            request_id: text(ResponseMeta::request_id_str),
+            content_type: text(ResponseMeta::content_type_str),
+            reason: String::new(),
+            excerpt: None,
+        }
     }
 }
 
@@ -388,13 +399,7 @@ mod tests {
 
     #[test]
     fn details_say_each_thing_once() {
-        let mut h = HeaderMap::new();
-        h.insert(
-            "www-authenticate",
-            r#"Basic error="invalid_key", error_description="The API Key is invalid""#
-                .parse()
-                .unwrap(),
-        );
+        let mut h = crate::fixtures::auth_challenge_headers();
         h.insert("x-request-id", "req-1".parse().unwrap());
         let failure: Failure = serde_json::from_value(serde_json::json!({"errors": [
             {"code": "user_unauthenticated", "title": "Unauthorized", "detail": "The API key is invalid."}

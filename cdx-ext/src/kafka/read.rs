@@ -452,20 +452,15 @@ mod tests {
     use crate::config::{RenderOptions, render};
     use serde_json::json;
 
+    /// The shared answer with these secrets and a second topic.
     fn redemption(secret: &str, sr_secret: &str) -> Redemption {
-        serde_json::from_value(json!({
-            "id": "ss-12345", "api_key": "KAFKAKEY", "secret": secret,
-            "kafka_bootstrap_url": "SASL_SSL://pkc-abc.us-west-2.aws.confluent.cloud:9092",
-            "schema_registry_api_key": "SRKEY", "schema_registry_secret": sr_secret,
-            "schema_registry_url": "https://psrc-xyz.us-west-2.aws.confluent.cloud",
-            "resources": [
-                {"kind": "Topic", "topic": "orders"},
-                {"kind": "Topic", "topic": "payments"},
-                {"kind": "Group", "group_prefix": "stream-share.ss-12345"},
-                {"kind": "Subject", "subject": "orders-value"}
-            ]
-        }))
-        .unwrap()
+        let mut v = crate::fixtures::redeem_answer();
+        v["secret"] = json!(secret);
+        v["schema_registry_secret"] = json!(sr_secret);
+        v["kafka_bootstrap_url"] = json!("SASL_SSL://pkc-abc.us-west-2.aws.confluent.cloud:9092");
+        let resources = v["resources"].as_array_mut().unwrap();
+        resources.insert(1, json!({"kind": "Topic", "topic": "payments"}));
+        serde_json::from_value(v).unwrap()
     }
 
     #[test]
