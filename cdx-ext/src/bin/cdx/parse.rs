@@ -28,7 +28,7 @@ pub fn parse() -> Cli {
     }
     let strict = strict(Cli::command()).try_get_matches_from(&argv);
     let error = match (lenient, strict) {
-        (_, Err(e)) if mistyped_option(&e) => e,
+        (_, Err(e)) if mistyped_option(&e, &argv) => e,
         (Ok(cli), _) => return cli,
         (Err(e), _) => e,
     };
@@ -58,10 +58,18 @@ fn strict(command: clap::Command) -> clap::Command {
     command
 }
 
-/// An unknown argument shaped like an option (`--froce`), not like a token.
-fn mistyped_option(e: &clap::Error) -> bool {
+/// An unknown argument shaped like an option (`--froce`), not like a token. clap names only the
+/// first letter of a short cluster (`-q` of `-qX…`), so the command-line word it came from must
+/// be option-shaped too: a token may begin with '-' and a letter.
+fn mistyped_option(e: &clap::Error, argv: &[OsString]) -> bool {
+    let Some(ContextValue::String(arg)) = e.get(ContextKind::InvalidArg) else {
+        return false;
+    };
     e.kind() == ErrorKind::UnknownArgument
-        && matches!(e.get(ContextKind::InvalidArg), Some(ContextValue::String(arg)) if looks_like_an_option(arg))
+        && argv
+            .iter()
+            .filter_map(|word| word.to_str())
+            .any(|word| word.starts_with(arg.as_str()) && looks_like_an_option(word))
 }
 
 /// `text` with every argument that could be a share token (long, not an option, not a path)
@@ -78,4 +86,39 @@ fn without_tokens(text: &str, argv: &[OsString]) -> String {
         }
     }
     text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn strict_error(args: &[&str]) -> (clap::Error, Vec<OsString>) {
+        let argv: Vec<OsString> = ["cdx", "consumer", "redeem"]
+            .iter()
+            .chain(args)
+            .map(OsString::from)
+            .collect();
+        let error = strict(Cli::command())
+            .try_get_matches_from(&argv)
+            .expect_err("the strict parse refuses a leading dash");
+        (error, argv)
+    }
+
+    #[test]
+    fn a_token_beginning_with_a_dash_and_a_letter_is_not_a_mistyped_option() {
+        // base64url: about one token in 64 begins with '-'; clap reports its first letter alone.
+        let token = "-qXyz-abc0123456789abcdefghijklmnopqrstuvwxyz0123";
+        let (error, argv) = strict_error(&[token, "--public"]);
+        assert_eq!(error.kind(), ErrorKind::UnknownArgument);
+        assert!(!mistyped_option(&error, &argv));
+        assert!(Cli::try_parse_from(&argv).is_ok(), "the lenient parse takes it");
+    }
+
+    #[test]
+    fn a_mistyped_option_is_still_reported_as_one() {
+        let (error, argv) = strict_error(&["--froce", "TOKEN"]);
+        assert!(mistyped_option(&error, &argv));
+        let (error, argv) = strict_error(&["-z", "TOKEN"]);
+        assert!(mistyped_option(&error, &argv));
+    }
 }
