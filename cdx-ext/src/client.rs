@@ -3,7 +3,7 @@
 
 use crate::Secret;
 use crate::env::{ENV_API_KEY, ENV_API_SECRET, ENV_API_URL};
-use crate::error::{Error, Result};
+use crate::error::{CredentialKind, Error, Result};
 use crate::invalid_input::InvalidInput;
 use crate::operation::Operation;
 use crate::retry::{RetryCause, RetryNotice, RetryPolicy};
@@ -66,6 +66,13 @@ impl Credentials {
         // Marked sensitive: never printed by reqwest/hyper's Debug, not indexed by HPACK.
         value.set_sensitive(true);
         value
+    }
+
+    fn kind(&self) -> CredentialKind {
+        match self {
+            Self::CloudApiKey { .. } => CredentialKind::CloudApiKey,
+            Self::AccessToken(_) => CredentialKind::AccessToken,
+        }
     }
 
     fn validate(&self) -> Result<(), InvalidInput> {
@@ -273,6 +280,7 @@ impl ClientBuilder {
             page_size: self.page_size,
             max_response_bytes: self.max_response_bytes,
             on_retry: self.on_retry,
+            credentials: credentials.kind(),
         })
     }
 }
@@ -338,6 +346,7 @@ pub struct Client {
     page_size: u8,
     max_response_bytes: usize,
     on_retry: Option<RetryHook>,
+    credentials: CredentialKind,
 }
 
 impl fmt::Debug for Client {
@@ -458,7 +467,7 @@ impl Client {
                     Ok(value) => return Ok(value),
                     Err(e) => Error::from_generated(operation, e, meta)
                         .await
-                        .with_timeouts(self.timeouts.0, self.timeouts.1),
+                        .with_client_context(self.timeouts.0, self.timeouts.1, self.credentials),
                 };
                 let Some(wait) = self.retry.next_wait(operation, &error, attempt, waited) else {
                     tracing::debug!(attempt, status, request_id = error.request_id(), "giving up: {}", first_line(&error));

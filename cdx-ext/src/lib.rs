@@ -87,7 +87,7 @@ pub use client::{
 };
 pub use consumer::{ConsumerShareFilter, ConsumerSharedResourceFilter};
 pub use env::{ENV_API_KEY, ENV_API_SECRET, ENV_API_URL};
-pub use error::{ApiError, ApiErrorDetail, Error, InvalidResponse, Result};
+pub use error::{ApiError, ApiErrorDetail, CredentialKind, Error, InvalidResponse, Result};
 pub use invalid_input::InvalidInput;
 pub use operation::{Operation, OperationExt};
 pub use paging::Page;

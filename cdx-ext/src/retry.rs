@@ -168,6 +168,7 @@ mod tests {
             errors: Vec::new(),
             auth_challenge: None,
             retry_after,
+            credentials: None,
         })
     }
 

@@ -13,7 +13,7 @@ pub(crate) fn unknown_outcome_hint(operation: Operation) -> &'static str {
     }
 }
 
-/// A connect timeout's message ([`Error::with_timeouts`] adds the duration).
+/// A connect timeout's message ([`Error::with_client_context`] adds the duration).
 pub(crate) const CONNECT_TIMEOUT: &str = "no connection within the connect timeout";
 
 /// What a TLS library said about a refused certificate, as a short phrase, or `None` when the

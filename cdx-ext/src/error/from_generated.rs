@@ -294,6 +294,7 @@ impl ApiError {
             status,
             request_id: request_id(headers),
             errors,
+            credentials: None,
             auth_challenge: if status == StatusCode::UNAUTHORIZED {
                 auth_challenge(headers)
             } else {
@@ -427,6 +428,25 @@ mod tests {
             "\n  server: The API Key is invalid\n  HTTP 401, request id req-1"
         );
         assert!(api.to_string().starts_with("Authentication failed: "));
+        // The sentence names the credentials the client sent, once it knows them.
+        let sentence = |kind| {
+            let error = Error::Unauthenticated(Box::new(api.clone())).with_client_context(
+                std::time::Duration::from_secs(30),
+                std::time::Duration::from_secs(10),
+                kind,
+            );
+            error.to_string().lines().next().unwrap().to_string()
+        };
+        let key = sentence(crate::CredentialKind::CloudApiKey);
+        assert!(
+            key.contains("CONFLUENT_CLOUD_API_SECRET") && !key.contains("access token"),
+            "{key}"
+        );
+        let token = sentence(crate::CredentialKind::AccessToken);
+        assert!(
+            token.contains("access token") && !token.contains("API key"),
+            "{token}"
+        );
         assert!(api.to_string().ends_with(&api.details()));
     }
 }

@@ -128,6 +128,16 @@ pub struct ApiErrorDetail {
     pub id: Option<String>,
 }
 
+/// Which kind of credentials a request carried: a 401's sentence names the one to check.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum CredentialKind {
+    /// A Cloud API key and secret.
+    CloudApiKey,
+    /// An OAuth access token.
+    AccessToken,
+}
+
 /// An error answer from the API, with everything it said.
 #[derive(Clone, Debug)]
 pub struct ApiError {
@@ -143,6 +153,8 @@ pub struct ApiError {
     pub auth_challenge: Option<String>,
     /// How long to wait before retrying (429: `Retry-After`, else `X-RateLimit-Reset`).
     pub retry_after: Option<Duration>,
+    /// The credentials the request carried ([`crate::Client`] sets it; `None` when unknown).
+    pub credentials: Option<CredentialKind>,
 }
 
 /// A response that could not be decoded.
@@ -253,9 +265,18 @@ impl Error {
         )
     }
 
-    /// The error with the client's timeouts in its message (a request timeout, a connect
-    /// timeout), so the user knows which one ran out.
-    pub(crate) fn with_timeouts(mut self, request: Duration, connect: Duration) -> Self {
+    /// The error with what the client knows about the request: its timeouts in the message (a
+    /// request timeout, a connect timeout), so the user knows which one ran out, and the kind of
+    /// credentials it carried, so a 401 names the one to check.
+    pub(crate) fn with_client_context(
+        mut self,
+        request: Duration,
+        connect: Duration,
+        credentials: CredentialKind,
+    ) -> Self {
+        if let Some(api) = self.api_mut() {
+            api.credentials = Some(credentials);
+        }
         match &mut self {
             Self::Timeout { after, .. } => *after = Some(request),
             Self::Transport { message, .. } if message == CONNECT_TIMEOUT => {
@@ -315,7 +336,11 @@ impl ApiError {
         let token_op = op.uses_share_token();
         let status = self.status.as_u16();
         match status {
-            401 => "Authentication failed: check the Cloud API key and secret (CONFLUENT_CLOUD_API_KEY and CONFLUENT_CLOUD_API_SECRET), or the access token".into(),
+            401 => match self.credentials {
+                Some(CredentialKind::CloudApiKey) => "Authentication failed: check the Cloud API key and secret (CONFLUENT_CLOUD_API_KEY and CONFLUENT_CLOUD_API_SECRET)".into(),
+                Some(CredentialKind::AccessToken) => "Authentication failed: check the access token (it may have expired)".into(),
+                None => "Authentication failed: check the Cloud API key and secret (CONFLUENT_CLOUD_API_KEY and CONFLUENT_CLOUD_API_SECRET), or the access token".into(),
+            },
             403 => format!("Permission denied: these credentials may not {}", op.action()),
             404 if token_op => "The share token was not found: it may be mistyped, expired, or revoked by the provider".into(),
             404 => format!("Not found: could not {}, because it does not exist or is not visible to this organization", op.action()),

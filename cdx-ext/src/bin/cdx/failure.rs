@@ -97,15 +97,7 @@ impl From<cdx_ext::Error> for Failure {
     fn from(e: cdx_ext::Error) -> Self {
         use cdx_ext::Error as E;
         let usage = matches!(e, E::InvalidInput(_));
-        let mut message = match &e {
-            // The library also suggests an access token, which cdx cannot take: it reads only
-            // the Cloud API key and secret.
-            E::Unauthenticated(api) => format!(
-                "Authentication failed: check the Cloud API key and secret (CONFLUENT_CLOUD_API_KEY and CONFLUENT_CLOUD_API_SECRET).{}",
-                api.details()
-            ),
-            _ => e.to_string(),
-        };
+        let mut message = e.to_string();
         // After a redeem that may have spent the token, say where the share can be found.
         // (A 409 from looking at a token, before a redeem, means the same: it was spent.)
         let redeem = e.operation() == Some(cdx_ext::Operation::RedeemSharedToken);

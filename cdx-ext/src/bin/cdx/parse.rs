@@ -111,7 +111,10 @@ mod tests {
         let (error, argv) = strict_error(&[token, "--public"]);
         assert_eq!(error.kind(), ErrorKind::UnknownArgument);
         assert!(!mistyped_option(&error, &argv));
-        assert!(Cli::try_parse_from(&argv).is_ok(), "the lenient parse takes it");
+        assert!(
+            Cli::try_parse_from(&argv).is_ok(),
+            "the lenient parse takes it"
+        );
     }
 
     #[test]
