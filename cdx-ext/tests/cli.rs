@@ -437,43 +437,23 @@ async fn tables_align_wide_characters_by_display_width() {
     insta::assert_snapshot!("consumer_resource_list_wide", list.stdout);
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn consumer_commands() {
+/// A simulator with one AWS private-link invitation, its token saved as `token.txt` in `dir`.
+async fn invited() -> (Simulator, tempfile::TempDir) {
     let sim = sim().await;
     let invite = sim.seed_invite("jane.doe@example.com", &["orders"], &["orders-value"]);
     sim.set_network(&invite.shared_resource_id, "AWS");
     let dir = tempfile::tempdir().unwrap();
     let token_file = dir.path().join("token.txt");
     std::fs::write(&token_file, &invite.token).unwrap();
+    (sim, dir)
+}
 
-    let inspect = cdx(
-        &sim,
-        false,
-        dir.path(),
-        &[
-            "-o",
-            "json",
-            "consumer",
-            "token",
-            "inspect",
-            "--token-file",
-            "token.txt",
-        ],
-        None,
-    );
-    assert_eq!(inspect.code, 0, "{}", inspect.stderr);
-    let resources: Vec<serde_json::Value> = serde_json::from_str(&inspect.stdout).unwrap();
-    assert!(!resources.is_empty());
-    assert_eq!(
-        sim.count(Operation::RedeemSharedToken),
-        0,
-        "inspecting does not redeem"
-    );
-
+/// Redeems the invitation of [`invited`] over private link; the consumer share's id.
+fn redeemed(sim: &Simulator, dir: &Path) -> String {
     let redeem = cdx(
-        &sim,
+        sim,
         false,
-        dir.path(),
+        dir,
         &[
             "consumer",
             "redeem",
@@ -500,7 +480,41 @@ async fn consumer_commands() {
         .unwrap()
         .trim()
         .to_string();
+    id
+}
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn inspecting_a_token_redeems_nothing() {
+    let (sim, dir) = invited().await;
+    let inspect = cdx(
+        &sim,
+        false,
+        dir.path(),
+        &[
+            "-o",
+            "json",
+            "consumer",
+            "token",
+            "inspect",
+            "--token-file",
+            "token.txt",
+        ],
+        None,
+    );
+    assert_eq!(inspect.code, 0, "{}", inspect.stderr);
+    let resources: Vec<serde_json::Value> = serde_json::from_str(&inspect.stdout).unwrap();
+    assert!(!resources.is_empty());
+    assert_eq!(
+        sim.count(Operation::RedeemSharedToken),
+        0,
+        "inspecting does not redeem"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_redeemed_share_describes_its_network_and_resources() {
+    let (sim, dir) = invited().await;
+    let id = redeemed(&sim, dir.path());
     let describe = cdx(
         &sim,
         false,
@@ -539,7 +553,12 @@ async fn consumer_commands() {
         None,
     );
     assert_eq!(one.code, 0, "{}", one.stderr);
+}
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn consumer_share_delete_needs_force_then_reports_a_missing_share() {
+    let (sim, dir) = invited().await;
+    let id = redeemed(&sim, dir.path());
     // Deleting needs a terminal or --force, and the refusal comes before any request.
     let sent = sim.requests().len();
     let refused = cdx(
@@ -590,7 +609,12 @@ async fn consumer_commands() {
         "{}",
         gone.stderr
     );
+}
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn config_render_writes_a_saved_redemption_offline() {
+    let (sim, dir) = invited().await;
+    let id = redeemed(&sim, dir.path());
     // Offline rendering of the saved redemption.
     let saved = format!("stream-share-{id}.json");
     let rendered = cdx(
