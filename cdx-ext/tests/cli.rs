@@ -473,14 +473,13 @@ fn redeemed(sim: &Simulator, dir: &Path) -> String {
     ] {
         assert!(redeem.stdout.contains(label), "{label}:\n{}", redeem.stdout);
     }
-    let id = redeem
+    redeem
         .stdout
         .lines()
         .find_map(|l| l.strip_prefix("Share ID:"))
         .unwrap()
         .trim()
-        .to_string();
-    id
+        .to_string()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
