@@ -5,11 +5,11 @@ use std::collections::BTreeSet;
 
 use serde_json::{Value, json};
 
+use crate::ctx::Ctx;
 use crate::http::{self, ApiError, Out};
 use crate::kafka_access;
 use crate::model::{Cloud, Phase, Redemption, Share, SharedResource};
 use crate::paging::{self, ListQuery};
-use crate::routes::Ctx;
 use crate::views;
 
 fn email(ctx: &Ctx<'_>) -> String {

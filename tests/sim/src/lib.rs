@@ -15,7 +15,9 @@
 //! ```
 
 mod auth;
+mod conn;
 mod consumer;
+mod ctx;
 mod faults;
 mod http;
 mod kafka_access;
@@ -23,6 +25,8 @@ mod model;
 mod paging;
 mod provider;
 mod rate_limit;
+mod registry;
+mod route;
 mod routes;
 mod schema_registry;
 mod server;

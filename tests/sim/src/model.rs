@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
 
-/// Index of the provider organization in [`crate::state::State::orgs`].
+/// Index of the provider organization in the state's `orgs`.
 pub(crate) const PROVIDER: usize = 0;
 /// Index of the consumer organization.
 pub(crate) const CONSUMER: usize = 1;

@@ -2,10 +2,10 @@
 
 use serde_json::{Map, Value};
 
+use crate::ctx::Ctx;
 use crate::http::{self, ApiError, Out};
 use crate::model::{Image, Phase, SharedResource};
 use crate::paging;
-use crate::routes::Ctx;
 use crate::state::State;
 use crate::util::{self, CrnTarget};
 use crate::views;

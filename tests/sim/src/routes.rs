@@ -10,149 +10,18 @@ use cdx_client::Operation;
 
 use axum::body::Body;
 use axum::extract::{Extension, Request, State as AxState};
-use axum::http::{HeaderMap, Method, Response};
-use chrono::{DateTime, Utc};
+use axum::http::{HeaderMap, Response};
 
 use crate::RecordedRequest;
 use crate::auth;
+use crate::conn::ConnCtx;
+use crate::ctx::Ctx;
 use crate::faults::{self, After, Stage};
 use crate::http::{self, ApiError, Out, Reply};
-use crate::model::Share;
-use crate::paging::{self, ListQuery};
-use crate::server::ConnCtx;
-use crate::state::{Shared, State};
+use crate::route::{Route, RouteError, provider_side, resolve};
+use crate::state::Shared;
 use crate::util;
 use crate::{consumer, provider};
-
-/// A routed request: the operation and its (decoded) path parameters.
-#[derive(Clone, Debug)]
-pub(crate) struct Route {
-    pub op: Operation,
-    pub id: String,
-    pub file_name: String,
-}
-
-pub(crate) enum RouteError {
-    NotFound,
-    /// The path is an operation's, the method none of them: the methods that are.
-    MethodNotAllowed(String),
-}
-
-/// Whether `op` is a provider operation, which also accepts STS bearer tokens.
-fn provider_side(op: Operation) -> bool {
-    ["/cdx/v1/provider-", "/cdx/v1/opt-in"]
-        .iter()
-        .any(|prefix| op.path().starts_with(prefix))
-}
-
-/// The path parameters (raw, by name) of `path` if it fits the path template `template`, whose
-/// parameters (`{id}`) may be followed by a literal within their segment (`{id}:network`).
-fn fit<'t, 'p>(template: &'t str, path: &'p str) -> Option<Vec<(&'t str, &'p str)>> {
-    let (template, path): (Vec<&str>, Vec<&str>) =
-        (template.split('/').collect(), path.split('/').collect());
-    if template.len() != path.len() {
-        return None;
-    }
-    let mut params = Vec::new();
-    for (t, p) in template.into_iter().zip(path) {
-        match t.strip_prefix('{').and_then(|t| t.split_once('}')) {
-            Some((name, literal)) => params.push((name, p.strip_suffix(literal)?)),
-            None if t == p => {}
-            None => return None,
-        }
-    }
-    Some(params)
-}
-
-/// Maps a method and raw path to an operation of the spec's table. HEAD is served as GET. A
-/// template with a literal after its parameter wins over the bare parameter for the methods it
-/// has (`POST .../ss-1:resend` resends; `GET .../ss-1:resend` reads share `ss-1:resend`).
-pub(crate) fn resolve(method: &Method, path: &str) -> Result<Route, RouteError> {
-    let method = if method == Method::HEAD {
-        Method::GET
-    } else {
-        method.clone()
-    };
-    let mut fits: Vec<(Operation, Vec<(&str, &str)>)> = Operation::ALL
-        .iter()
-        .filter_map(|&op| fit(op.path(), path).map(|params| (op, params)))
-        .collect();
-    fits.sort_by_key(|(op, _)| !op.path().contains("}:"));
-    if fits.is_empty() {
-        return Err(RouteError::NotFound);
-    }
-    let Some((op, params)) = fits.iter().find(|(op, _)| op.method() == method.as_str()) else {
-        // The methods of the most specific template, as the spec declares them for the path.
-        let allow: Vec<&str> = fits
-            .iter()
-            .filter(|(op, _)| op.path() == fits[0].0.path())
-            .map(|(op, _)| op.method())
-            .collect();
-        return Err(RouteError::MethodNotAllowed(allow.join(", ")));
-    };
-    let param = |name: &str| {
-        params
-            .iter()
-            .find(|(n, _)| *n == name)
-            .map(|(_, raw)| util::percent_decode(raw, false))
-            .unwrap_or_default()
-    };
-    Ok(Route {
-        op: *op,
-        id: param("id"),
-        file_name: param("file_name"),
-    })
-}
-
-/// Everything a handler needs. The state lock is held for the whole call.
-pub(crate) struct Ctx<'a> {
-    pub shared: &'a Shared,
-    pub st: &'a mut State,
-    /// The caller's organization.
-    pub org: usize,
-    pub route: &'a Route,
-    pub path: &'a str,
-    pub query: Vec<(String, String)>,
-    pub headers: &'a HeaderMap,
-    pub body: &'a [u8],
-    pub now: DateTime<Utc>,
-}
-
-impl Ctx<'_> {
-    pub(crate) fn base(&self) -> &str {
-        &self.shared.base_url
-    }
-
-    /// A 200 answer with the page of `items` that `q` asks for, as a list of `kind`.
-    pub(crate) fn page(
-        &self,
-        kind: &str,
-        items: Vec<serde_json::Value>,
-        q: &ListQuery,
-    ) -> Result<Out, ApiError> {
-        let page = paging::page(
-            items,
-            q,
-            kind,
-            self.base(),
-            self.path,
-            &self.shared.page_nonce,
-        );
-        Ok(Out::Json(200, page))
-    }
-
-    /// Deactivates share `id` (revoked or left) and takes away the Kafka access its redemption
-    /// gave.
-    pub(crate) fn deactivate_share(&mut self, id: &str) -> &mut Share {
-        let now = self.now;
-        let share = self.st.shares.get_mut(id).expect("checked");
-        share.deactivate(now);
-        if let Some(kafka) = &self.shared.config.kafka {
-            kafka.revoke(share);
-        }
-        share
-    }
-}
 
 /// The single axum handler (the router's fallback): records, routes, applies faults, runs the
 /// operation.
@@ -356,74 +225,4 @@ fn process(
         )),
     };
     Reply::Done(result, Some(rate))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn op(method: Method, path: &str) -> Option<Operation> {
-        resolve(&method, path).ok().map(|r| r.op)
-    }
-
-    #[test]
-    fn routes() {
-        assert_eq!(
-            op(Method::POST, "/cdx/v1/provider-shares/ss-1:resend"),
-            Some(Operation::ResendProviderShare)
-        );
-        assert_eq!(
-            op(Method::GET, "/cdx/v1/provider-shares/ss-1"),
-            Some(Operation::GetProviderShare)
-        );
-        assert_eq!(
-            op(
-                Method::GET,
-                "/cdx/v1/consumer-shared-resources/sr-1:network"
-            ),
-            Some(Operation::NetworkConsumerSharedResource)
-        );
-        assert_eq!(
-            op(Method::POST, "/cdx/v1/shared-tokens:redeem"),
-            Some(Operation::RedeemSharedToken)
-        );
-        let r = resolve(
-            &Method::GET,
-            "/cdx/v1/provider-shared-resources/sr%2F1/images/logo",
-        )
-        .ok()
-        .unwrap();
-        assert_eq!(
-            (r.op, r.id.as_str(), r.file_name.as_str()),
-            (Operation::ViewImageProviderSharedResource, "sr/1", "logo")
-        );
-        assert!(matches!(
-            resolve(&Method::PUT, "/cdx/v1/opt-in"),
-            Err(RouteError::MethodNotAllowed(allow)) if allow == "GET, PATCH"
-        ));
-        // An id that ends like the resend action is still a share's for GET and DELETE.
-        let r = resolve(&Method::GET, "/cdx/v1/provider-shares/ss-1:resend")
-            .ok()
-            .unwrap();
-        assert_eq!(
-            (r.op, r.id.as_str()),
-            (Operation::GetProviderShare, "ss-1:resend")
-        );
-        let r = resolve(&Method::POST, "/cdx/v1/provider-shares/ss-1:resend")
-            .ok()
-            .unwrap();
-        assert_eq!(r.id, "ss-1");
-        assert!(matches!(
-            resolve(&Method::PUT, "/cdx/v1/provider-shares/ss-1:resend"),
-            Err(RouteError::MethodNotAllowed(allow)) if allow == "POST"
-        ));
-        assert!(matches!(
-            resolve(&Method::GET, "/cdx/v1/provider-shares/ss-1/extra"),
-            Err(RouteError::NotFound)
-        ));
-        assert!(matches!(
-            resolve(&Method::GET, "/cdx/v2/opt-in"),
-            Err(RouteError::NotFound)
-        ));
-    }
 }

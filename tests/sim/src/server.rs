@@ -5,33 +5,13 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::body::Body;
-use axum::http::Response;
 use hyper_util::rt::TokioIo;
 use tokio::sync::{Notify, oneshot};
 use tower::ServiceExt as _;
 
+use crate::conn::ConnCtx;
 use crate::routes;
 use crate::state::Shared;
-
-/// Per-connection handle given to the handler (as a request extension).
-#[derive(Clone)]
-pub(crate) struct ConnCtx {
-    reset: Arc<Notify>,
-}
-
-impl ConnCtx {
-    /// Aborts the connection (TCP reset): the client gets no response. Never returns.
-    pub(crate) async fn reset(&self) -> Response<Body> {
-        self.abort();
-        std::future::pending().await
-    }
-
-    /// Aborts the connection (TCP reset) now, whatever it is doing, e.g. in the middle of
-    /// sending a response body.
-    pub(crate) fn abort(&self) {
-        self.reset.notify_one();
-    }
-}
 
 /// Runs `serve` with `listener` on a thread named `name` with a runtime of its own. When `serve`
 /// returns, dropping the runtime cancels every task it spawned (e.g. open connections); then

@@ -11,7 +11,7 @@ use crate::model::{
     CONSUMER, CONSUMER_ORG_ID, Cloud, Org, PROVIDER, PROVIDER_ORG_ID, Share, SharedResource,
 };
 use crate::rate_limit::RateLimiter;
-use crate::schema_registry::Registry;
+use crate::registry::Registry;
 use crate::util::{self, CrnTarget};
 use crate::{RecordedRequest, SimConfig};
 
