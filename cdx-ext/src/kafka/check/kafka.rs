@@ -3,6 +3,7 @@
 
 use super::options::CheckOptions;
 use super::report::{Failed, Problem, Step, StepKind, StepStatus, seconds, timed};
+use super::retry;
 use crate::kafka::Target;
 use crate::kafka::client::{self, Recorder};
 use rdkafka::TopicPartitionList;
@@ -90,43 +91,27 @@ fn blocking_kafka_steps(
     };
     // Short metadata requests until one answers or librdkafka reports why not: a refused key
     // shows within a round trip, not at the end of the timeout.
-    let deadline = start + t;
-    let mut outcome = None;
-    while Instant::now() < deadline {
-        let slice = (deadline - Instant::now()).min(Duration::from_millis(500));
-        match consumer.fetch_metadata(None, slice) {
-            Ok(m) => {
-                outcome = Some(Ok(m.brokers().len()));
-                break;
-            }
-            Err(e) => {
-                client::take_errors(&consumer);
-                if let Some(reason) = auth_failure(consumer.context()) {
-                    outcome = Some(Err(reason));
-                    break;
-                }
-                if !matches!(
-                    e.rdkafka_error_code(),
-                    Some(
-                        RDKafkaErrorCode::OperationTimedOut
-                            | RDKafkaErrorCode::BrokerTransportFailure
-                            | RDKafkaErrorCode::AllBrokersDown
-                    )
-                ) {
-                    outcome = Some(Err((Problem::Other, e.to_string(), "The cluster refused the request: run the check again, and if it keeps failing, ask the provider.".to_string())));
-                    break;
-                }
-            }
-        }
-    }
+    let outcome = retry::until_settled(
+        start + t,
+        |left| {
+            consumer
+                .fetch_metadata(None, left.min(Duration::from_millis(500)))
+                .map(|m| m.brokers().len())
+                .inspect_err(|_| client::take_errors(&consumer))
+        },
+        |r| matches!(r, Err(e) if retry::is_transient(e) && auth_failure(consumer.context()).is_none()),
+    );
     match outcome {
-        Some(Ok(brokers)) => auth.pass(format!("SASL/PLAIN accepted; the cluster has {brokers} broker(s)")),
-        Some(Err((problem, detail, hint))) => auth.fail(problem, detail, hint),
-        None => auth.fail(
-            Problem::Timeout,
-            format!("no metadata within {}", seconds(t)),
-            "The broker did not answer after the handshake: check that this network reaches every broker of the cluster (not only the bootstrap host), or raise the step timeout.",
-        ),
+        Ok(brokers) => auth.pass(format!("SASL/PLAIN accepted; the cluster has {brokers} broker(s)")),
+        Err(e) => match auth_failure(consumer.context()) {
+            Some((problem, detail, hint)) => auth.fail(problem, detail, hint),
+            None if retry::is_transient(&e) => auth.fail(
+                Problem::Timeout,
+                format!("no metadata within {}", seconds(t)),
+                "The broker did not answer after the handshake: check that this network reaches every broker of the cluster (not only the bootstrap host), or raise the step timeout.",
+            ),
+            None => auth.fail(Problem::Other, e.to_string(), "The cluster refused the request: run the check again, and if it keeps failing, ask the provider."),
+        },
     }
     let authenticated = auth.status == StepStatus::Passed;
     steps.push(timed(auth, start));
@@ -195,7 +180,22 @@ fn topic_step(
         Some(id) => format!("the share may have been revoked or deleted (`cdx consumer share describe {id}` shows its state)"),
         None => "the share may have been revoked or deleted (`cdx consumer share list --include-deleted` shows its state)".to_string(),
     };
-    let metadata = match consumer.fetch_metadata(Some(topic), t) {
+    // A topic whose leaders are being elected is retried until they are, or the time is up.
+    let metadata = retry::until_settled(
+        Instant::now() + t,
+        |left| consumer.fetch_metadata(Some(topic), left),
+        |r| match r {
+            Err(e) => retry::is_transient(e),
+            Ok(m) => m.topics().iter().any(|found| {
+                found.name() == topic
+                    && (found
+                        .error()
+                        .is_some_and(|code| retry::is_retriable(code.into()))
+                        || found.partitions().iter().any(|p| p.leader() < 0))
+            }),
+        },
+    );
+    let metadata = match metadata {
         Ok(m) => m,
         Err(e) => {
             step.fail(Problem::Other, e.to_string(), "The cluster did not describe the topic: run the check again, and if it keeps failing, ask the provider.");
@@ -297,7 +297,32 @@ fn group_step(
             return;
         }
     };
-    match consumer.committed_offsets(partitions.clone(), t) {
+    // A coordinator being elected or loading answers with a retriable error, for the request
+    // or for each partition: asked again until it settles. A refusal is never asked again.
+    let fetched = retry::until_settled(
+        Instant::now() + t,
+        |left| consumer.committed_offsets(partitions.clone(), left),
+        |r| match r {
+            Err(e) => {
+                client::take_errors(&consumer);
+                retry::is_transient(e)
+                    && consumer
+                        .context()
+                        .find(RDKafkaErrorCode::GroupAuthorizationFailed)
+                        .is_none()
+            }
+            Ok(list) => {
+                let errors: Vec<KafkaError> = list
+                    .elements()
+                    .iter()
+                    .filter_map(|e| e.error().err())
+                    .collect();
+                errors.iter().any(retry::is_transient)
+                    && !errors.iter().any(|e| !retry::is_transient(e))
+            }
+        },
+    );
+    match fetched {
         Ok(list) => {
             let denied = list.elements().iter().any(|e| {
                 matches!(

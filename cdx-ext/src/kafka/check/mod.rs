@@ -5,16 +5,20 @@
 //! → metadata of each shared topic → the consumer group's authorization (an offset fetch,
 //! which commits nothing and joins no group) → Schema Registry, when the share has it. A step
 //! that fails stops the Kafka steps after it (they could only fail the same way); the Schema
-//! Registry, a separate endpoint, is checked anyway.
+//! Registry, a separate endpoint, is checked anyway. A Kafka step asks again, within its own
+//! timeout, while the cluster answers with an error Kafka defines as transient (a coordinator
+//! or leader being elected); a refusal is never asked again.
 //!
 //! Modules: `report` (the report and its steps), `options`, `network` (DNS, TCP, TLS),
-//! `kafka` (authentication, topics, group), `registry` (Schema Registry).
+//! `kafka` (authentication, topics, group), `retry` (the Kafka steps' retries of transient
+//! errors), `registry` (Schema Registry).
 
 mod kafka;
 mod network;
 mod options;
 mod registry;
 mod report;
+mod retry;
 
 pub use network::private_dns_hint;
 pub use options::{CheckOptions, DEFAULT_STEP_TIMEOUT};
