@@ -3,7 +3,7 @@
 
 use crate::operation::Operation;
 
-/// For a redeem whose outcome is unknown ([`Error::outcome_unknown`]): the token may be spent,
+/// For a redeem whose outcome is unknown ([`Error::outcome_unknown`](crate::Error::outcome_unknown)): the token may be spent,
 /// and must not be resent blindly. A line of its own, or nothing for other operations.
 pub(crate) fn unknown_outcome_hint(operation: Operation) -> &'static str {
     if operation == Operation::RedeemSharedToken {
@@ -13,7 +13,7 @@ pub(crate) fn unknown_outcome_hint(operation: Operation) -> &'static str {
     }
 }
 
-/// A connect timeout's message ([`Error::with_client_context`] adds the duration).
+/// A connect timeout's message ([`Error::with_client_context`](crate::Error::with_client_context) adds the duration).
 pub(crate) const CONNECT_TIMEOUT: &str = "no connection within the connect timeout";
 
 /// What a TLS library said about a refused certificate, as a short phrase, or `None` when the

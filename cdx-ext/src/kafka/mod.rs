@@ -26,6 +26,7 @@ mod check;
 mod client;
 mod peek;
 mod read;
+mod retry;
 mod schema_registry;
 mod text;
 mod wire;

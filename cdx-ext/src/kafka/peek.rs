@@ -6,7 +6,7 @@
 
 use super::client::{self, Recorder};
 use super::schema_registry::Registry;
-use super::{Target, wire};
+use super::{Target, retry, wire};
 use chrono::{DateTime, Utc};
 use rdkafka::consumer::{BaseConsumer, Consumer as _};
 use rdkafka::error::{KafkaError, RDKafkaErrorCode};
@@ -199,6 +199,20 @@ pub async fn peek(target: &Target, options: &PeekOptions) -> Result<Peeked, Peek
     Ok(peeked)
 }
 
+/// Whether `outcome` is a transient error worth asking again: never once librdkafka has
+/// recorded an authentication failure.
+fn transient<T>(consumer: &BaseConsumer<Recorder>, outcome: &Result<T, KafkaError>) -> bool {
+    let Err(e) = outcome else {
+        return false;
+    };
+    client::take_errors(consumer);
+    retry::is_transient(e)
+        && consumer
+            .context()
+            .find(RDKafkaErrorCode::Authentication)
+            .is_none()
+}
+
 fn kafka_error(consumer: &BaseConsumer<Recorder>, e: &KafkaError) -> PeekError {
     client::take_errors(consumer);
     match consumer.context().find(RDKafkaErrorCode::Authentication) {
@@ -228,9 +242,13 @@ fn read(target: &Target, options: &PeekOptions, topics: &[String]) -> Result<Pee
     // Per partition: where reading starts, and the high watermark where it stops.
     let mut ranges: BTreeMap<(String, i32), (i64, i64)> = BTreeMap::new();
     for topic in topics {
-        let metadata = consumer
-            .fetch_metadata(Some(topic), left())
-            .map_err(|e| kafka_error(&consumer, &e))?;
+        // A cluster electing a leader answers with a transient error: asked again in time.
+        let metadata = retry::until_settled(
+            deadline,
+            |left| consumer.fetch_metadata(Some(topic), left),
+            |r| transient(&consumer, r),
+        )
+        .map_err(|e| kafka_error(&consumer, &e))?;
         let found = metadata
             .topics()
             .iter()
@@ -255,9 +273,12 @@ fn read(target: &Target, options: &PeekOptions, topics: &[String]) -> Result<Pee
             });
         }
         for p in found.partitions() {
-            let (low, high) = consumer
-                .fetch_watermarks(topic, p.id(), left())
-                .map_err(|e| kafka_error(&consumer, &e))?;
+            let (low, high) = retry::until_settled(
+                deadline,
+                |left| consumer.fetch_watermarks(topic, p.id(), left),
+                |r| transient(&consumer, r),
+            )
+            .map_err(|e| kafka_error(&consumer, &e))?;
             let start = match options.offset {
                 StartOffset::Earliest => low,
                 StartOffset::Latest => (high - limit).max(low),

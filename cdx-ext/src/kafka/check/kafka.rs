@@ -3,9 +3,9 @@
 
 use super::options::CheckOptions;
 use super::report::{Failed, Problem, Step, StepKind, StepStatus, seconds, timed};
-use super::retry;
 use crate::kafka::Target;
 use crate::kafka::client::{self, Recorder};
+use crate::kafka::retry;
 use rdkafka::TopicPartitionList;
 use rdkafka::consumer::{BaseConsumer, Consumer as _};
 use rdkafka::error::{KafkaError, RDKafkaErrorCode};
@@ -340,6 +340,16 @@ fn group_step(
                 );
                 return;
             }
+            // Still transient when the step's time ran out: neither a pass nor a refusal.
+            if let Some(e) = list
+                .elements()
+                .iter()
+                .filter_map(|e| e.error().err())
+                .find(retry::is_transient)
+            {
+                coordinator_not_ready(step, t, &e);
+                return;
+            }
             let committed = list
                 .elements()
                 .iter()
@@ -373,7 +383,18 @@ fn group_step(
                     step.fail(Problem::Timeout, format!("no answer from the group coordinator within {}", seconds(t)), "The group coordinator did not answer: check that this network reaches every broker of the cluster, or raise the step timeout.")
                 }
             }
+            _ if retry::is_transient(&e) => coordinator_not_ready(step, t, &e),
             _ => step.fail(Problem::Other, e.to_string(), prefix_hint),
         },
     }
+}
+
+/// The group step's failure when the coordinator still answered with a transient error
+/// (`NOT_COORDINATOR`, `COORDINATOR_LOAD_IN_PROGRESS`, ...) at the end of the step's time.
+fn coordinator_not_ready(step: &mut Step, t: std::time::Duration, e: &KafkaError) {
+    step.fail(
+        Problem::Timeout,
+        format!("the group coordinator was not ready within {}: {e}", seconds(t)),
+        "The cluster is still electing or loading the group coordinator: run the check again in a moment, or raise the step timeout.",
+    );
 }

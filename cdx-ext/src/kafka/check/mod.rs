@@ -18,7 +18,6 @@ mod network;
 mod options;
 mod registry;
 mod report;
-mod retry;
 
 pub use network::private_dns_hint;
 pub use options::{CheckOptions, DEFAULT_STEP_TIMEOUT};

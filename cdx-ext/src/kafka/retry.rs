@@ -1,6 +1,7 @@
-//! Retrying the Kafka steps' requests while the cluster answers with an error Kafka defines as
-//! transient (a coordinator or leader being elected, a broker restarting): a cluster that is
-//! settling must not get a ✗ that the same check a second later would not give.
+//! Retrying a Kafka request (the check's steps; peek's metadata and offsets) while the cluster
+//! answers with an error Kafka defines as transient (a coordinator or leader being elected, a
+//! broker restarting): a cluster that is settling must not get a ✗ (or a failed peek) that the
+//! same command a second later would not give.
 //!
 //! Authentication and authorization failures are never retried: they are what the check looks
 //! for, and the same key would be refused again.
@@ -20,7 +21,7 @@ const MAX_ATTEMPTS: usize = 64;
 ///
 /// `UnknownTopicOrPartition`, retriable for Kafka while metadata propagates, is left out: a
 /// missing topic is one of the check's answers, and retrying would only delay it.
-pub(super) fn is_retriable(code: RDKafkaErrorCode) -> bool {
+pub(crate) fn is_retriable(code: RDKafkaErrorCode) -> bool {
     use RDKafkaErrorCode as C;
     matches!(
         code,
@@ -59,7 +60,7 @@ pub(super) fn is_retriable(code: RDKafkaErrorCode) -> bool {
 }
 
 /// Whether `error` carries a code [`is_retriable`] accepts.
-pub(super) fn is_transient(error: &KafkaError) -> bool {
+pub(crate) fn is_transient(error: &KafkaError) -> bool {
     error.rdkafka_error_code().is_some_and(is_retriable)
 }
 
@@ -67,7 +68,7 @@ pub(super) fn is_transient(error: &KafkaError) -> bool {
 /// `transient` says it is worth another try: then waits a short, growing backoff and tries
 /// again. Gives the last outcome when no time is left for another try or after
 /// [`MAX_ATTEMPTS`]. `attempt` runs at least once, even past the deadline (with zero time).
-pub(super) fn until_settled<T>(
+pub(crate) fn until_settled<T>(
     deadline: Instant,
     mut attempt: impl FnMut(Duration) -> T,
     mut transient: impl FnMut(&T) -> bool,
