@@ -9,7 +9,7 @@ use cdx_sim::{Fault, FaultAction, Simulator};
 use std::io::Write as _;
 use std::path::Path;
 use std::process::{Command, Stdio};
-use support::{Run, cdx, command, finish, mode, sim};
+use support::{Run, cdx, command, consumer, finish, mode, provider, sim};
 
 const TOPIC: &str = "crn://confluent.cloud/organization=org-1/environment=env-1/schema-registry=lsrc-1/kafka=lkc-1/topic=orders";
 
@@ -90,9 +90,8 @@ async fn redeem_saves_then_writes_the_config_then_prints_a_masked_summary() {
 
     // With --show-secrets and -o json the secrets are printed, on request.
     let invite = sim.seed_invite("jane.doe@example.com", &["orders"], &[]);
-    let run = cdx(
+    let run = consumer(
         &sim,
-        false,
         dir.path(),
         &[
             "-o",
@@ -104,7 +103,6 @@ async fn redeem_saves_then_writes_the_config_then_prints_a_masked_summary() {
             "two.json",
             "--show-secrets",
         ],
-        None,
     );
     assert_eq!(run.code, 0, "{}", run.stderr);
     let summary: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
@@ -175,7 +173,7 @@ async fn redeem_checks_everything_before_sending_anything() {
         vec!["consumer", "redeem", "two words"],
     ];
     for args in cases {
-        let run = cdx(&sim, false, dir.path(), &args, None);
+        let run = consumer(&sim, dir.path(), &args);
         assert_eq!(run.code, 2, "{args:?}: {}", run.stderr);
         assert!(
             !run.stderr.contains(&invite.token),
@@ -194,9 +192,8 @@ async fn redeem_checks_everything_before_sending_anything() {
     );
 
     // With --force the file is replaced.
-    let run = cdx(
+    let run = consumer(
         &sim,
-        false,
         dir.path(),
         &[
             "consumer",
@@ -206,7 +203,6 @@ async fn redeem_checks_everything_before_sending_anything() {
             "client.properties",
             "--force",
         ],
-        None,
     );
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(
@@ -222,23 +218,10 @@ async fn redeem_errors_are_one_sentence_then_details() {
     let invite = sim.seed_invite("jane.doe@example.com", &["orders"], &[]);
     let dir = tempfile::tempdir().unwrap();
     assert_eq!(
-        cdx(
-            &sim,
-            false,
-            dir.path(),
-            &["consumer", "redeem", &invite.token],
-            None
-        )
-        .code,
+        consumer(&sim, dir.path(), &["consumer", "redeem", &invite.token]).code,
         0
     );
-    let again = cdx(
-        &sim,
-        false,
-        dir.path(),
-        &["consumer", "redeem", &invite.token],
-        None,
-    );
+    let again = consumer(&sim, dir.path(), &["consumer", "redeem", &invite.token]);
     assert_eq!(again.code, 1);
     assert!(
         again
@@ -253,13 +236,7 @@ async fn redeem_errors_are_one_sentence_then_details() {
         again.stderr
     );
 
-    let mut bad = cdx(
-        &sim,
-        false,
-        dir.path(),
-        &["consumer", "share", "list"],
-        None,
-    );
+    let mut bad = consumer(&sim, dir.path(), &["consumer", "share", "list"]);
     assert_eq!(bad.code, 0, "{}", bad.stderr);
     let config = sim.config();
     let wrong = Command::new(env!("CARGO_BIN_EXE_cdx"))
@@ -282,13 +259,7 @@ async fn redeem_errors_are_one_sentence_then_details() {
         times: 10,
         action: FaultAction::Html(502),
     });
-    let html = cdx(
-        &sim,
-        false,
-        dir.path(),
-        &["consumer", "share", "list"],
-        None,
-    );
+    let html = consumer(&sim, dir.path(), &["consumer", "share", "list"]);
     assert_eq!(html.code, 1);
     assert!(
         html.stderr.contains("502 Bad Gateway")
@@ -307,13 +278,7 @@ async fn redeem_errors_are_one_sentence_then_details() {
             reset: None,
         },
     });
-    let limited = cdx(
-        &sim,
-        false,
-        dir.path(),
-        &["consumer", "share", "list"],
-        None,
-    );
+    let limited = consumer(&sim, dir.path(), &["consumer", "share", "list"]);
     assert_eq!(limited.code, 0, "{}", limited.stderr);
     assert!(
         limited.stderr.contains("Rate limited") && limited.stderr.contains("1.0 s"),
@@ -340,12 +305,10 @@ async fn lists_walk_every_page_as_tables_or_json_arrays() {
     let sim = sim().await;
     sim.seed_consumer_shares(120);
     let dir = tempfile::tempdir().unwrap();
-    let json = cdx(
+    let json = consumer(
         &sim,
-        false,
         dir.path(),
         &["-o", "json", "consumer", "share", "list"],
-        None,
     );
     assert_eq!(json.code, 0, "{}", json.stderr);
     let items: Vec<serde_json::Value> = serde_json::from_str(&json.stdout).unwrap();
@@ -354,22 +317,14 @@ async fn lists_walk_every_page_as_tables_or_json_arrays() {
         items[0]["id"].is_string() && items[0]["status"]["phase"].is_string(),
         "the API's objects"
     );
-    let yaml = cdx(
+    let yaml = consumer(
         &sim,
-        false,
         dir.path(),
         &["-o", "yaml", "consumer", "share", "list"],
-        None,
     );
     assert!(yaml.stdout.starts_with("- "), "{}", yaml.stdout);
 
-    let human = cdx(
-        &sim,
-        false,
-        dir.path(),
-        &["consumer", "share", "list"],
-        None,
-    );
+    let human = consumer(&sim, dir.path(), &["consumer", "share", "list"]);
     let header = human.stdout.lines().next().unwrap();
     for column in [
         "ID",
@@ -413,13 +368,7 @@ async fn tables_align_wide_characters_by_display_width() {
         .await
         .unwrap();
     let dir = tempfile::tempdir().unwrap();
-    let list = cdx(
-        &sim,
-        false,
-        dir.path(),
-        &["consumer", "resource", "list"],
-        None,
-    );
+    let list = consumer(&sim, dir.path(), &["consumer", "resource", "list"]);
     assert_eq!(list.code, 0, "{}", list.stderr);
     assert!(list.stdout.contains("| 数据流📈 "), "{}", list.stdout);
     // Every line has its separators at the same terminal columns.
@@ -450,9 +399,8 @@ async fn invited() -> (Simulator, tempfile::TempDir) {
 
 /// Redeems the invitation of [`invited`] over private link; the consumer share's id.
 fn redeemed(sim: &Simulator, dir: &Path) -> String {
-    let redeem = cdx(
+    let redeem = consumer(
         sim,
-        false,
         dir,
         &[
             "consumer",
@@ -462,7 +410,6 @@ fn redeemed(sim: &Simulator, dir: &Path) -> String {
             "--aws-account",
             "000000000000",
         ],
-        None,
     );
     assert_eq!(redeem.code, 0, "{}", redeem.stderr);
     for label in [
@@ -485,9 +432,8 @@ fn redeemed(sim: &Simulator, dir: &Path) -> String {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn inspecting_a_token_redeems_nothing() {
     let (sim, dir) = invited().await;
-    let inspect = cdx(
+    let inspect = consumer(
         &sim,
-        false,
         dir.path(),
         &[
             "-o",
@@ -498,7 +444,6 @@ async fn inspecting_a_token_redeems_nothing() {
             "--token-file",
             "token.txt",
         ],
-        None,
     );
     assert_eq!(inspect.code, 0, "{}", inspect.stderr);
     let resources: Vec<serde_json::Value> = serde_json::from_str(&inspect.stdout).unwrap();
@@ -514,22 +459,15 @@ async fn inspecting_a_token_redeems_nothing() {
 async fn a_redeemed_share_describes_its_network_and_resources() {
     let (sim, dir) = invited().await;
     let id = redeemed(&sim, dir.path());
-    let describe = cdx(
-        &sim,
-        false,
-        dir.path(),
-        &["consumer", "share", "describe", &id],
-        None,
-    );
+    let describe = consumer(&sim, dir.path(), &["consumer", "share", "describe", &id]);
     assert_eq!(describe.code, 0, "{}", describe.stderr);
     assert!(
         describe.stdout.contains("ACTIVE") && describe.stdout.contains("Network Kind"),
         "{}",
         describe.stdout
     );
-    let resources = cdx(
+    let resources = consumer(
         &sim,
-        false,
         dir.path(),
         &[
             "-o",
@@ -540,17 +478,10 @@ async fn a_redeemed_share_describes_its_network_and_resources() {
             "--stream-share",
             &id,
         ],
-        None,
     );
     let list: Vec<serde_json::Value> = serde_json::from_str(&resources.stdout).unwrap();
     let sr = list[0]["id"].as_str().unwrap();
-    let one = cdx(
-        &sim,
-        false,
-        dir.path(),
-        &["consumer", "resource", "describe", sr],
-        None,
-    );
+    let one = consumer(&sim, dir.path(), &["consumer", "resource", "describe", sr]);
     assert_eq!(one.code, 0, "{}", one.stderr);
 }
 
@@ -560,13 +491,7 @@ async fn consumer_share_delete_needs_force_then_reports_a_missing_share() {
     let id = redeemed(&sim, dir.path());
     // Deleting needs a terminal or --force, and the refusal comes before any request.
     let sent = sim.requests().len();
-    let refused = cdx(
-        &sim,
-        false,
-        dir.path(),
-        &["consumer", "share", "delete", &id],
-        None,
-    );
+    let refused = consumer(&sim, dir.path(), &["consumer", "share", "delete", &id]);
     assert_eq!(refused.code, 2, "{}", refused.stderr);
     assert!(
         refused
@@ -578,12 +503,10 @@ async fn consumer_share_delete_needs_force_then_reports_a_missing_share() {
         refused.stderr
     );
     assert_eq!(sim.requests().len(), sent, "nothing was sent");
-    let deleted = cdx(
+    let deleted = consumer(
         &sim,
-        false,
         dir.path(),
         &["consumer", "share", "delete", &id, "--force"],
-        None,
     );
     assert_eq!(deleted.code, 0, "{}", deleted.stderr);
     assert!(
@@ -591,12 +514,10 @@ async fn consumer_share_delete_needs_force_then_reports_a_missing_share() {
             .stderr
             .contains(&format!("Deleted consumer share \"{id}\"."))
     );
-    let gone = cdx(
+    let gone = consumer(
         &sim,
-        false,
         dir.path(),
         &["consumer", "share", "delete", "ss-nope", "--force"],
-        None,
     );
     assert_eq!(gone.code, 1);
     // The error rule: one sentence, then the API's details and the request id.
@@ -616,9 +537,8 @@ async fn config_render_writes_a_saved_redemption_offline() {
     let id = redeemed(&sim, dir.path());
     // Offline rendering of the saved redemption.
     let saved = format!("stream-share-{id}.json");
-    let rendered = cdx(
+    let rendered = consumer(
         &sim,
-        false,
         dir.path(),
         &[
             "config",
@@ -628,7 +548,6 @@ async fn config_render_writes_a_saved_redemption_offline() {
             "--config-format",
             "librdkafka",
         ],
-        None,
     );
     assert_eq!(rendered.code, 0, "{}", rendered.stderr);
     assert!(
@@ -636,9 +555,8 @@ async fn config_render_writes_a_saved_redemption_offline() {
         "{}",
         rendered.stdout
     );
-    let to_file = cdx(
+    let to_file = consumer(
         &sim,
-        false,
         dir.path(),
         &[
             "config",
@@ -650,13 +568,11 @@ async fn config_render_writes_a_saved_redemption_offline() {
             "--config-format",
             "spring-boot",
         ],
-        None,
     );
     assert_eq!(to_file.code, 0, "{}", to_file.stderr);
     assert_eq!(mode(&dir.path().join("app.properties")), 0o600);
-    let again = cdx(
+    let again = consumer(
         &sim,
-        false,
         dir.path(),
         &[
             "config",
@@ -666,15 +582,12 @@ async fn config_render_writes_a_saved_redemption_offline() {
             "--config-file",
             "app.properties",
         ],
-        None,
     );
     assert_eq!(again.code, 2, "no overwrite without --force");
-    let not_json = cdx(
+    let not_json = consumer(
         &sim,
-        false,
         dir.path(),
         &["config", "render", "--from", "token.txt"],
-        None,
     );
     assert_eq!(not_json.code, 2);
 }
@@ -683,7 +596,7 @@ async fn config_render_writes_a_saved_redemption_offline() {
 async fn provider_commands() {
     let sim = sim().await;
     let dir = tempfile::tempdir().unwrap();
-    let p = |args: &[&str]| cdx(&sim, true, dir.path(), args, None);
+    let p = |args: &[&str]| provider(&sim, dir.path(), args);
     assert_eq!(p(&["provider", "opt-in"]).code, 0);
     let created = p(&[
         "-o",
@@ -842,9 +755,8 @@ async fn redeem_json_and_yaml_summaries_are_masked() {
     let sim = sim().await;
     let dir = tempfile::tempdir().unwrap();
     let invite = sim.seed_invite("jane.doe@example.com", &["orders"], &["orders-value"]);
-    let json = cdx(
+    let json = consumer(
         &sim,
-        false,
         dir.path(),
         &[
             "-o",
@@ -859,7 +771,6 @@ async fn redeem_json_and_yaml_summaries_are_masked() {
             "--group-suffix",
             ".billing",
         ],
-        None,
     );
     assert_eq!(json.code, 0, "{}", json.stderr);
     let saved = saved_redemption(
@@ -873,12 +784,10 @@ async fn redeem_json_and_yaml_summaries_are_masked() {
     insta::assert_snapshot!("redeem_json", stable_redemption(&json.stdout, &sim, &saved));
 
     let invite = sim.seed_invite("jane.doe@example.com", &["orders"], &["orders-value"]);
-    let yaml = cdx(
+    let yaml = consumer(
         &sim,
-        false,
         dir.path(),
         &["-o", "yaml", "consumer", "redeem", &invite.token],
-        None,
     );
     assert_eq!(yaml.code, 0, "{}", yaml.stderr);
     let saved = saved_redemption(
@@ -904,12 +813,10 @@ async fn json_output_prints_the_apis_objects() {
     let dir = tempfile::tempdir().unwrap();
     let invite = sim.seed_invite("jane.doe@example.com", &["orders"], &["orders-value"]);
     sim.seed_consumer_shares(1);
-    let list = cdx(
+    let list = consumer(
         &sim,
-        false,
         dir.path(),
         &["-o", "json", "consumer", "share", "list"],
-        None,
     );
     assert_eq!(list.code, 0, "{}", list.stderr);
     insta::assert_snapshot!("consumer_share_list_json", stable(&list.stdout, &sim));
@@ -948,9 +855,8 @@ async fn redeem_compares_paths_as_the_file_system_resolves_them() {
         ("sub/../a.json", "a.json"),
         ("./sub/a.json", "sub/a.json"),
     ] {
-        let run = cdx(
+        let run = consumer(
             &sim,
-            false,
             dir.path(),
             &[
                 "consumer",
@@ -961,7 +867,6 @@ async fn redeem_compares_paths_as_the_file_system_resolves_them() {
                 "--config-file",
                 config,
             ],
-            None,
         );
         assert_eq!(run.code, 2, "{save} vs {config}: {}", run.stderr);
         assert!(
@@ -979,9 +884,8 @@ async fn redeem_compares_paths_as_the_file_system_resolves_them() {
 
     // (b) The default save name skips the configuration file's name: both files are written.
     let default_name = format!("stream-share-{id}.json");
-    let run = cdx(
+    let run = consumer(
         &sim,
-        false,
         dir.path(),
         &[
             "consumer",
@@ -990,7 +894,6 @@ async fn redeem_compares_paths_as_the_file_system_resolves_them() {
             "--config-file",
             &format!("./{default_name}"),
         ],
-        None,
     );
     assert_eq!(run.code, 0, "{}", run.stderr);
     let saved_path = dir.path().join(format!("stream-share-{id}-2.json"));
@@ -1017,9 +920,8 @@ async fn redeem_compares_paths_as_the_file_system_resolves_them() {
     let id = invite.provider_share_id.clone();
     let default_name = format!("stream-share-{id}.json");
     std::fs::write(dir.path().join(&default_name), "old").unwrap();
-    let run = cdx(
+    let run = consumer(
         &sim,
-        false,
         dir.path(),
         &[
             "consumer",
@@ -1029,7 +931,6 @@ async fn redeem_compares_paths_as_the_file_system_resolves_them() {
             &default_name,
             "--force",
         ],
-        None,
     );
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(
@@ -1054,7 +955,7 @@ async fn options_with_nothing_to_apply_to_are_refused() {
     ] {
         let mut args = vec!["consumer", "redeem", &invite.token];
         args.extend(extra);
-        let run = cdx(&sim, false, dir.path(), &args, None);
+        let run = consumer(&sim, dir.path(), &args);
         assert_eq!(run.code, 2, "{extra:?}: {}", run.stderr);
         assert!(
             run.stderr.contains("add --config-file PATH")
@@ -1066,19 +967,16 @@ async fn options_with_nothing_to_apply_to_are_refused() {
     assert!(sim.requests().is_empty(), "nothing was sent");
 
     // A configuration is rendered from a saved redemption, never over it (even with --force).
-    let run = cdx(
+    let run = consumer(
         &sim,
-        false,
         dir.path(),
         &["consumer", "redeem", &invite.token, "--save", "r.json"],
-        None,
     );
     assert_eq!(run.code, 0, "{}", run.stderr);
     let before = std::fs::read(dir.path().join("r.json")).unwrap();
     for target in ["r.json", "./r.json"] {
-        let run = cdx(
+        let run = consumer(
             &sim,
-            false,
             dir.path(),
             &[
                 "config",
@@ -1089,7 +987,6 @@ async fn options_with_nothing_to_apply_to_are_refused() {
                 target,
                 "--force",
             ],
-            None,
         );
         assert_eq!(run.code, 2, "{}", run.stderr);
         assert!(run.stderr.contains("saved redemption"), "{}", run.stderr);
@@ -1308,13 +1205,7 @@ async fn messages_are_one_sentence_then_the_apis_details() {
         Operation::ListConsumerShares,
         FaultAction::Status(503),
     ));
-    let retried = cdx(
-        &sim,
-        false,
-        dir.path(),
-        &["consumer", "share", "list"],
-        None,
-    );
+    let retried = consumer(&sim, dir.path(), &["consumer", "share", "list"]);
     assert_eq!(retried.code, 0, "{}", retried.stderr);
     let notice = retried.stderr.lines().next().unwrap();
     assert!(
@@ -1327,13 +1218,7 @@ async fn messages_are_one_sentence_then_the_apis_details() {
         Operation::ListConsumerShares,
         FaultAction::NonJson(500),
     ));
-    let plain = cdx(
-        &sim,
-        false,
-        dir.path(),
-        &["consumer", "share", "list"],
-        None,
-    );
+    let plain = consumer(&sim, dir.path(), &["consumer", "share", "list"]);
     assert_eq!(plain.code, 1, "{}", plain.stderr);
     assert!(
         plain.stderr.starts_with("Error: The API's answer to ")
@@ -1352,13 +1237,7 @@ async fn messages_are_one_sentence_then_the_apis_details() {
 async fn help_and_completions_list_the_values() {
     let sim = sim().await;
     let dir = tempfile::tempdir().unwrap();
-    let help = cdx(
-        &sim,
-        false,
-        dir.path(),
-        &["consumer", "redeem", "--help"],
-        None,
-    );
+    let help = consumer(&sim, dir.path(), &["consumer", "redeem", "--help"]);
     assert_eq!(help.code, 0);
     for shown in [
         "java:",
@@ -1372,28 +1251,21 @@ async fn help_and_completions_list_the_values() {
     ] {
         assert!(help.stdout.contains(shown), "{shown}:\n{}", help.stdout);
     }
-    let delete = cdx(
-        &sim,
-        false,
-        dir.path(),
-        &["consumer", "share", "delete", "--help"],
-        None,
-    );
+    let delete = consumer(&sim, dir.path(), &["consumer", "share", "delete", "--help"]);
     assert!(
         delete.stdout.contains("Operation terminated.") && delete.stdout.contains("exits 0"),
         "{}",
         delete.stdout
     );
-    let completions = cdx(&sim, false, dir.path(), &["completions", "bash"], None);
+    let completions = consumer(&sim, dir.path(), &["completions", "bash"]);
     assert!(
         completions
             .stdout
             .contains("java librdkafka python spring-boot json"),
         "the formats complete"
     );
-    let bad = cdx(
+    let bad = consumer(
         &sim,
-        false,
         dir.path(),
         &[
             "consumer",
@@ -1404,7 +1276,6 @@ async fn help_and_completions_list_the_values() {
             "--config-format",
             "toml",
         ],
-        None,
     );
     assert_eq!(bad.code, 2);
     assert!(bad.stderr.contains("spring-boot"), "{}", bad.stderr);
@@ -1412,7 +1283,7 @@ async fn help_and_completions_list_the_values() {
     // Several CRNs after one --resource, and --resource repeated, add up.
     let subject = TOPIC.replace("/kafka=lkc-1/topic=orders", "/subject=orders-value");
     let payments = TOPIC.replace("orders", "payments");
-    let p = |args: &[&str]| cdx(&sim, true, dir.path(), args, None);
+    let p = |args: &[&str]| provider(&sim, dir.path(), args);
     assert_eq!(p(&["provider", "opt-in"]).code, 0);
     let created = p(&[
         "-o",
@@ -1441,9 +1312,8 @@ async fn help_and_completions_list_the_values() {
     }
 
     // A token may begin with '-'; a mistyped option is not sent as one.
-    let hyphen = cdx(
+    let hyphen = consumer(
         &sim,
-        false,
         dir.path(),
         &[
             "consumer",
@@ -1451,19 +1321,12 @@ async fn help_and_completions_list_the_values() {
             "inspect",
             "-Xq3vN0tAr3alT0kEn_but-a-Wellformed-0ne",
         ],
-        None,
     );
     assert_eq!(hyphen.code, 1, "sent, and not found: {}", hyphen.stderr);
     assert!(hyphen.stderr.contains("HTTP 404"), "{}", hyphen.stderr);
     let before =
         sim.count(Operation::ResourcesSharedToken) + sim.count(Operation::RedeemSharedToken);
-    let typo = cdx(
-        &sim,
-        false,
-        dir.path(),
-        &["consumer", "redeem", "--show-secret"],
-        None,
-    );
+    let typo = consumer(&sim, dir.path(), &["consumer", "redeem", "--show-secret"]);
     assert_eq!(typo.code, 2, "{}", typo.stderr);
     assert!(typo.stderr.contains("--show-secret"), "{}", typo.stderr);
     assert_eq!(
@@ -1483,12 +1346,10 @@ async fn token_input_is_capped_and_checked() {
     )
     .unwrap();
     let started = std::time::Instant::now();
-    let big = cdx(
+    let big = consumer(
         &sim,
-        false,
         dir.path(),
         &["consumer", "redeem", "--token-file", "big.log"],
-        None,
     );
     assert_eq!(big.code, 2, "{}", big.stderr);
     assert!(
@@ -1498,12 +1359,10 @@ async fn token_input_is_capped_and_checked() {
         big.stderr
     );
     assert!(started.elapsed() < std::time::Duration::from_secs(10));
-    let binary = cdx(
+    let binary = consumer(
         &sim,
-        false,
         dir.path(),
         &["consumer", "redeem", "--token-file", "image.png"],
-        None,
     );
     assert_eq!(binary.code, 2);
     assert!(binary.stderr.contains("is not text"), "{}", binary.stderr);
@@ -1527,12 +1386,10 @@ async fn token_input_is_capped_and_checked() {
         format!("\n{}\r\n\n", invite.token),
     )
     .unwrap();
-    let ok = cdx(
+    let ok = consumer(
         &sim,
-        false,
         dir.path(),
         &["consumer", "token", "inspect", "--token-file", "t.txt"],
-        None,
     );
     assert_eq!(ok.code, 0, "{}", ok.stderr);
     assert!(sim.requests().len() == 1, "only the last inspect was sent");
@@ -1545,9 +1402,8 @@ async fn private_link_redeems_show_the_network_or_say_there_is_none() {
 
     // A private-link account on a public cluster: said, not left to be guessed.
     let public = sim.seed_invite("jane.doe@example.com", &["orders"], &[]);
-    let run = cdx(
+    let run = consumer(
         &sim,
-        false,
         dir.path(),
         &[
             "consumer",
@@ -1556,7 +1412,6 @@ async fn private_link_redeems_show_the_network_or_say_there_is_none() {
             "--aws-account",
             "000000000000",
         ],
-        None,
     );
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(
@@ -1584,12 +1439,10 @@ async fn private_link_redeems_show_the_network_or_say_there_is_none() {
     ] {
         let invite = sim.seed_invite("jane.doe@example.com", &["orders"], &["orders-value"]);
         sim.set_network(&invite.shared_resource_id, cloud);
-        let run = cdx(
+        let run = consumer(
             &sim,
-            false,
             dir.path(),
             &["consumer", "redeem", &invite.token, flag, account],
-            None,
         );
         assert_eq!(run.code, 0, "{}", run.stderr);
         let saved = saved_redemption(
@@ -1604,9 +1457,8 @@ async fn private_link_redeems_show_the_network_or_say_there_is_none() {
     // Machine output of describe prints the share object alone: no network requests.
     let before = sim.count(Operation::ListConsumerSharedResources);
     let networks = sim.count(Operation::NetworkConsumerSharedResource);
-    let described = cdx(
+    let described = consumer(
         &sim,
-        false,
         dir.path(),
         &[
             "-o",
@@ -1616,7 +1468,6 @@ async fn private_link_redeems_show_the_network_or_say_there_is_none() {
             "describe",
             &public.provider_share_id,
         ],
-        None,
     );
     assert_eq!(described.code, 0, "{}", described.stderr);
     assert_eq!(sim.count(Operation::ListConsumerSharedResources), before);
@@ -1637,9 +1488,8 @@ async fn unknown_statuses_clouds_and_kinds_print_as_they_came() {
         Operation::RedeemSharedToken,
         FaultAction::UnknownUnionKinds,
     ));
-    let redeem = cdx(
+    let redeem = consumer(
         &sim,
-        false,
         dir.path(),
         &[
             "consumer",
@@ -1648,7 +1498,6 @@ async fn unknown_statuses_clouds_and_kinds_print_as_they_came() {
             "--aws-account",
             "000000000000",
         ],
-        None,
     );
     assert_eq!(redeem.code, 0, "{}", redeem.stderr);
     assert!(
@@ -1666,13 +1515,7 @@ async fn unknown_statuses_clouds_and_kinds_print_as_they_came() {
         Operation::ListConsumerShares,
         FaultAction::UnknownEnumValues,
     ));
-    let shares = cdx(
-        &sim,
-        false,
-        dir.path(),
-        &["consumer", "share", "list"],
-        None,
-    );
+    let shares = consumer(&sim, dir.path(), &["consumer", "share", "list"]);
     assert_eq!(shares.code, 0, "{}", shares.stderr);
     assert!(shares.stdout.contains("SUSPENDED"), "{}", shares.stdout);
 
@@ -1680,13 +1523,7 @@ async fn unknown_statuses_clouds_and_kinds_print_as_they_came() {
         Operation::ListConsumerSharedResources,
         FaultAction::UnknownEnumValues,
     ));
-    let resources = cdx(
-        &sim,
-        false,
-        dir.path(),
-        &["consumer", "resource", "list"],
-        None,
-    );
+    let resources = consumer(&sim, dir.path(), &["consumer", "resource", "list"]);
     assert_eq!(resources.code, 0, "{}", resources.stderr);
     assert!(
         resources.stdout.contains("ORACLE") && resources.stdout.contains("TRANSIT_GATEWAY"),
@@ -1698,13 +1535,7 @@ async fn unknown_statuses_clouds_and_kinds_print_as_they_came() {
         Operation::NetworkConsumerSharedResource,
         FaultAction::UnknownUnionKinds,
     ));
-    let describe = cdx(
-        &sim,
-        false,
-        dir.path(),
-        &["consumer", "share", "describe", id],
-        None,
-    );
+    let describe = consumer(&sim, dir.path(), &["consumer", "share", "describe", id]);
     assert_eq!(describe.code, 0, "{}", describe.stderr);
     assert!(
         describe.stdout.contains("Network Kind:") && describe.stdout.contains("OracleNetwork"),
@@ -1716,7 +1547,7 @@ async fn unknown_statuses_clouds_and_kinds_print_as_they_came() {
         Operation::ListProviderShares,
         FaultAction::UnknownEnumValues,
     ));
-    let provider = cdx(&sim, true, dir.path(), &["provider", "share", "list"], None);
+    let provider = provider(&sim, dir.path(), &["provider", "share", "list"]);
     assert_eq!(provider.code, 0, "{}", provider.stderr);
     assert!(
         provider.stdout.contains("SUSPENDED") && provider.stdout.contains("CARRIER_PIGEON"),

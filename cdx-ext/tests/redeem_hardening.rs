@@ -8,7 +8,7 @@ mod support;
 use cdx_ext::Operation;
 use cdx_sim::{Fault, FaultAction};
 use serde_json::json;
-use support::{cdx, mode, sim};
+use support::{cdx, consumer, mode, provider, sim};
 
 const REDEEM: Operation = Operation::RedeemSharedToken;
 
@@ -32,9 +32,8 @@ async fn a_newer_answer_is_saved_raw_and_redeems() {
     let dir = tempfile::tempdir().unwrap();
     let sent = answer("cdx/v2", "RedeemTokenResponseV2");
     sim.inject(Fault::once(REDEEM, FaultAction::Json(200, sent.clone())));
-    let run = cdx(
+    let run = consumer(
         &sim,
-        false,
         dir.path(),
         &[
             "consumer",
@@ -43,7 +42,6 @@ async fn a_newer_answer_is_saved_raw_and_redeems() {
             "--config-file",
             "client.properties",
         ],
-        None,
     );
     assert_eq!(run.code, 0, "{}", run.stderr);
     let saved = dir.path().join("stream-share-ss-future.json");
@@ -61,9 +59,8 @@ async fn a_newer_answer_is_saved_raw_and_redeems() {
         run.stdout
     );
     // The saved answer renders again, offline.
-    let again = cdx(
+    let again = consumer(
         &sim,
-        false,
         dir.path(),
         &[
             "config",
@@ -73,7 +70,6 @@ async fn a_newer_answer_is_saved_raw_and_redeems() {
             "--config-format",
             "python",
         ],
-        None,
     );
     assert_eq!(again.code, 0, "{}", again.stderr);
     assert!(again.stdout.contains("pkc-future"), "{}", again.stdout);
@@ -88,12 +84,10 @@ async fn an_unreadable_answer_is_saved_and_the_error_says_where() {
     sent["api_key"] = json!(12345);
     let invite = sim.seed_invite("jane.doe@example.com", &["orders"], &[]);
     sim.inject(Fault::once(REDEEM, FaultAction::Json(200, sent.clone())));
-    let run = cdx(
+    let run = consumer(
         &sim,
-        false,
         dir.path(),
         &["consumer", "redeem", &invite.token, "--save", "kept.json"],
-        None,
     );
     assert_eq!(run.code, 1, "{}", run.stderr);
     let saved = dir.path().join("kept.json");
@@ -116,13 +110,7 @@ async fn an_unreadable_answer_is_saved_and_the_error_says_where() {
     // Not JSON at all, and no --save: the default name says the id is unknown.
     let invite = sim.seed_invite("jane.doe@example.com", &["orders"], &[]);
     sim.inject(Fault::once(REDEEM, FaultAction::Truncate));
-    let run = cdx(
-        &sim,
-        false,
-        dir.path(),
-        &["consumer", "redeem", &invite.token],
-        None,
-    );
+    let run = consumer(&sim, dir.path(), &["consumer", "redeem", &invite.token]);
     assert_eq!(run.code, 1, "{}", run.stderr);
     let saved = dir.path().join("stream-share-unknown.json");
     assert!(saved.exists(), "{}", run.stderr);
@@ -151,7 +139,7 @@ async fn every_output_path_is_checked_before_the_token_is_sent() {
     for extra in cases {
         let mut args = vec!["consumer", "redeem", &invite.token];
         args.extend_from_slice(extra);
-        let run = cdx(&sim, false, dir.path(), &args, None);
+        let run = consumer(&sim, dir.path(), &args);
         assert_eq!(run.code, 2, "{extra:?}: {}", run.stderr);
         assert!(
             run.stderr.contains("Nothing was sent") && !run.stderr.contains(&invite.token),
@@ -171,9 +159,8 @@ async fn every_output_path_is_checked_before_the_token_is_sent() {
         serde_json::to_vec(&answer("cdx/v1", "RedeemTokenResponse")).unwrap(),
     )
     .unwrap();
-    let run = cdx(
+    let run = consumer(
         &sim,
-        false,
         dir.path(),
         &[
             "config",
@@ -183,7 +170,6 @@ async fn every_output_path_is_checked_before_the_token_is_sent() {
             "--config-file",
             "out/",
         ],
-        None,
     );
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert!(run.stderr.contains("add a file name"), "{}", run.stderr);
@@ -204,13 +190,7 @@ async fn private_only_shares_are_refused_without_an_account() {
         let topic = format!("orders-{cloud}");
         let invite = sim.seed_invite("jane.doe@example.com", &[&topic], &[]);
         sim.set_network(&invite.shared_resource_id, cloud);
-        let run = cdx(
-            &sim,
-            false,
-            dir.path(),
-            &["consumer", "redeem", &invite.token],
-            None,
-        );
+        let run = consumer(&sim, dir.path(), &["consumer", "redeem", &invite.token]);
         assert_eq!(run.code, 2, "{cloud}: {}", run.stderr);
         assert!(
             run.stderr.contains(flag)
@@ -224,20 +204,17 @@ async fn private_only_shares_are_refused_without_an_account() {
     // --public says the user means it.
     let invite = sim.seed_invite("jane.doe@example.com", &["orders-AWS"], &[]);
     sim.set_network(&invite.shared_resource_id, "AWS");
-    let run = cdx(
+    let run = consumer(
         &sim,
-        false,
         dir.path(),
         &["consumer", "redeem", &invite.token, "--public"],
-        None,
     );
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(sim.count(REDEEM), 1);
     // --public with an account is a contradiction.
     let invite = sim.seed_invite("jane.doe@example.com", &["public-orders"], &[]);
-    let run = cdx(
+    let run = consumer(
         &sim,
-        false,
         dir.path(),
         &[
             "consumer",
@@ -247,19 +224,12 @@ async fn private_only_shares_are_refused_without_an_account() {
             "--aws-account",
             "000000000000",
         ],
-        None,
     );
     assert_eq!(run.code, 2, "{}", run.stderr);
 
     // A public share is redeemed after one look at its resources.
     let inspected = sim.count(INSPECT);
-    let run = cdx(
-        &sim,
-        false,
-        dir.path(),
-        &["consumer", "redeem", &invite.token],
-        None,
-    );
+    let run = consumer(&sim, dir.path(), &["consumer", "redeem", &invite.token]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(sim.count(INSPECT), inspected + 1);
 }
@@ -272,13 +242,7 @@ async fn unknown_connection_types_and_clouds_are_warned_about() {
     let invite = sim.seed_invite("jane.doe@example.com", &["orders"], &[]);
     sim.set_network(&invite.shared_resource_id, "AWS");
     sim.inject(Fault::once(INSPECT, FaultAction::UnknownEnumValues));
-    let run = cdx(
-        &sim,
-        false,
-        dir.path(),
-        &["consumer", "redeem", &invite.token],
-        None,
-    );
+    let run = consumer(&sim, dir.path(), &["consumer", "redeem", &invite.token]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(
         run.stderr.contains("Warning:") && run.stderr.contains("TRANSIT_GATEWAY"),
@@ -293,13 +257,7 @@ async fn unknown_connection_types_and_clouds_are_warned_about() {
     ]});
     sim.inject(Fault::once(INSPECT, FaultAction::Json(200, resources)));
     let before = sim.count(REDEEM);
-    let run = cdx(
-        &sim,
-        false,
-        dir.path(),
-        &["consumer", "redeem", &invite.token],
-        None,
-    );
+    let run = consumer(&sim, dir.path(), &["consumer", "redeem", &invite.token]);
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert!(
         run.stderr.contains("ORACLE")
@@ -475,7 +433,7 @@ async fn mistyped_flags_get_clap_suggestions_and_never_show_the_token() {
         (&["consumer", "redeem", token, token], ""),
     ];
     for (args, suggestion) in cases {
-        let run = cdx(&sim, false, dir.path(), args, None);
+        let run = consumer(&sim, dir.path(), args);
         assert_eq!(run.code, 2, "{args:?}: {}", run.stderr);
         assert!(
             run.stderr.contains("unexpected argument"),
@@ -499,12 +457,10 @@ async fn mistyped_flags_get_clap_suggestions_and_never_show_the_token() {
         "nothing was sent"
     );
     // A token that begins with '-' is still a token (here: an unknown one, refused by the API).
-    let run = cdx(
+    let run = consumer(
         &sim,
-        false,
         dir.path(),
         &["consumer", "token", "inspect", "-Ab3_xYz0123456789"],
-        None,
     );
     assert_eq!(run.code, 1, "{}", run.stderr);
     assert!(run.stderr.contains("not found"), "{}", run.stderr);
@@ -526,12 +482,10 @@ async fn token_files_from_other_tools_are_cleaned_or_refused() {
     for (n, text) in refused.iter().enumerate() {
         let name = format!("bad-{n}.txt");
         std::fs::write(dir.path().join(&name), text).unwrap();
-        let run = cdx(
+        let run = consumer(
             &sim,
-            false,
             dir.path(),
             &["consumer", "redeem", "--token-file", &name],
-            None,
         );
         assert_eq!(run.code, 2, "{text:?}: {}", run.stderr);
         assert!(
@@ -552,12 +506,10 @@ async fn token_files_from_other_tools_are_cleaned_or_refused() {
         format!("\u{feff}{token}\r\n\r\n"),
     )
     .unwrap();
-    let run = cdx(
+    let run = consumer(
         &sim,
-        false,
         dir.path(),
         &["consumer", "redeem", "--token-file", "token.txt"],
-        None,
     );
     assert_eq!(run.code, 0, "{}", run.stderr);
     // And the same from standard input.
@@ -578,9 +530,8 @@ async fn domain_scoped_gcp_projects_are_sent_as_given() {
     let dir = tempfile::tempdir().unwrap();
     let invite = sim.seed_invite("jane.doe@example.com", &["orders"], &[]);
     sim.set_network(&invite.shared_resource_id, "GCP");
-    let bad = cdx(
+    let bad = consumer(
         &sim,
-        false,
         dir.path(),
         &[
             "consumer",
@@ -589,7 +540,6 @@ async fn domain_scoped_gcp_projects_are_sent_as_given() {
             "--gcp-project",
             "example:My-Project",
         ],
-        None,
     );
     assert_eq!(bad.code, 2, "{}", bad.stderr);
     assert!(
@@ -597,9 +547,8 @@ async fn domain_scoped_gcp_projects_are_sent_as_given() {
         "{}",
         bad.stderr
     );
-    let run = cdx(
+    let run = consumer(
         &sim,
-        false,
         dir.path(),
         &[
             "consumer",
@@ -608,7 +557,6 @@ async fn domain_scoped_gcp_projects_are_sent_as_given() {
             "--gcp-project",
             "example.com:my-project",
         ],
-        None,
     );
     assert_eq!(run.code, 0, "{}", run.stderr);
     let sent: Vec<serde_json::Value> = sim
@@ -626,9 +574,8 @@ async fn group_suffixes_get_a_separator_and_an_empty_prefix_is_reported() {
     let sim = sim().await;
     let dir = tempfile::tempdir().unwrap();
     let invite = sim.seed_invite("jane.doe@example.com", &["orders"], &[]);
-    let run = cdx(
+    let run = consumer(
         &sim,
-        false,
         dir.path(),
         &[
             "consumer",
@@ -639,7 +586,6 @@ async fn group_suffixes_get_a_separator_and_an_empty_prefix_is_reported() {
             "--group-suffix",
             "billing",
         ],
-        None,
     );
     assert_eq!(run.code, 0, "{}", run.stderr);
     let group = format!("stream-share.{}.billing", invite.provider_share_id);
@@ -655,13 +601,7 @@ async fn group_suffixes_get_a_separator_and_an_empty_prefix_is_reported() {
     sent["resources"][1]["group_prefix"] = json!("");
     let invite = sim.seed_invite("jane.doe@example.com", &["orders"], &[]);
     sim.inject(Fault::once(REDEEM, FaultAction::Json(200, sent.clone())));
-    let run = cdx(
-        &sim,
-        false,
-        dir.path(),
-        &["consumer", "redeem", &invite.token],
-        None,
-    );
+    let run = consumer(&sim, dir.path(), &["consumer", "redeem", &invite.token]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(!run.stdout.contains(".my-app"), "{}", run.stdout);
     assert!(
@@ -673,9 +613,8 @@ async fn group_suffixes_get_a_separator_and_an_empty_prefix_is_reported() {
     let invite = sim.seed_invite("jane.doe@example.com", &["orders"], &[]);
     sent["id"] = json!("ss-empty-prefix");
     sim.inject(Fault::once(REDEEM, FaultAction::Json(200, sent)));
-    let run = cdx(
+    let run = consumer(
         &sim,
-        false,
         dir.path(),
         &[
             "consumer",
@@ -686,7 +625,6 @@ async fn group_suffixes_get_a_separator_and_an_empty_prefix_is_reported() {
             "--group-suffix",
             "billing",
         ],
-        None,
     );
     assert_eq!(run.code, 1, "{}", run.stderr);
     assert!(
@@ -707,21 +645,13 @@ async fn deleting_the_same_share_twice_deletes_it_once() {
     let sim = sim().await;
     let dir = tempfile::tempdir().unwrap();
     let invite = sim.seed_invite("jane.doe@example.com", &["orders"], &[]);
-    let redeemed = cdx(
-        &sim,
-        false,
-        dir.path(),
-        &["consumer", "redeem", &invite.token],
-        None,
-    );
+    let redeemed = consumer(&sim, dir.path(), &["consumer", "redeem", &invite.token]);
     assert_eq!(redeemed.code, 0, "{}", redeemed.stderr);
     let id = invite.provider_share_id.as_str();
-    let run = cdx(
+    let run = consumer(
         &sim,
-        false,
         dir.path(),
         &["consumer", "share", "delete", id, id, "--force"],
-        None,
     );
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(sim.count(Operation::DeleteConsumerShare), 1);
@@ -734,12 +664,10 @@ async fn deleting_the_same_share_twice_deletes_it_once() {
 
     let other = sim.seed_invite("john.doe@example.com", &["payments"], &[]);
     let id = other.provider_share_id.as_str();
-    let run = cdx(
+    let run = provider(
         &sim,
-        true,
         dir.path(),
         &["provider", "share", "delete", id, id, "--force"],
-        None,
     );
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(sim.count(Operation::DeleteProviderShare), 1);
@@ -763,13 +691,7 @@ async fn server_strings_cannot_drive_the_terminal() {
         Operation::ListConsumerShares,
         FaultAction::Json(200, shares),
     ));
-    let run = cdx(
-        &sim,
-        false,
-        dir.path(),
-        &["consumer", "share", "list"],
-        None,
-    );
+    let run = consumer(&sim, dir.path(), &["consumer", "share", "list"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(!has_terminal_controls(&run.stdout), "{:?}", run.stdout);
     assert!(
@@ -784,12 +706,10 @@ async fn server_strings_cannot_drive_the_terminal() {
         Operation::GetConsumerSharedResource,
         FaultAction::Json(200, resource),
     ));
-    let run = cdx(
+    let run = consumer(
         &sim,
-        false,
         dir.path(),
         &["consumer", "resource", "describe", "sr-1"],
-        None,
     );
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(!has_terminal_controls(&run.stdout), "{:?}", run.stdout);
@@ -807,13 +727,7 @@ async fn server_strings_cannot_drive_the_terminal() {
         Operation::ListConsumerShares,
         FaultAction::Json(400, failure),
     ));
-    let run = cdx(
-        &sim,
-        false,
-        dir.path(),
-        &["consumer", "share", "list"],
-        None,
-    );
+    let run = consumer(&sim, dir.path(), &["consumer", "share", "list"]);
     assert_eq!(run.code, 1, "{}", run.stderr);
     assert!(!has_terminal_controls(&run.stderr), "{:?}", run.stderr);
     assert!(run.stderr.contains("pwned"), "{}", run.stderr);
@@ -830,13 +744,7 @@ async fn an_answer_over_the_size_cap_is_saved_then_refused() {
     let mut sent = answer("cdx/v1", "RedeemTokenResponse");
     sent["padding"] = json!("x".repeat(cap));
     sim.inject(Fault::once(REDEEM, FaultAction::Json(200, sent)));
-    let run = cdx(
-        &sim,
-        false,
-        dir.path(),
-        &["consumer", "redeem", &invite.token],
-        None,
-    );
+    let run = consumer(&sim, dir.path(), &["consumer", "redeem", &invite.token]);
     assert_eq!(run.code, 1, "{}", run.stderr);
     assert!(
         run.stderr
@@ -867,13 +775,7 @@ async fn other_answers_over_the_size_cap_are_refused_unread() {
         times: 4,
         action: FaultAction::Json(200, list),
     });
-    let run = cdx(
-        &sim,
-        false,
-        dir.path(),
-        &["consumer", "share", "list"],
-        None,
-    );
+    let run = consumer(&sim, dir.path(), &["consumer", "share", "list"]);
     assert_eq!(run.code, 1, "{}", run.stderr);
     assert!(
         run.stderr

@@ -63,6 +63,16 @@ pub fn cdx(
     finish(child.wait_with_output().unwrap())
 }
 
+/// Runs `cdx` as the simulator's consumer in `dir`, with nothing on standard input.
+pub fn consumer(sim: &Simulator, dir: &Path, args: &[&str]) -> Run {
+    cdx(sim, false, dir, args, None)
+}
+
+/// Runs `cdx` as the simulator's provider in `dir`, with nothing on standard input.
+pub fn provider(sim: &Simulator, dir: &Path, args: &[&str]) -> Run {
+    cdx(sim, true, dir, args, None)
+}
+
 pub async fn sim() -> Simulator {
     Simulator::start(SimConfig {
         fixed_now: Some("2026-11-22T10:00:00Z".parse().unwrap()),
