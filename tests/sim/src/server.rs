@@ -69,8 +69,10 @@ pub(crate) fn spawn(
 
 fn serve(stream: tokio::net::TcpStream, router: Router) {
     let _ = stream.set_nodelay(true);
+    // A second descriptor of the same socket, to reach it after hyper owns the stream: the
+    // socket closes when both are gone.
     #[cfg(unix)]
-    let fd = std::os::fd::AsRawFd::as_raw_fd(&stream);
+    let socket = std::os::fd::AsFd::as_fd(&stream).try_clone_to_owned();
     let reset = Arc::new(Notify::new());
     let ctx = ConnCtx {
         reset: Arc::clone(&reset),
@@ -89,10 +91,8 @@ fn serve(stream: tokio::net::TcpStream, router: Router) {
             _ = reset.notified() => {
                 // SO_LINGER 0: closing sends RST instead of FIN.
                 #[cfg(unix)]
-                {
-                    // SAFETY: the connection (which owns the socket) is still alive here.
-                    let fd = unsafe { std::os::fd::BorrowedFd::borrow_raw(fd) };
-                    let _ = socket2::SockRef::from(&fd).set_linger(Some(std::time::Duration::ZERO));
+                if let Ok(socket) = &socket {
+                    let _ = socket2::SockRef::from(socket).set_linger(Some(std::time::Duration::ZERO));
                 }
             }
         }
