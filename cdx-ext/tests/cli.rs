@@ -9,7 +9,7 @@ use cdx_sim::{Fault, FaultAction, Simulator};
 use std::io::Write as _;
 use std::path::Path;
 use std::process::{Command, Stdio};
-use support::{Run, cdx, command, consumer, finish, mode, provider, sim};
+use support::{Run, cdx, command, consumer, finish, mode, provider, redeem, sim};
 
 const TOPIC: &str = "crn://confluent.cloud/organization=org-1/environment=env-1/schema-registry=lsrc-1/kafka=lkc-1/topic=orders";
 
@@ -192,17 +192,11 @@ async fn redeem_checks_everything_before_sending_anything() {
     );
 
     // With --force the file is replaced.
-    let run = consumer(
+    let run = redeem(
         &sim,
         dir.path(),
-        &[
-            "consumer",
-            "redeem",
-            &invite.token,
-            "--config-file",
-            "client.properties",
-            "--force",
-        ],
+        &invite.token,
+        &["--config-file", "client.properties", "--force"],
     );
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(
@@ -855,18 +849,11 @@ async fn redeem_compares_paths_as_the_file_system_resolves_them() {
         ("sub/../a.json", "a.json"),
         ("./sub/a.json", "sub/a.json"),
     ] {
-        let run = consumer(
+        let run = redeem(
             &sim,
             dir.path(),
-            &[
-                "consumer",
-                "redeem",
-                &invite.token,
-                "--save",
-                save,
-                "--config-file",
-                config,
-            ],
+            &invite.token,
+            &["--save", save, "--config-file", config],
         );
         assert_eq!(run.code, 2, "{save} vs {config}: {}", run.stderr);
         assert!(
@@ -884,16 +871,11 @@ async fn redeem_compares_paths_as_the_file_system_resolves_them() {
 
     // (b) The default save name skips the configuration file's name: both files are written.
     let default_name = format!("stream-share-{id}.json");
-    let run = consumer(
+    let run = redeem(
         &sim,
         dir.path(),
-        &[
-            "consumer",
-            "redeem",
-            &invite.token,
-            "--config-file",
-            &format!("./{default_name}"),
-        ],
+        &invite.token,
+        &["--config-file", &format!("./{default_name}")],
     );
     assert_eq!(run.code, 0, "{}", run.stderr);
     let saved_path = dir.path().join(format!("stream-share-{id}-2.json"));
@@ -920,17 +902,11 @@ async fn redeem_compares_paths_as_the_file_system_resolves_them() {
     let id = invite.provider_share_id.clone();
     let default_name = format!("stream-share-{id}.json");
     std::fs::write(dir.path().join(&default_name), "old").unwrap();
-    let run = consumer(
+    let run = redeem(
         &sim,
         dir.path(),
-        &[
-            "consumer",
-            "redeem",
-            &invite.token,
-            "--config-file",
-            &default_name,
-            "--force",
-        ],
+        &invite.token,
+        &["--config-file", &default_name, "--force"],
     );
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(
@@ -967,11 +943,7 @@ async fn options_with_nothing_to_apply_to_are_refused() {
     assert!(sim.requests().is_empty(), "nothing was sent");
 
     // A configuration is rendered from a saved redemption, never over it (even with --force).
-    let run = consumer(
-        &sim,
-        dir.path(),
-        &["consumer", "redeem", &invite.token, "--save", "r.json"],
-    );
+    let run = redeem(&sim, dir.path(), &invite.token, &["--save", "r.json"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let before = std::fs::read(dir.path().join("r.json")).unwrap();
     for target in ["r.json", "./r.json"] {
@@ -1402,16 +1374,11 @@ async fn private_link_redeems_show_the_network_or_say_there_is_none() {
 
     // A private-link account on a public cluster: said, not left to be guessed.
     let public = sim.seed_invite("jane.doe@example.com", &["orders"], &[]);
-    let run = consumer(
+    let run = redeem(
         &sim,
         dir.path(),
-        &[
-            "consumer",
-            "redeem",
-            &public.token,
-            "--aws-account",
-            "000000000000",
-        ],
+        &public.token,
+        &["--aws-account", "000000000000"],
     );
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(
@@ -1439,11 +1406,7 @@ async fn private_link_redeems_show_the_network_or_say_there_is_none() {
     ] {
         let invite = sim.seed_invite("jane.doe@example.com", &["orders"], &["orders-value"]);
         sim.set_network(&invite.shared_resource_id, cloud);
-        let run = consumer(
-            &sim,
-            dir.path(),
-            &["consumer", "redeem", &invite.token, flag, account],
-        );
+        let run = redeem(&sim, dir.path(), &invite.token, &[flag, account]);
         assert_eq!(run.code, 0, "{}", run.stderr);
         let saved = saved_redemption(
             &dir.path()
@@ -1488,16 +1451,11 @@ async fn unknown_statuses_clouds_and_kinds_print_as_they_came() {
         Operation::RedeemSharedToken,
         FaultAction::UnknownUnionKinds,
     ));
-    let redeem = consumer(
+    let redeem = redeem(
         &sim,
         dir.path(),
-        &[
-            "consumer",
-            "redeem",
-            &invite.token,
-            "--aws-account",
-            "000000000000",
-        ],
+        &invite.token,
+        &["--aws-account", "000000000000"],
     );
     assert_eq!(redeem.code, 0, "{}", redeem.stderr);
     assert!(

@@ -8,7 +8,7 @@ mod support;
 use cdx_ext::Operation;
 use cdx_sim::{Fault, FaultAction};
 use serde_json::json;
-use support::{cdx, consumer, mode, provider, sim};
+use support::{cdx, consumer, mode, provider, redeem, sim};
 
 const REDEEM: Operation = Operation::RedeemSharedToken;
 
@@ -32,16 +32,11 @@ async fn a_newer_answer_is_saved_raw_and_redeems() {
     let dir = tempfile::tempdir().unwrap();
     let sent = answer("cdx/v2", "RedeemTokenResponseV2");
     sim.inject(Fault::once(REDEEM, FaultAction::Json(200, sent.clone())));
-    let run = consumer(
+    let run = redeem(
         &sim,
         dir.path(),
-        &[
-            "consumer",
-            "redeem",
-            &invite.token,
-            "--config-file",
-            "client.properties",
-        ],
+        &invite.token,
+        &["--config-file", "client.properties"],
     );
     assert_eq!(run.code, 0, "{}", run.stderr);
     let saved = dir.path().join("stream-share-ss-future.json");
@@ -84,11 +79,7 @@ async fn an_unreadable_answer_is_saved_and_the_error_says_where() {
     sent["api_key"] = json!(12345);
     let invite = sim.seed_invite("jane.doe@example.com", &["orders"], &[]);
     sim.inject(Fault::once(REDEEM, FaultAction::Json(200, sent.clone())));
-    let run = consumer(
-        &sim,
-        dir.path(),
-        &["consumer", "redeem", &invite.token, "--save", "kept.json"],
-    );
+    let run = redeem(&sim, dir.path(), &invite.token, &["--save", "kept.json"]);
     assert_eq!(run.code, 1, "{}", run.stderr);
     let saved = dir.path().join("kept.json");
     let raw: serde_json::Value = serde_json::from_slice(&std::fs::read(&saved).unwrap()).unwrap();
@@ -204,26 +195,16 @@ async fn private_only_shares_are_refused_without_an_account() {
     // --public says the user means it.
     let invite = sim.seed_invite("jane.doe@example.com", &["orders-AWS"], &[]);
     sim.set_network(&invite.shared_resource_id, "AWS");
-    let run = consumer(
-        &sim,
-        dir.path(),
-        &["consumer", "redeem", &invite.token, "--public"],
-    );
+    let run = redeem(&sim, dir.path(), &invite.token, &["--public"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(sim.count(REDEEM), 1);
     // --public with an account is a contradiction.
     let invite = sim.seed_invite("jane.doe@example.com", &["public-orders"], &[]);
-    let run = consumer(
+    let run = redeem(
         &sim,
         dir.path(),
-        &[
-            "consumer",
-            "redeem",
-            &invite.token,
-            "--public",
-            "--aws-account",
-            "000000000000",
-        ],
+        &invite.token,
+        &["--public", "--aws-account", "000000000000"],
     );
     assert_eq!(run.code, 2, "{}", run.stderr);
 
@@ -530,16 +511,11 @@ async fn domain_scoped_gcp_projects_are_sent_as_given() {
     let dir = tempfile::tempdir().unwrap();
     let invite = sim.seed_invite("jane.doe@example.com", &["orders"], &[]);
     sim.set_network(&invite.shared_resource_id, "GCP");
-    let bad = consumer(
+    let bad = redeem(
         &sim,
         dir.path(),
-        &[
-            "consumer",
-            "redeem",
-            &invite.token,
-            "--gcp-project",
-            "example:My-Project",
-        ],
+        &invite.token,
+        &["--gcp-project", "example:My-Project"],
     );
     assert_eq!(bad.code, 2, "{}", bad.stderr);
     assert!(
@@ -547,16 +523,11 @@ async fn domain_scoped_gcp_projects_are_sent_as_given() {
         "{}",
         bad.stderr
     );
-    let run = consumer(
+    let run = redeem(
         &sim,
         dir.path(),
-        &[
-            "consumer",
-            "redeem",
-            &invite.token,
-            "--gcp-project",
-            "example.com:my-project",
-        ],
+        &invite.token,
+        &["--gcp-project", "example.com:my-project"],
     );
     assert_eq!(run.code, 0, "{}", run.stderr);
     let sent: Vec<serde_json::Value> = sim
@@ -574,13 +545,11 @@ async fn group_suffixes_get_a_separator_and_an_empty_prefix_is_reported() {
     let sim = sim().await;
     let dir = tempfile::tempdir().unwrap();
     let invite = sim.seed_invite("jane.doe@example.com", &["orders"], &[]);
-    let run = consumer(
+    let run = redeem(
         &sim,
         dir.path(),
+        &invite.token,
         &[
-            "consumer",
-            "redeem",
-            &invite.token,
             "--config-file",
             "client.properties",
             "--group-suffix",
@@ -613,13 +582,11 @@ async fn group_suffixes_get_a_separator_and_an_empty_prefix_is_reported() {
     let invite = sim.seed_invite("jane.doe@example.com", &["orders"], &[]);
     sent["id"] = json!("ss-empty-prefix");
     sim.inject(Fault::once(REDEEM, FaultAction::Json(200, sent)));
-    let run = consumer(
+    let run = redeem(
         &sim,
         dir.path(),
+        &invite.token,
         &[
-            "consumer",
-            "redeem",
-            &invite.token,
             "--config-file",
             "other.properties",
             "--group-suffix",

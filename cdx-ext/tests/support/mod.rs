@@ -68,6 +68,15 @@ pub fn consumer(sim: &Simulator, dir: &Path, args: &[&str]) -> Run {
     cdx(sim, false, dir, args, None)
 }
 
+/// Runs `cdx consumer redeem TOKEN ARGS...` as the simulator's consumer in `dir`.
+pub fn redeem(sim: &Simulator, dir: &Path, token: &str, args: &[&str]) -> Run {
+    let all: Vec<&str> = ["consumer", "redeem", token]
+        .into_iter()
+        .chain(args.iter().copied())
+        .collect();
+    consumer(sim, dir, &all)
+}
+
 /// Runs `cdx` as the simulator's provider in `dir`, with nothing on standard input.
 pub fn provider(sim: &Simulator, dir: &Path, args: &[&str]) -> Run {
     cdx(sim, true, dir, args, None)
